@@ -1,0 +1,3 @@
+"""Leadline: a self-hosted delivery lead."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Source connectors: read a source, map its records to leadline.records."""

@@ -1,0 +1,1 @@
+"""Pure delivery-metrics engine: no Django, no I/O."""
