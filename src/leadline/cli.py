@@ -1,0 +1,306 @@
+"""The `leadline` command line: thin commands over the same services as the pages and API.
+
+Django is set up lazily inside the commands that need it, so database-free commands (analyze,
+forecast from a file) start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from leadline import __version__
+
+app = typer.Typer(
+    help="Leadline: delivery made visible. Run `leadline demo` to try it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+console = Console()
+err = Console(stderr=True)
+
+
+def setup_django() -> None:
+    """Configure Django from the environment; a bad setting exits with its message."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadline.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        err.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print ``message`` as an error and exit with ``code``."""
+    err.print(f"[red]Error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def version() -> None:
+    """Print Leadline's version."""
+    console.print(f"leadline {__version__}")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def keygen() -> None:
+    """Print a new key for LEADLINE_ENCRYPTION_KEYS (secrets at rest)."""
+    from cryptography.fernet import Fernet
+
+    console.print(Fernet.generate_key().decode())
+
+
+@app.command()
+def createuser(
+    username: str = typer.Argument(..., help="Sign-in name of the new account."),
+    password: str | None = typer.Option(
+        None, help="Password; asked for (hidden) when omitted and a terminal is attached."
+    ),
+    email: str = typer.Option("", help="Email address, for password resets."),
+    workspace: str | None = typer.Option(
+        None, help="Workspace slug to add the user to (created if it does not exist)."
+    ),
+    role: str = typer.Option("member", help="Role in that workspace: owner, lead, member, viewer."),
+) -> None:
+    """Create an account, optionally with a role in a workspace."""
+    setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from leadline.workspaces.models import Role, Workspace
+    from leadline.workspaces.services import create_user, create_workspace, set_membership
+
+    if role not in Role.values:
+        fail(f"--role {role!r} is not a role; use one of {', '.join(Role.values)}", 2)
+    if password is None:
+        if not sys.stdin.isatty():
+            fail("--password is required when no terminal is attached", 2)
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password)
+        user = create_user(username, password, email)
+    except ValidationError as exc:
+        fail("; ".join(exc.messages), 2)
+    console.print(f"Created user [bold]{username}[/bold].")
+    if workspace:
+        ws = Workspace.objects.filter(slug=workspace).first()
+        if ws is None:
+            ws = create_workspace(workspace.replace("-", " ").title(), None, slug=workspace)
+            console.print(f"Created workspace [bold]{ws.slug}[/bold].")
+        set_membership(ws, user, role)
+        console.print(f"{username} is {role} in {ws.slug}.")
+
+
+@token_app.command("create")
+def token_create(
+    username: str = typer.Argument(..., help="Account the token acts as."),
+    name: str = typer.Option("CLI token", help="A label to recognise the token by."),
+) -> None:
+    """Create a personal API token and print it (once; it is not stored in readable form)."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from leadline.workspaces.services import issue_token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        fail(f"No user named {username!r}")
+    _, raw = issue_token(user, name)
+    # Plain print: the token alone on stdout, so scripts can capture it.
+    print(raw)
+
+
+def _spawn_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "leadline.cli", "worker"])
+
+
+def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
+    from django.conf import settings
+    from gunicorn.app.base import BaseApplication
+
+    from leadline.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self) -> Any:
+            return application
+
+    worker = None
+    if with_worker and settings.QUEUE_URL == "database":
+        worker = _spawn_worker()
+    try:
+        Server().run()
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(2, min=1, help="Web worker processes."),
+    worker: bool = typer.Option(
+        True, help="Also run a background-job worker (only with the database queue)."
+    ),
+) -> None:
+    """Serve the web app and API (and, on the default queue, a job worker)."""
+    setup_django()
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db import connection
+
+    plan = MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes()
+    )
+    if plan:
+        fail("The database needs migrating first: run `leadline migrate`.", 2)
+    console.print(f"Leadline {__version__} on [bold]http://{host}:{port}/[/bold]")
+    _serve(host, port, workers, worker)
+
+
+@app.command("worker")
+def worker_cmd(
+    burst: bool = typer.Option(False, help="Exit once the queue is empty."),
+) -> None:
+    """Run a background-job worker (database queue, or Redis with LEADLINE_QUEUE=redis://…)."""
+    setup_django()
+    from leadline.jobs.worker import run_worker
+
+    run_worker(burst=burst)
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(2, min=1, help="Web worker processes."),
+    serve_: bool = typer.Option(True, "--serve/--no-serve", help="Serve after building."),
+) -> None:
+    """Migrate, build the demo workspace (idempotent) and serve it."""
+    setup_django()
+    from django.core.management import call_command
+    from rich.progress import Progress
+
+    from leadline.demo.builder import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERNAME, build_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("Building the demo workspace", total=None)
+
+        def report(done: int, total: int, title: str) -> None:
+            progress.update(bar, completed=done, total=total, description=title)
+
+        build_demo(report)
+    url = f"http://{host}:{port}/"
+    console.print(f"\n[bold green]Leadline demo is ready[/bold green] at [bold]{url}[/bold]")
+    console.print(f"Sign in as [bold]{DEMO_USERNAME}[/bold] with password [bold]{DEMO_PASSWORD}[/bold]")
+    console.print(f"Demo workspace: {url}w/{DEMO_SLUG}/\n")
+    if serve_:
+        _serve(host, port, workers, True)
+
+
+@app.command()
+def jobs(
+    workspace: str | None = typer.Option(None, help="Only this workspace's jobs."),
+    limit: int = typer.Option(20, min=1, help="How many to show."),
+    follow: str | None = typer.Option(None, help="Follow one job (by id) with a progress bar."),
+    start: str | None = typer.Option(
+        None, help="Start a job of this kind (e.g. demo.refresh) and follow it."
+    ),
+) -> None:
+    """List background jobs, start one, or follow one's progress."""
+    setup_django()
+    from rich.table import Table
+
+    from leadline.jobs.models import Job
+    from leadline.jobs.services import registered_kinds, start_job
+    from leadline.workspaces.models import Workspace
+
+    if start:
+        if start not in registered_kinds():
+            fail(f"Unknown job kind {start!r}; known: {', '.join(sorted(registered_kinds()))}", 2)
+        ws = Workspace.objects.filter(slug=workspace).first() if workspace else None
+        job = start_job(start, title=f"{start} (from the CLI)", workspace=ws)
+        console.print(f"Started job {job.pk}")
+        follow = str(job.pk)
+    if follow:
+        _follow(follow)
+        return
+    rows = Job.objects.select_related("workspace")
+    if workspace:
+        rows = rows.filter(workspace__slug=workspace)
+    table = Table("id", "workspace", "title", "status", "progress", "created")
+    for job in rows[:limit]:
+        progress = f"{job.done}/{job.total}" if job.total else str(job.done)
+        table.add_row(
+            str(job.pk),
+            job.workspace.slug if job.workspace else "—",
+            job.title,
+            job.status,
+            progress,
+            f"{job.created_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+
+
+def _follow(job_id: str) -> None:
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from leadline.jobs.models import Job
+
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        fail(f"No job {job_id}")
+    assert job is not None
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task(job.title, total=job.total)
+        while True:
+            job.refresh_from_db()
+            progress.update(bar, completed=job.done, total=job.total, description=job.title)
+            if job.is_finished:
+                break
+            time.sleep(0.5)
+    if job.status != "succeeded":
+        fail(f"Job {job.status}: {job.error or 'see its log'}")
+    console.print(f"[green]Job succeeded[/green] {job.result or ''}")
+
+
+def main() -> None:
+    """Run the CLI."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The demo workspace: an organisation worth exploring, built idempotently."""

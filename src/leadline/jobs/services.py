@@ -1,0 +1,256 @@
+"""Start, run, watch and recover background jobs.
+
+A job kind is a handler registered with :func:`handler`. The handler receives a
+:class:`JobContext` and reports progress through it; each report is also a heartbeat and may
+carry a checkpoint. Claiming a job is a conditional UPDATE, so two workers never run one job at
+once. A job whose worker died (no heartbeat for ``JOB_STALE_SECONDS``) is put back on the queue
+and resumes from its checkpoint, up to ``JOB_MAX_ATTEMPTS`` times; it is never silently lost.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[["JobContext"], dict[str, Any] | None]
+_HANDLERS: dict[str, str] = {}
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler when its job was cancelled."""
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of job ``kind``."""
+
+    def register(func: Handler) -> Handler:
+        _HANDLERS[kind] = f"{func.__module__}.{func.__qualname__}"
+        return func
+
+    return register
+
+
+def registered_kinds() -> dict[str, str]:
+    """Return the registered job kinds and their handlers' dotted paths."""
+    _load_handlers()
+    return dict(_HANDLERS)
+
+
+# Modules whose import registers job handlers; each feature adds its own.
+HANDLER_MODULES = ["leadline.demo.jobs"]
+
+
+def _load_handlers() -> None:
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
+
+
+class JobContext:
+    """What a running handler sees: its parameters, checkpoint, and a way to report."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.params: dict[str, Any] = dict(job.params)
+        self.checkpoint: dict[str, Any] = dict(job.checkpoint)
+
+    def progress(
+        self, done: int, total: int | None = None, checkpoint: dict[str, Any] | None = None
+    ) -> None:
+        """Record progress (and optionally a checkpoint to resume from); raise if cancelled."""
+        fields: dict[str, Any] = {"done": done, "heartbeat_at": timezone.now()}
+        if total is not None:
+            fields["total"] = total
+        if checkpoint is not None:
+            self.checkpoint = checkpoint
+            fields["checkpoint"] = checkpoint
+        updated = Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(**fields)
+        if not updated:
+            raise JobCancelled(f"Job {self.job.pk} is no longer running")
+        for key, value in fields.items():
+            setattr(self.job, key, value)
+
+    def log(self, message: str) -> None:
+        """Append a timestamped line to the job's log."""
+        line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {message}\n"
+        job = Job.objects.only("log").get(pk=self.job.pk)
+        Job.objects.filter(pk=self.job.pk).update(log=job.log + line)
+        self.job.log = job.log + line
+
+
+def start_job(
+    kind: str,
+    *,
+    title: str,
+    params: dict[str, Any] | None = None,
+    workspace: Any = None,
+    user: Any = None,
+    handler_path: str | None = None,
+) -> Job:
+    """Create a job of a registered ``kind`` and put it on the queue.
+
+    ``handler_path`` overrides the registry (for handlers outside the package, e.g. in tests).
+    """
+    path = handler_path or registered_kinds().get(kind)
+    if path is None:
+        raise ValueError(f"Unknown job kind {kind!r}; known: {', '.join(sorted(_HANDLERS))}")
+    job = Job.objects.create(
+        kind=kind,
+        title=title,
+        params={**(params or {}), "_handler": path},
+        workspace=workspace,
+        created_by=user if user is not None and getattr(user, "pk", None) else None,
+    )
+    enqueue(job)
+    return job
+
+
+def enqueue(job: Job) -> None:
+    """Put ``job`` on the configured queue (database or Redis)."""
+    from .tasks import run_job_task
+
+    result = run_job_task.enqueue(str(job.pk))
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def claim(job_id: str) -> Job | None:
+    """Mark a queued job running for this worker; None if another worker has it or it ended."""
+    now = timezone.now()
+    updated = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker=_worker_name(),
+        attempts=F("attempts") + 1,
+    )
+    if not updated:
+        return None
+    return Job.objects.get(pk=job_id)
+
+
+class _Heartbeat(threading.Thread):
+    """Touch the job's heartbeat while the handler runs, so only a dead worker goes stale."""
+
+    def __init__(self, job_id: Any, interval: float) -> None:
+        super().__init__(daemon=True)
+        self.job_id, self.interval, self.stopped = job_id, interval, threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # the main thread reports failures; a lost beat is harmless
+            logger.exception("heartbeat failed for job %s", self.job_id)
+        finally:
+            connection.close()
+
+
+def run_job(job_id: str) -> str:
+    """Run job ``job_id`` to completion in this process and return its final status."""
+    job = claim(job_id)
+    if job is None:
+        current = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        return str(current or "missing")
+    ctx = JobContext(job)
+    if job.attempts > 1:
+        ctx.log(f"Attempt {job.attempts}: resuming from checkpoint {job.checkpoint or '(start)'}")
+    beat = _Heartbeat(job.pk, max(1.0, settings.JOB_STALE_SECONDS / 4))
+    beat.start()
+    try:
+        func: Handler = import_string(job.params["_handler"])
+        result = func(ctx) or {}
+    except JobCancelled:
+        return JobStatus.CANCELLED
+    except Exception as exc:
+        logger.warning("job %s failed: %s", job.pk, exc)
+        ctx.log(f"Failed: {exc}")
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        logger.debug("%s", traceback.format_exc())
+        return JobStatus.FAILED
+    finally:
+        beat.stopped.set()
+        beat.join(timeout=5)
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
+    )
+    ctx.log("Finished")
+    return JobStatus.SUCCEEDED
+
+
+def recover_stale_jobs(now: Any = None) -> list[Job]:
+    """Re-queue running jobs whose worker stopped beating; fail those out of attempts.
+
+    Also re-enqueues queued jobs whose queue entry was lost (e.g. Redis restarted without
+    persistence): a queued job older than the stale window with no worker gets a new entry.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    recovered: list[Job] = []
+    stale = Job.objects.filter(
+        Q(status=JobStatus.RUNNING) & (Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at=None))
+    )
+    for job in stale:
+        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED,
+                error=f"The worker stopped {job.attempts} times while running this job.",
+                finished_at=now,
+            )
+            continue
+        moved = Job.objects.filter(
+            pk=job.pk, status=JobStatus.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(status=JobStatus.QUEUED, worker="")
+        if moved:
+            JobContext(job).log(
+                f"Worker {job.worker or '?'} stopped responding; re-queued to resume"
+            )
+            enqueue(job)
+            recovered.append(job)
+    return recovered
+
+
+def cancel_job(job: Job) -> bool:
+    """Cancel a queued or running job; a running handler stops at its next progress report."""
+    return bool(
+        Job.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+            status=JobStatus.CANCELLED, finished_at=timezone.now()
+        )
+    )
+
+
+def reaper_loop(stop: threading.Event, interval: float) -> None:
+    """Call :func:`recover_stale_jobs` every ``interval`` seconds until ``stop`` is set."""
+    while not stop.wait(interval):
+        try:
+            close_old_connections()
+            for job in recover_stale_jobs():
+                logger.warning("re-queued job %s after its worker stopped", job.pk)
+        except Exception:
+            logger.exception("job recovery pass failed")
+    connection.close()

@@ -1,0 +1,37 @@
+"""Run a worker for the configured queue, with the stale-job recovery loop beside it."""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+
+from .services import reaper_loop, recover_stale_jobs
+
+
+def uses_redis() -> bool:
+    """Return True when jobs go through Redis (LEADLINE_QUEUE=redis://...)."""
+    return settings.QUEUE_URL != "database"
+
+
+def run_worker(*, burst: bool = False, recover: bool = True) -> None:
+    """Process jobs until stopped (or, with ``burst``, until the queue is empty).
+
+    Before taking work, and then periodically, jobs whose worker died are re-queued so they
+    resume; with ``recover`` False that is left to other workers.
+    """
+    stop = threading.Event()
+    if recover:
+        recover_stale_jobs()
+        interval = max(2.0, settings.JOB_STALE_SECONDS / 3)
+        threading.Thread(target=reaper_loop, args=(stop, interval), daemon=True).start()
+    try:
+        if uses_redis():
+            args = ["default"] + (["--burst"] if burst else [])
+            call_command("rqworker", *args, verbosity=1)
+        else:
+            options = ["--queue-name", "default", "--interval", "0.5", "--no-startup-delay"]
+            call_command("db_worker", *options, *(["--batch"] if burst else []), "--no-reload")
+    finally:
+        stop.set()

@@ -1,0 +1,250 @@
+"""Django settings: every value comes from the environment (documented in the README).
+
+A bad value fails loudly with ImproperlyConfigured naming the variable; nothing silently falls
+back to an insecure default. With no configuration at all, Leadline runs on SQLite in
+``LEADLINE_HOME`` with background jobs on a database-backed worker.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    """Return the variable's value, or ``default`` when it is unset."""
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Parse a boolean variable strictly (true/false/1/0/yes/no/on/off); anything else fails."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """Parse an integer variable; a non-number or a value below ``minimum`` fails."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Parse a comma-separated list variable, dropping empty entries."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _secret_file(path: Path, make: str) -> str:
+    """Read a generated secret from the data folder, creating it (mode 0600) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make)
+    return make
+
+
+HOME = Path(env_str("LEADLINE_HOME", ".leadline")).expanduser().resolve()
+HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("LEADLINE_DEBUG", False)
+
+SECRET_KEY = os.environ.get("LEADLINE_SECRET_KEY") or _secret_file(
+    HOME / "secret_key", secrets.token_urlsafe(50)
+)
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("LEADLINE_SECRET_KEY must be at least 32 characters long")
+
+# Fernet keys for secrets at rest (connection credentials). Comma-separated: the first encrypts,
+# all decrypt, so keys can be rotated.
+ENCRYPTION_KEYS = env_list("LEADLINE_ENCRYPTION_KEYS", []) or [
+    _secret_file(HOME / "encryption_key", base64.urlsafe_b64encode(os.urandom(32)).decode())
+]
+for _key in ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "LEADLINE_ENCRYPTION_KEYS holds a key that is not a Fernet key "
+            "(32 url-safe base64-encoded bytes; make one with `leadline keygen`)"
+        ) from None
+
+ALLOWED_HOSTS = env_list("LEADLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("LEADLINE_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = env_str("LEADLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlparse(BASE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"LEADLINE_BASE_URL={BASE_URL!r} must start with http:// or https://")
+
+if env_bool("LEADLINE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LEADLINE_SECURE_COOKIES", False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "leadline.web",
+    "leadline.workspaces",
+    "leadline.jobs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "leadline.urls"
+WSGI_APPLICATION = "leadline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "leadline.web.context.shell",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{HOME / 'leadline.sqlite3'}")
+_scheme = urlparse(DATABASE_URL).scheme
+if _scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {_scheme!r} is not supported (use sqlite:/// or postgres://)"
+    )
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0 if _scheme == "sqlite" else 60)
+if _scheme == "sqlite":
+    _db["OPTIONS"] = {
+        # WAL lets pages read while a worker writes; IMMEDIATE avoids upgrade deadlocks.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("LEADLINE_SQLITE_TIMEOUT", 30, minimum=1),
+    }
+else:
+    _db["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background jobs ------------------------------------------------------------------------
+QUEUE_URL = env_str("LEADLINE_QUEUE", "database")
+if QUEUE_URL == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif urlparse(QUEUE_URL).scheme in {"redis", "rediss"}:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(
+        f"LEADLINE_QUEUE={QUEUE_URL!r}: use 'database' or a redis:// URL"
+    )
+# A running job that has not reported progress for this long is taken to have lost its worker
+# and is re-queued (it resumes from its last checkpoint).
+JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=5)
+JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
+
+# --- Accounts -------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# --- Email ----------------------------------------------------------------------------------
+EMAIL_URL = env_str("LEADLINE_EMAIL_URL", "console:")
+_email = urlparse(EMAIL_URL)
+if _email.scheme == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email.scheme in {"smtp", "smtps"}:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = _email.username or ""
+    EMAIL_HOST_PASSWORD = _email.password or ""
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = env_bool("LEADLINE_EMAIL_STARTTLS", False)
+else:
+    raise ImproperlyConfigured(
+        f"LEADLINE_EMAIL_URL scheme {_email.scheme!r}: use console: or smtp://user:pass@host:port"
+    )
+DEFAULT_FROM_EMAIL = env_str("LEADLINE_FROM_EMAIL", "leadline@localhost")
+
+# --- Misc -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("LEADLINE_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOG_LEVEL = env_str("LEADLINE_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LEADLINE_LOG_LEVEL={LOG_LEVEL!r} is not a log level")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

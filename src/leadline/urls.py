@@ -1,0 +1,38 @@
+"""URL map: pages under /w/<workspace>/, the API under /api/v1/, health at /healthz."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from leadline.api import api, mount
+from leadline.jobs import views as jobs
+from leadline.web import views as web
+from leadline.workspaces import views as workspaces
+
+mount()
+
+workspace_urls = [
+    path("", web.workspace_home, name="workspace-home"),
+    path("people/", workspaces.people, name="people"),
+    path("members/", workspaces.members, name="members"),
+    path("audit/", web.audit_log, name="audit"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/start/", jobs.job_start, name="job-start"),
+    path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job-cancel"),
+] + [path(f"{area}/", web.area_view(area), name=area) for area in web.AREAS]
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
+    path("account/tokens/", workspaces.tokens, name="tokens"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("api/v1/", api.urls),
+    path("w/<slug:ws>/", include(workspace_urls)),
+]

@@ -1,0 +1,37 @@
+"""Template context for the shell: navigation, workspace and team switchers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from leadline import __version__
+from leadline.workspaces.services import workspaces_for
+
+# (url name, label, icon) — the areas of the product, in the order a delivery lead works.
+NAV_AREAS = [
+    ("workspace-home", "Overview", "◎"),
+    ("delivery", "Delivery", "▤"),
+    ("forecasts", "Forecasts", "◔"),
+    ("raid", "RAID", "⚠"),
+    ("decisions", "Decisions", "⚖"),
+    ("alignment", "Alignment", "⇆"),
+    ("cadence", "Cadence", "↻"),
+    ("people", "People", "☺"),
+    ("radar", "Radar", "◉"),
+]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """Add the signed-in user's workspaces, the current workspace and team to every page."""
+    access = getattr(request, "access", None)
+    context: dict[str, Any] = {"version": __version__, "nav_areas": NAV_AREAS}
+    if request.user.is_authenticated:
+        context["my_workspaces"] = list(workspaces_for(request.user))
+    if access is not None:
+        context["access"] = access
+        context["workspace"] = access.workspace
+        context["teams"] = list(access.workspace.teams.all())
+        context["team"] = getattr(request, "team", None)
+    return context

@@ -1,0 +1,170 @@
+"""Shell pages: home, workspace overview, the product areas' pages, audit log, health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from leadline.jobs.models import Job
+from leadline.workspaces.models import AuditEvent, Person
+from leadline.workspaces.services import Access, create_workspace, workspaces_for
+
+from .access import workspace_view
+
+# What each area will show and what to do before it can. Pages that later features build
+# replace these entries with their own views; until then the page says honestly what is missing.
+AREAS: dict[str, dict[str, Any]] = {
+    "delivery": {
+        "title": "Delivery",
+        "lede": "Flow metrics from your tracker: WIP, throughput, cycle time, work item age, "
+        "cumulative flow; and DORA metrics from your deployments and incidents.",
+        "icon": "▤",
+        "steps": [
+            "Connect a tracker (Jira, GitHub, GitLab) or import a CSV export.",
+            "Map each status to a stage: backlog, active, done or removed.",
+            "Connect deployments and incidents for DORA metrics.",
+        ],
+        "cli": "leadline import jira-json FILE --team TEAM",
+    },
+    "forecasts": {
+        "title": "Forecasts",
+        "lede": "Monte Carlo forecasts: when will these N items be done, how many by this date — "
+        "with a check of how well past forecasts came true.",
+        "icon": "◔",
+        "steps": [
+            "Import at least a few weeks of finished work for a team.",
+            "Pick the team and ask “when” or “how many”.",
+        ],
+        "cli": "leadline forecast when --items 30 --throughput FILE",
+    },
+    "raid": {
+        "title": "RAID log",
+        "lede": "Risks, assumptions, issues and dependencies that age and escalate on their own, "
+        "with owners and need-by dates.",
+        "icon": "⚠",
+        "steps": [
+            "Log the risks the team already talks about, with an owner each.",
+            "Record dependencies on other teams with a need-by date.",
+        ],
+        "cli": None,
+    },
+    "decisions": {
+        "title": "Decisions",
+        "lede": "Who decides what: decision domains, deciders, a triage group with an SLA, and a "
+        "decision log that routes, times and escalates.",
+        "icon": "⚖",
+        "steps": [
+            "List the decision domains (user experience, architecture, compliance, …).",
+            "Name a decider for each, and a triage group for cross-domain decisions.",
+        ],
+        "cli": None,
+    },
+    "alignment": {
+        "title": "Alignment checks",
+        "lede": "Short surveys of stakeholders on success criteria, scope, priorities and who "
+        "decides — with disagreements shown side by side.",
+        "icon": "⇆",
+        "steps": [
+            "Add your stakeholders on the People page (they need no account).",
+            "Send an alignment check; stakeholders answer by link.",
+        ],
+        "cli": None,
+    },
+    "cadence": {
+        "title": "Cadence",
+        "lede": "Weekly team status, biweekly stakeholder check-ins, monthly milestone reviews and "
+        "steering committees, each with a status pack built from live data.",
+        "icon": "↻",
+        "steps": ["Choose the checkpoints your organisation runs and who attends each."],
+        "cli": None,
+    },
+    "radar": {
+        "title": "Radar",
+        "lede": "Findings raised from everything above, each with its evidence, why it matters, "
+        "whom to talk to and a suggested conversation.",
+        "icon": "◉",
+        "steps": [
+            "Import delivery data and keep the RAID and decision logs in Leadline.",
+            "The Radar then reads them and surfaces what needs a conversation.",
+        ],
+        "cli": None,
+    },
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to their first workspace, or offer to create one."""
+    workspaces = list(workspaces_for(request.user))
+    if len(workspaces) >= 1 and request.method == "GET" and "choose" not in request.GET:
+        return redirect("workspace-home", workspaces[0].slug)
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name:
+            messages.error(request, "Give the workspace a name.")
+        else:
+            try:
+                workspace = create_workspace(name, request.user)
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+            else:
+                messages.success(request, f"Created {workspace.name}. Add your teams next.")
+                return redirect("people", workspace.slug)
+    return render(request, "leadline/home.html", {"workspaces_list": workspaces})
+
+
+@workspace_view()
+def workspace_home(request: HttpRequest, access: Access) -> HttpResponse:
+    """Show the workspace overview: what is here, and what to do next."""
+    ws = access.workspace
+    people = Person.objects.filter(workspace=ws)
+    context = {
+        "team_count": ws.teams.count(),
+        "member_count": people.filter(kind=Person.Kind.MEMBER).count(),
+        "stakeholder_count": people.filter(kind=Person.Kind.STAKEHOLDER).count(),
+        "recent_jobs": Job.objects.filter(workspace=ws)[:5],
+        "recent_audit": AuditEvent.objects.filter(workspace=ws).select_related("actor")[:8],
+        "areas": AREAS,
+    }
+    return render(request, "leadline/workspace_home.html", context)
+
+
+def area_view(area: str) -> Any:
+    """Build the page of one product area (an honest empty state until the area has data)."""
+
+    @workspace_view()
+    def view(request: HttpRequest, access: Access) -> HttpResponse:
+        return render(request, "leadline/area.html", {"area": AREAS[area], "area_key": area})
+
+    view.__name__ = f"{area}_page"
+    return view
+
+
+@workspace_view()
+def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
+    """List who changed what in this workspace, newest first, 50 to a page."""
+    events = AuditEvent.objects.filter(workspace=access.workspace).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "leadline/audit.html", {"page": page})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer whether the web process can reach its database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy"
+        return JsonResponse(
+            {"status": "error", "database": f"error: {type(exc).__name__}"}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})

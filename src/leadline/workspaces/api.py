@@ -1,0 +1,200 @@
+"""Workspace API: workspaces, teams, people, functions, audit log, the current user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from . import services
+from .models import AuditEvent, Function, Person, Role, Team
+
+router = Router(tags=["workspaces"])
+
+
+class WorkspaceOut(Schema):
+    slug: str
+    name: str
+    description: str
+    role: str
+
+
+class TeamOut(Schema):
+    slug: str
+    name: str
+    group: str
+    description: str
+
+
+class TeamIn(Schema):
+    name: str
+    group: str = ""
+    description: str = ""
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    title: str
+    kind: str
+    function: str | None
+    teams: list[str]
+    active: bool
+
+
+class PersonIn(Schema):
+    name: str
+    email: str = ""
+    title: str = ""
+    kind: Person.Kind = Person.Kind.MEMBER
+    function: str | None = None
+    teams: list[str] = []
+
+
+class FunctionIn(Schema):
+    name: str
+
+
+class AuditOut(Schema):
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    summary: str
+    changes: dict[str, Any]
+
+
+class MeOut(Schema):
+    username: str
+    email: str
+    workspaces: list[WorkspaceOut]
+
+
+def _workspace_out(access: services.Access) -> dict[str, Any]:
+    ws = access.workspace
+    return {"slug": ws.slug, "name": ws.name, "description": ws.description, "role": access.role}
+
+
+def _person_out(p: Person) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "email": p.email,
+        "title": p.title,
+        "kind": p.kind,
+        "function": p.function.name if p.function else None,
+        "teams": [t.slug for t in p.teams.all()],
+        "active": p.active,
+    }
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict[str, Any]:
+    """Return the caller and their workspaces."""
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "email": getattr(user, "email", ""),
+        "workspaces": list_workspaces(request),
+    }
+
+
+@router.get("/workspaces", response=list[WorkspaceOut])
+def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
+    """List the workspaces the caller belongs to, with their role in each."""
+    memberships = request.user.memberships.select_related("workspace").order_by("workspace__name")  # type: ignore[union-attr]
+    return [_workspace_out(services.Access(m.workspace, m)) for m in memberships]
+
+
+@router.get("/workspaces/{ws}", response=WorkspaceOut)
+def get_workspace(request: HttpRequest, ws: str) -> dict[str, Any]:
+    """Return one workspace (404 if the caller is not a member)."""
+    return _workspace_out(services.access_for(request.user, ws))
+
+
+@router.get("/workspaces/{ws}/teams", response=list[TeamOut])
+def list_teams(request: HttpRequest, ws: str) -> Any:
+    """List the workspace's teams."""
+    return Team.objects.filter(workspace=services.access_for(request.user, ws).workspace)
+
+
+@router.post("/workspaces/{ws}/teams", response={201: TeamOut})
+def create_team(request: HttpRequest, ws: str, body: TeamIn) -> tuple[int, Team]:
+    """Create a team (lead role)."""
+    access = services.access_for(request.user, ws, Role.LEAD)
+    return 201, services.create_team(access, body.name, body.group, body.description, request.user)
+
+
+@router.get("/workspaces/{ws}/people", response=list[PersonOut])
+def list_people(request: HttpRequest, ws: str, kind: Person.Kind | None = None) -> Any:
+    """List people; ``kind`` filters to team members or stakeholders."""
+    access = services.access_for(request.user, ws)
+    people = Person.objects.filter(workspace=access.workspace).select_related("function")
+    if kind:
+        people = people.filter(kind=kind)
+    return [_person_out(p) for p in people.prefetch_related("teams")]
+
+
+@router.post("/workspaces/{ws}/people", response={201: PersonOut})
+def create_person(request: HttpRequest, ws: str, body: PersonIn) -> tuple[int, dict[str, Any]]:
+    """Add a person or stakeholder (member role); function and teams are named by name/slug."""
+    access = services.access_for(request.user, ws, Role.MEMBER)
+    function = None
+    if body.function:
+        function = get_object_or_404(Function, workspace=access.workspace, name=body.function)
+    teams = list(Team.objects.filter(workspace=access.workspace, slug__in=body.teams))
+    missing = set(body.teams) - {t.slug for t in teams}
+    if missing:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"teams": f"No such team: {', '.join(sorted(missing))}"})
+    person = services.create_person(
+        access,
+        body.name,
+        email=body.email,
+        title=body.title,
+        kind=body.kind,
+        function=function,
+        teams=teams,
+        actor=request.user,
+    )
+    return 201, _person_out(person)
+
+
+@router.get("/workspaces/{ws}/functions", response=list[str])
+def list_functions(request: HttpRequest, ws: str) -> list[str]:
+    """List the workspace's functions (disciplines)."""
+    access = services.access_for(request.user, ws)
+    return list(access.workspace.functions.values_list("name", flat=True))
+
+
+@router.post("/workspaces/{ws}/functions", response={201: list[str]})
+def add_function(request: HttpRequest, ws: str, body: FunctionIn) -> tuple[int, list[str]]:
+    """Add a function (lead role) and return the list."""
+    access = services.access_for(request.user, ws, Role.LEAD)
+    services.add_function(access, body.name, request.user)
+    return 201, list(access.workspace.functions.values_list("name", flat=True))
+
+
+@router.get("/workspaces/{ws}/audit", response=list[AuditOut])
+def audit_log(request: HttpRequest, ws: str, limit: int = 100) -> list[dict[str, Any]]:
+    """Return the newest audit events (at most 1000)."""
+    access = services.access_for(request.user, ws)
+    events = AuditEvent.objects.filter(workspace=access.workspace)[: max(1, min(limit, 1000))]
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_name,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "summary": e.summary,
+            "changes": e.changes,
+        }
+        for e in events
+    ]

@@ -1,0 +1,93 @@
+"""Pages for people, teams, functions, members and personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from leadline.web.access import workspace_view
+
+from . import services
+from .forms import FunctionForm, MemberForm, PersonForm, TeamForm, TokenForm
+from .models import ApiToken, Membership, Person, Role
+
+
+def _report(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, "; ".join(exc.messages))
+
+
+@workspace_view(Role.VIEWER, write=Role.MEMBER)
+def people(request: HttpRequest, access: services.Access) -> HttpResponse:
+    """List teams, people and stakeholders; add them (members and up)."""
+    ws = access.workspace
+    team_form, person_form = TeamForm(), PersonForm(workspace=ws)
+    function_form = FunctionForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "team":
+                team_form = TeamForm(request.POST)
+                if team_form.is_valid():
+                    team = services.create_team(access, actor=request.user, **team_form.cleaned_data)
+                    messages.success(request, f"Added team {team.name}.")
+                    return redirect("people", ws.slug)
+            elif action == "person":
+                person_form = PersonForm(request.POST, workspace=ws)
+                if person_form.is_valid():
+                    person = services.create_person(access, actor=request.user, **person_form.cleaned_data)
+                    messages.success(request, f"Added {person.name}.")
+                    return redirect("people", ws.slug)
+            elif action == "function":
+                function_form = FunctionForm(request.POST)
+                if function_form.is_valid():
+                    services.add_function(access, function_form.cleaned_data["name"], request.user)
+                    return redirect("people", ws.slug)
+        except ValidationError as exc:
+            _report(request, exc)
+    everyone = Person.objects.filter(workspace=ws).select_related("function").prefetch_related("teams")
+    context = {
+        "members": [p for p in everyone if p.kind == Person.Kind.MEMBER],
+        "stakeholders": [p for p in everyone if p.kind == Person.Kind.STAKEHOLDER],
+        "team_list": ws.teams.prefetch_related("people"),
+        "functions": ws.functions.all(),
+        "team_form": team_form,
+        "person_form": person_form,
+        "function_form": function_form,
+    }
+    return render(request, "workspaces/people.html", context)
+
+
+@workspace_view(Role.OWNER)
+def members(request: HttpRequest, access: services.Access) -> HttpResponse:
+    """Show who has access to the workspace and with which role; owners change it."""
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_membership(
+            access.workspace, form.cleaned_data["username"], form.cleaned_data["role"], request.user
+        )
+        messages.success(request, "Access updated.")
+        return redirect("members", access.workspace.slug)
+    memberships = Membership.objects.filter(workspace=access.workspace).select_related("user")
+    return render(request, "workspaces/members.html", {"memberships": memberships, "form": form})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's API tokens, create one (shown once) or revoke one."""
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            services.revoke_token(request.user, int(request.POST["revoke"]))
+            messages.success(request, "Token revoked.")
+            return redirect("tokens")
+        if form.is_valid():
+            _, new_token = services.issue_token(request.user, form.cleaned_data["name"])
+            form = TokenForm()
+    active = ApiToken.objects.filter(user=request.user, revoked_at=None)
+    return render(
+        request, "workspaces/tokens.html", {"form": form, "tokens": active, "new_token": new_token}
+    )
