@@ -177,8 +177,8 @@ def serve(
 ) -> None:
     """Serve the web app and API (and, on the default queue, a job worker)."""
     setup_django()
-    from django.db.migrations.executor import MigrationExecutor
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     plan = MigrationExecutor(connection).migration_plan(
         MigrationExecutor(connection).loader.graph.leaf_nodes()
@@ -224,7 +224,9 @@ def demo(
         build_demo(report)
     url = f"http://{host}:{port}/"
     console.print(f"\n[bold green]Leadline demo is ready[/bold green] at [bold]{url}[/bold]")
-    console.print(f"Sign in as [bold]{DEMO_USERNAME}[/bold] with password [bold]{DEMO_PASSWORD}[/bold]")
+    console.print(
+        f"Sign in as [bold]{DEMO_USERNAME}[/bold] with password [bold]{DEMO_PASSWORD}[/bold]"
+    )
     console.print(f"Demo workspace: {url}w/{DEMO_SLUG}/\n")
     if serve_:
         _serve(host, port, workers, True)
@@ -264,7 +266,7 @@ def jobs(
     for job in rows[:limit]:
         progress = f"{job.done}/{job.total}" if job.total else str(job.done)
         table.add_row(
-            str(job.pk),
+            str(job.pk)[:8],
             job.workspace.slug if job.workspace else "—",
             job.title,
             job.status,
@@ -279,19 +281,31 @@ def _follow(job_id: str) -> None:
 
     from leadline.jobs.models import Job
 
-    job = Job.objects.filter(pk=job_id).first()
+    matches = [j for j in Job.objects.order_by("-created_at")[:500] if str(j.pk).startswith(job_id)]
+    job = matches[0] if len(matches) == 1 else None
     if job is None:
-        fail(f"No job {job_id}")
+        fail(
+            f"No job {job_id}"
+            if not matches
+            else f"{job_id} matches several jobs; give more of the id"
+        )
     assert job is not None
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
     with Progress(*columns, console=console) as progress:
         bar = progress.add_task(job.title, total=job.total)
+        waited = 0.0
         while True:
             job.refresh_from_db()
             progress.update(bar, completed=job.done, total=job.total, description=job.title)
             if job.is_finished:
                 break
+            if job.status == "queued" and waited == 5.0:
+                progress.console.print(
+                    "[yellow]Still queued: is a worker running? "
+                    "(`leadline serve` runs one; or start `leadline worker`)[/yellow]"
+                )
             time.sleep(0.5)
+            waited += 0.5
     if job.status != "succeeded":
         fail(f"Job {job.status}: {job.error or 'see its log'}")
     console.print(f"[green]Job succeeded[/green] {job.result or ''}")

@@ -11,6 +11,7 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -101,7 +102,9 @@ ALLOWED_HOSTS = env_list("LEADLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[
 CSRF_TRUSTED_ORIGINS = env_list("LEADLINE_CSRF_TRUSTED_ORIGINS", [])
 BASE_URL = env_str("LEADLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 if urlparse(BASE_URL).scheme not in {"http", "https"}:
-    raise ImproperlyConfigured(f"LEADLINE_BASE_URL={BASE_URL!r} must start with http:// or https://")
+    raise ImproperlyConfigured(
+        f"LEADLINE_BASE_URL={BASE_URL!r} must start with http:// or https://"
+    )
 
 if env_bool("LEADLINE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -172,6 +175,8 @@ if _scheme == "sqlite":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("LEADLINE_SQLITE_TIMEOUT", 30, minimum=1),
     }
+    # Tests use a file, not memory, so worker processes started by a test see the same data.
+    _db["TEST"] = {"NAME": str(HOME / "test-db.sqlite3")}
 else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
@@ -180,18 +185,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Background jobs ------------------------------------------------------------------------
 QUEUE_URL = env_str("LEADLINE_QUEUE", "database")
 if QUEUE_URL == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif urlparse(QUEUE_URL).scheme in {"redis", "rediss"}:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    raise ImproperlyConfigured(
-        f"LEADLINE_QUEUE={QUEUE_URL!r}: use 'database' or a redis:// URL"
-    )
+    raise ImproperlyConfigured(f"LEADLINE_QUEUE={QUEUE_URL!r}: use 'database' or a redis:// URL")
 # A running job that has not reported progress for this long is taken to have lost its worker
 # and is re-queued (it resumes from its last checkpoint).
-JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=5)
+JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=2)
 JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -234,13 +237,14 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOG_LEVEL = env_str("LEADLINE_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LEADLINE_LOG_LEVEL={LOG_LEVEL!r} is not a log level")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},

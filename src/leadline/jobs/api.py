@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import access_for
@@ -54,7 +54,7 @@ def get_job(request: HttpRequest, ws: str, job_id: UUID) -> Job:
 
 
 @router.post("/workspaces/{ws}/jobs", response={202: JobOut})
-def create_job(request: HttpRequest, ws: str, body: JobIn) -> tuple[int, Job]:
+def create_job(request: HttpRequest, ws: str, body: JobIn) -> Status:
     """Start a job of a kind that may be started by hand (lead role)."""
     access = access_for(request.user, ws, Role.LEAD)
     kinds = startable_kinds(access.workspace)
@@ -67,7 +67,7 @@ def create_job(request: HttpRequest, ws: str, body: JobIn) -> tuple[int, Job]:
         workspace=access.workspace,
         user=request.user,
     )
-    return 202, job
+    return Status(202, job)
 
 
 @router.post("/workspaces/{ws}/jobs/{job_id}/cancel", response=JobOut)

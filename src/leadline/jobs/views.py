@@ -7,14 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from leadline.web.access import workspace_view
 from leadline.demo.builder import DEMO_SLUG
+from leadline.web.access import workspace_view
 from leadline.workspaces.models import Role, Workspace
 from leadline.workspaces.services import Access
 
 from .models import Job
 from .services import cancel_job, start_job
-
 
 
 def startable_kinds(workspace: Workspace) -> dict[str, str]:

@@ -28,7 +28,13 @@ def run_worker(*, burst: bool = False, recover: bool = True) -> None:
         threading.Thread(target=reaper_loop, args=(stop, interval), daemon=True).start()
     try:
         if uses_redis():
-            args = ["default"] + (["--burst"] if burst else [])
+            args = [
+                "default",
+                "--job-class",
+                "django_tasks_rq.Job",
+                "--worker-class",
+                "rq.SimpleWorker",
+            ] + (["--burst"] if burst else [])
             call_command("rqworker", *args, verbosity=1)
         else:
             options = ["--queue-name", "default", "--interval", "0.5", "--no-startup-delay"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import services
 from .models import AuditEvent, Function, Person, Role, Team
@@ -124,10 +124,12 @@ def list_teams(request: HttpRequest, ws: str) -> Any:
 
 
 @router.post("/workspaces/{ws}/teams", response={201: TeamOut})
-def create_team(request: HttpRequest, ws: str, body: TeamIn) -> tuple[int, Team]:
+def create_team(request: HttpRequest, ws: str, body: TeamIn) -> Status:
     """Create a team (lead role)."""
     access = services.access_for(request.user, ws, Role.LEAD)
-    return 201, services.create_team(access, body.name, body.group, body.description, request.user)
+    return Status(
+        201, services.create_team(access, body.name, body.group, body.description, request.user)
+    )
 
 
 @router.get("/workspaces/{ws}/people", response=list[PersonOut])
@@ -141,7 +143,7 @@ def list_people(request: HttpRequest, ws: str, kind: Person.Kind | None = None) 
 
 
 @router.post("/workspaces/{ws}/people", response={201: PersonOut})
-def create_person(request: HttpRequest, ws: str, body: PersonIn) -> tuple[int, dict[str, Any]]:
+def create_person(request: HttpRequest, ws: str, body: PersonIn) -> Status:
     """Add a person or stakeholder (member role); function and teams are named by name/slug."""
     access = services.access_for(request.user, ws, Role.MEMBER)
     function = None
@@ -163,7 +165,7 @@ def create_person(request: HttpRequest, ws: str, body: PersonIn) -> tuple[int, d
         teams=teams,
         actor=request.user,
     )
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @router.get("/workspaces/{ws}/functions", response=list[str])
@@ -174,11 +176,11 @@ def list_functions(request: HttpRequest, ws: str) -> list[str]:
 
 
 @router.post("/workspaces/{ws}/functions", response={201: list[str]})
-def add_function(request: HttpRequest, ws: str, body: FunctionIn) -> tuple[int, list[str]]:
+def add_function(request: HttpRequest, ws: str, body: FunctionIn) -> Status:
     """Add a function (lead role) and return the list."""
     access = services.access_for(request.user, ws, Role.LEAD)
     services.add_function(access, body.name, request.user)
-    return 201, list(access.workspace.functions.values_list("name", flat=True))
+    return Status(201, list(access.workspace.functions.values_list("name", flat=True)))
 
 
 @router.get("/workspaces/{ws}/audit", response=list[AuditOut])

@@ -149,7 +149,7 @@ class Person(models.Model):
         return self.name
 
 
-TOKEN_PREFIX = "ll_"
+TOKEN_PREFIX = "ll_"  # noqa: S105 - a visible prefix, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,13 +33,17 @@ def people(request: HttpRequest, access: services.Access) -> HttpResponse:
             if action == "team":
                 team_form = TeamForm(request.POST)
                 if team_form.is_valid():
-                    team = services.create_team(access, actor=request.user, **team_form.cleaned_data)
+                    team = services.create_team(
+                        access, actor=request.user, **team_form.cleaned_data
+                    )
                     messages.success(request, f"Added team {team.name}.")
                     return redirect("people", ws.slug)
             elif action == "person":
                 person_form = PersonForm(request.POST, workspace=ws)
                 if person_form.is_valid():
-                    person = services.create_person(access, actor=request.user, **person_form.cleaned_data)
+                    person = services.create_person(
+                        access, actor=request.user, **person_form.cleaned_data
+                    )
                     messages.success(request, f"Added {person.name}.")
                     return redirect("people", ws.slug)
             elif action == "function":
@@ -47,7 +53,9 @@ def people(request: HttpRequest, access: services.Access) -> HttpResponse:
                     return redirect("people", ws.slug)
         except ValidationError as exc:
             _report(request, exc)
-    everyone = Person.objects.filter(workspace=ws).select_related("function").prefetch_related("teams")
+    everyone = (
+        Person.objects.filter(workspace=ws).select_related("function").prefetch_related("teams")
+    )
     context = {
         "members": [p for p in everyone if p.kind == Person.Kind.MEMBER],
         "stakeholders": [p for p in everyone if p.kind == Person.Kind.STAKEHOLDER],
@@ -87,7 +95,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             _, new_token = services.issue_token(request.user, form.cleaned_data["name"])
             form = TokenForm()
-    active = ApiToken.objects.filter(user=request.user, revoked_at=None)
+    user: Any = request.user
+    active = ApiToken.objects.filter(user=user, revoked_at=None)
     return render(
         request, "workspaces/tokens.html", {"form": form, "tokens": active, "new_token": new_token}
     )

@@ -1,0 +1,63 @@
+# Leadline: `make demo` runs it, `make test` tests it (what CI runs), `make bench` measures it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+# xdist workers; the machine has 2 cores.
+WORKERS ?= 2
+export LEADLINE_HOME ?= $(CURDIR)/.leadline
+
+.PHONY: demo install dev test lint typecheck test-sqlite test-postgres test-browser chromium bench clean
+
+$(BIN)/leadline: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(BIN)/leadline
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/leadline
+
+dev: $(VENV)/.dev
+
+demo: install
+	$(BIN)/leadline demo --host $(HOST) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: dev
+	$(BIN)/mypy
+
+# Every test but the browser ones, on the embedded default (SQLite).
+test-sqlite: dev
+	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) -m "not browser"
+
+# The same suite on PostgreSQL, in a throwaway database created and dropped here.
+test-postgres: dev
+	@db=leadline_ci_$$$$; \
+	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" && \
+	DATABASE_URL="$(PG_URL)/$$db" $(BIN)/pytest -n $(WORKERS) -m "not browser"; status=$$?; \
+	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db"; exit $$status
+
+# Real-browser tests in Debian's Chromium (Playwright with executable_path=/usr/bin/chromium).
+test-browser: dev chromium
+	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) -m browser
+
+test: lint typecheck test-sqlite test-postgres test-browser
+
+bench: dev
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .leadline .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Jira Cloud and Data Center: REST client, JSON export reader, jira-agile-metrics config."""

@@ -1,0 +1,329 @@
+"""Monte Carlo forecasts over daily throughput: "when will N be done", "how many in D days".
+
+Each trial draws days independently from the sampled daily throughputs (zero days included).
+"when" simulates only the days on which something finishes (draws from the non-zero samples)
+and adds the empty days in between from a negative binomial: the same distribution as drawing
+every day, measured 3-5x faster here (benchmarks/bench_flow.py); ``method="daily"`` draws every
+day instead. Randomness comes from a per-team seed stream, so a team's forecast is the same
+whether it runs alone or with 500 other teams.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import polars as pl
+
+DEFAULT_PERCENTILES: tuple[int, ...] = (50, 70, 85, 95)
+DEFAULT_TRIALS = 10_000
+DEFAULT_WINDOW_DAYS = 84
+_CHUNK = 4_000_000  # values per drawn block, bounds memory (~32 MB of int64)
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastInputs:
+    """What a forecast was computed from (shown next to every answer)."""
+
+    trials: int
+    seed: int | None
+    method: str
+    window_days: int
+    window_start: date | None
+    window_end: date | None
+    total_items: int
+    zero_days: int
+    mean_per_day: float
+    max_per_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class WhenForecast:
+    """Days (day 1 = first forecast day) by which each percentile of trials finished ``items``.
+
+    ``days`` maps percentile -> day count (None when nothing can finish: no throughput);
+    ``dates`` maps percentile -> calendar date when a start date was given.
+    """
+
+    items: int
+    days: dict[int, int | None]
+    dates: dict[int, date | None]
+    inputs: ForecastInputs
+    outcomes: np.ndarray = field(repr=False)
+
+    def probability_by(self, day: int) -> float:
+        """Return the share of trials that finished within ``day`` days."""
+        return float(np.count_nonzero(self.outcomes <= day)) / self.outcomes.size
+
+
+@dataclass(frozen=True, slots=True)
+class HowManyForecast:
+    """Items finished in ``days`` days, read downward: at least ``items[p]`` with p% confidence."""
+
+    days: int
+    items: dict[int, int]
+    inputs: ForecastInputs
+    outcomes: np.ndarray = field(repr=False)
+
+    def probability_at_least(self, count: int) -> float:
+        """Return the share of trials that finished at least ``count`` items."""
+        return float(np.count_nonzero(self.outcomes >= count)) / self.outcomes.size
+
+
+def team_rng(seed: int | None, key: str | int) -> np.random.Generator:
+    """Return the generator for one team: stable for a (seed, team) pair, independent across teams."""
+    if seed is None:
+        return np.random.default_rng()
+    tag = zlib.crc32(str(key).encode())
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(tag,)))
+
+
+def _need(trials: int, p: float) -> int:
+    # Integer arithmetic: 0.85 * 10_000 must be 8500, not 8500.000000000001.
+    return max(1, math.ceil(round(p * trials / 100, 9)))
+
+
+def _low_reading(outcomes: np.ndarray, p: float) -> int:
+    """Smallest value v with at least p% of outcomes <= v."""
+    c = _need(outcomes.size, p)
+    return int(np.partition(outcomes, c - 1)[c - 1])
+
+
+def _high_reading(outcomes: np.ndarray, p: float) -> int:
+    """Largest value k with at least p% of outcomes >= k."""
+    c = _need(outcomes.size, p)
+    return int(np.partition(outcomes, outcomes.size - c)[outcomes.size - c])
+
+
+def _as_samples(samples: Any) -> np.ndarray:
+    arr = np.asarray(samples, dtype=np.int64)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError("need a non-empty 1-D sequence of daily throughputs")
+    if (arr < 0).any():
+        raise ValueError("daily throughput cannot be negative")
+    return arr
+
+
+def _inputs(
+    s: np.ndarray, trials: int, seed: int | None, method: str, window: tuple[date, date] | None
+) -> ForecastInputs:
+    return ForecastInputs(
+        trials=trials,
+        seed=seed,
+        method=method,
+        window_days=int(s.size),
+        window_start=window[0] if window else None,
+        window_end=window[1] if window else None,
+        total_items=int(s.sum()),
+        zero_days=int(np.count_nonzero(s == 0)),
+        mean_per_day=float(s.mean()),
+        max_per_day=int(s.max()),
+    )
+
+
+def sample_sums(
+    samples: Sequence[int] | np.ndarray, draws: int, trials: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Return, per trial, the sum of ``draws`` values drawn with replacement from ``samples``."""
+    s = _as_samples(samples)
+    total = np.zeros(trials, dtype=np.int64)
+    step = max(1, _CHUNK // max(trials, 1))
+    left = draws
+    while left > 0:
+        b = min(step, left)
+        total += s[rng.integers(0, s.size, size=(trials, b))].sum(axis=1)
+        left -= b
+    return total
+
+
+def _hitting_steps(
+    values: np.ndarray, items: int, trials: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Return per trial the number of draws from ``values`` (all > 0 or with zeros) to reach items."""
+    k = np.zeros(trials, dtype=np.int64)
+    need = np.full(trials, items, dtype=np.int64)
+    todo = np.arange(trials)
+    mean = float(values.mean())
+    small = values.astype(np.int32)
+    while todo.size:
+        expect = float(need[todo].mean()) / mean
+        b = int(min(max(8, math.ceil(expect * 1.25 + 3 * math.sqrt(expect))), _CHUNK // todo.size))
+        b = max(b, 1)
+        drawn = small[rng.integers(0, values.size, size=(todo.size, b))]
+        cs = np.cumsum(drawn, axis=1, dtype=np.int32)
+        hit = cs >= need[todo, None]
+        finished = hit[:, -1]
+        first = hit[finished].argmax(axis=1)
+        k[todo[finished]] += first + 1
+        rest = todo[~finished]
+        k[rest] += b
+        need[rest] -= cs[~finished, -1]
+        todo = rest
+    return k
+
+
+def _when_one(
+    s: np.ndarray, items: int, trials: int, rng: np.random.Generator, method: str
+) -> np.ndarray | None:
+    if items <= 0:
+        return np.zeros(trials, dtype=np.int64)
+    nz = s[s > 0]
+    if nz.size == 0:
+        return None
+    if method == "daily":
+        return _hitting_steps(s, items, trials, rng)
+    k = _hitting_steps(nz, items, trials, rng)
+    p = nz.size / s.size
+    if p >= 1.0:
+        return k
+    # Empty days before each finishing day: failures before the k-th success.
+    return k + rng.negative_binomial(k, p)
+
+
+Method = Literal["negbin", "daily"]
+
+
+def forecast_when(
+    samples: Sequence[int] | np.ndarray | Mapping[str, Sequence[int] | np.ndarray],
+    items: int | Mapping[str, int],
+    *,
+    trials: int = DEFAULT_TRIALS,
+    seed: int | None = 0,
+    percentiles: Sequence[int] = DEFAULT_PERCENTILES,
+    start: date | None = None,
+    window: tuple[date, date] | None = None,
+    method: Method = "negbin",
+) -> Any:
+    """Return when ``items`` will be done: per percentile the smallest day n by which that share
+    of trials finished (day 1 = first forecast day, ``start`` when given).
+
+    A mapping of teams (samples, and items per team or one count) returns a dict of forecasts,
+    each from its own seed stream. Zero items gives day 0; samples with no throughput give None.
+    """
+    raise_if_bad(trials, method)
+    if isinstance(samples, Mapping):
+        return {
+            team: _forecast_when_one(
+                s,
+                int(items[team] if isinstance(items, Mapping) else items),
+                trials,
+                seed,
+                percentiles,
+                start,
+                window,
+                method,
+                team,
+            )
+            for team, s in samples.items()
+        }
+    if isinstance(items, Mapping):
+        raise TypeError("items per team need samples per team")
+    return _forecast_when_one(samples, int(items), trials, seed, percentiles, start, window, method)
+
+
+def raise_if_bad(trials: int, method: str) -> None:
+    """Raise ValueError for a non-positive trial count or an unknown method."""
+    if trials <= 0:
+        raise ValueError("trials must be positive")
+    if method not in ("negbin", "daily"):
+        raise ValueError("method must be 'negbin' or 'daily'")
+
+
+def _forecast_when_one(
+    samples: Any,
+    items: int,
+    trials: int,
+    seed: int | None,
+    percentiles: Sequence[int],
+    start: date | None,
+    window: tuple[date, date] | None,
+    method: str,
+    key: str | int = "",
+) -> WhenForecast:
+    s = _as_samples(samples)
+    out = _when_one(s, items, trials, team_rng(seed, key), method)
+    days: dict[int, int | None] = {}
+    dates: dict[int, date | None] = {}
+    for p in percentiles:
+        n = None if out is None else _low_reading(out, p)
+        days[p] = n
+        dates[p] = None if (n is None or start is None) else start + timedelta(days=max(n - 1, 0))
+    empty = np.full(trials, np.iinfo(np.int64).max, dtype=np.int64)
+    return WhenForecast(
+        items, days, dates, _inputs(s, trials, seed, method, window), empty if out is None else out
+    )
+
+
+def forecast_how_many(
+    samples: Sequence[int] | np.ndarray | Mapping[str, Sequence[int] | np.ndarray],
+    days: int,
+    *,
+    trials: int = DEFAULT_TRIALS,
+    seed: int | None = 0,
+    percentiles: Sequence[int] = DEFAULT_PERCENTILES,
+    window: tuple[date, date] | None = None,
+) -> Any:
+    """Return how many items ``days`` days will finish, read downward: per percentile p the
+    largest k with at least p% of trials finishing k or more. A mapping of teams gives a dict.
+    """
+    if trials <= 0:
+        raise ValueError("trials must be positive")
+    if isinstance(samples, Mapping):
+        return {
+            team: _how_many_one(s, days, trials, seed, percentiles, window, team)
+            for team, s in samples.items()
+        }
+    return _how_many_one(samples, days, trials, seed, percentiles, window, "")
+
+
+def _how_many_one(
+    samples: Any,
+    days: int,
+    trials: int,
+    seed: int | None,
+    percentiles: Sequence[int],
+    window: tuple[date, date] | None,
+    key: str | int,
+) -> HowManyForecast:
+    s = _as_samples(samples)
+    totals = sample_sums(s, max(days, 0), trials, team_rng(seed, key))
+    items = {p: _high_reading(totals, p) for p in percentiles}
+    return HowManyForecast(days, items, _inputs(s, trials, seed, "daily", window), totals)
+
+
+def daily_throughput_samples(
+    daily: pl.DataFrame,
+    as_of: date | datetime,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    by: str = "team",
+) -> dict[str, np.ndarray]:
+    """Return per team the daily counts of the ``window_days`` days ending at ``as_of``.
+
+    ``daily`` is a throughput frame (<by>, day, count) as ``throughput`` returns; missing days
+    count as zero, so a team idle for the whole window gets all zeros.
+    """
+    import polars as pl
+
+    end = as_of.date() if isinstance(as_of, datetime) else as_of
+    begin = end - timedelta(days=window_days - 1)
+    frame = daily.filter(pl.col("day").is_between(begin, end)).select(
+        by, offset=(pl.col("day") - pl.lit(begin)).dt.total_days(), count=pl.col("count")
+    )
+    teams = daily.get_column(by).unique().sort().to_list()
+    index = {t: i for i, t in enumerate(teams)}
+    grid = np.zeros((len(teams), window_days), dtype=np.int64)
+    rows = np.array([index[t] for t in frame.get_column(by).to_list()], dtype=np.int64)
+    np.add.at(
+        grid,
+        (rows, frame.get_column("offset").to_numpy().astype(np.int64)),
+        frame.get_column("count").to_numpy().astype(np.int64),
+    )
+    return {t: grid[i] for t, i in index.items()}

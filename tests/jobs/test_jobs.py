@@ -1,0 +1,195 @@
+"""Jobs: progress, failure, cancellation, recovery after a worker dies, on both queues."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from leadline.jobs.models import Job, JobStatus
+from leadline.jobs.services import cancel_job, recover_stale_jobs, run_job, start_job
+
+COUNT = "tests.jobs.handlers.count_steps"
+
+
+def _job(**params) -> Job:
+    return Job.objects.create(
+        kind="test.count", title="Count", params={"_handler": COUNT, **params}
+    )
+
+
+@pytest.mark.django_db
+def test_a_job_reports_progress_and_result():
+    job = _job(steps=4)
+    assert run_job(str(job.pk)) == JobStatus.SUCCEEDED
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.percent) == ("succeeded", 4, 4, 100)
+    assert job.result == {"resumed_from": 0, "steps": 4}
+    assert "starting at step 0" in job.log
+    assert job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_job_keeps_its_error_and_progress():
+    job = Job.objects.create(
+        kind="t", title="Boom", params={"_handler": "tests.jobs.handlers.explode"}
+    )
+    assert run_job(str(job.pk)) == JobStatus.FAILED
+    job.refresh_from_db()
+    assert job.error == "ValueError: the input file has no header row"
+    assert job.done == 1
+    assert job.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_a_job_is_claimed_once():
+    job = _job(steps=1)
+    assert run_job(str(job.pk)) == JobStatus.SUCCEEDED
+    assert run_job(str(job.pk)) == JobStatus.SUCCEEDED  # already done: not run again
+    job.refresh_from_db()
+    assert job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_cancelled_job_does_not_run():
+    job = _job(steps=2)
+    assert cancel_job(job)
+    assert run_job(str(job.pk)) == JobStatus.CANCELLED
+    job.refresh_from_db()
+    assert job.done == 0
+
+
+@pytest.mark.django_db
+@override_settings(JOB_STALE_SECONDS=60, JOB_MAX_ATTEMPTS=2)
+def test_a_stale_running_job_is_requeued_then_failed_when_out_of_attempts():
+    job = _job(steps=3)
+    old = timezone.now() - timedelta(minutes=5)
+    Job.objects.filter(pk=job.pk).update(
+        status="running", heartbeat_at=old, attempts=1, checkpoint={"step": 2}
+    )
+    assert [j.pk for j in recover_stale_jobs()] == [job.pk]
+    job.refresh_from_db()
+    assert job.status == "queued"
+    assert "re-queued to resume" in job.log
+    assert run_job(str(job.pk)) == JobStatus.SUCCEEDED
+    job.refresh_from_db()
+    assert job.result["resumed_from"] == 2
+    Job.objects.filter(pk=job.pk).update(status="running", heartbeat_at=old, attempts=2)
+    recover_stale_jobs()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "stopped 2 times" in job.error
+
+
+@pytest.mark.django_db
+def test_a_fresh_running_job_is_left_alone():
+    job = _job(steps=3)
+    Job.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now(), attempts=1)
+    assert recover_stale_jobs() == []
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "leadline.cli", "worker"],
+        env={**os.environ, **env},
+        start_new_session=True,  # its own process group, so a kill takes any children too
+        stdout=open(os.path.join(env["LEADLINE_HOME"], "worker.log"), "ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _kill(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=20)
+
+
+def _wait(job: Job, condition, timeout: float = 60.0) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if condition(job):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"timed out: job {job.status} {job.done}/{job.total} log={job.log!r}")
+
+
+def _survives_a_killed_worker(env: dict[str, str]) -> None:
+    job = start_job(
+        "test.count", title="Count", params={"steps": 30, "delay": 0.15}, handler_path=COUNT
+    )
+    first = _worker(env)
+    try:
+        _wait(job, lambda j: j.done >= 5)
+    finally:
+        _kill(first)  # the worker dies mid-job: no clean shutdown, no chance to report
+    job.refresh_from_db()
+    assert job.status == "running" and job.done < 30
+    second = _worker(env)
+    try:
+        job = _wait(job, lambda j: j.status in {"succeeded", "failed"})
+    finally:
+        _kill(second, signal.SIGTERM)
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 2
+    assert job.result["resumed_from"] >= 5
+    assert job.done == 30
+    assert "re-queued to resume" in job.log
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@override_settings(JOB_STALE_SECONDS=3)
+def test_a_job_survives_a_worker_restart_on_the_database_queue(tmp_path):
+    env = {
+        "DATABASE_URL": _database_url(),
+        "LEADLINE_QUEUE": "database",
+        "LEADLINE_JOB_STALE_SECONDS": "3",
+        "LEADLINE_HOME": str(tmp_path),
+        "PYTHONPATH": os.getcwd(),
+    }
+    _survives_a_killed_worker(env)
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_job_survives_a_worker_restart_on_the_redis_queue(tmp_path, worker_id):
+    import redis
+
+    # One Redis database per xdist worker and test run, emptied first.
+    index = (
+        1
+        + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+        + (8 if connection.vendor != "sqlite" else 0)
+    )
+    url = f"redis://127.0.0.1:6379/{index}"
+    redis.Redis.from_url(url).flushdb()
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=tasks, RQ_QUEUES={"default": {"URL": url}}, JOB_STALE_SECONDS=3):
+        env = {
+            "DATABASE_URL": _database_url(),
+            "LEADLINE_QUEUE": url,
+            "LEADLINE_JOB_STALE_SECONDS": "3",
+            "LEADLINE_HOME": str(tmp_path),
+            "PYTHONPATH": os.getcwd(),
+        }
+        _survives_a_killed_worker(env)
+        assert Job.objects.get().task_id  # the id RQ gave the last enqueue

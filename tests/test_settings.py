@@ -1,0 +1,68 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+CASES = [
+    ({"LEADLINE_DEBUG": "maybe"}, "LEADLINE_DEBUG='maybe' is not a boolean"),
+    ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL scheme 'mysql' is not supported"),
+    ({"LEADLINE_QUEUE": "amqp://x"}, "LEADLINE_QUEUE='amqp://x'"),
+    ({"LEADLINE_JOB_STALE_SECONDS": "soon"}, "is not a whole number"),
+    ({"LEADLINE_SECRET_KEY": "short"}, "at least 32 characters"),
+    ({"LEADLINE_ENCRYPTION_KEYS": "not-a-key"}, "not a Fernet key"),
+    ({"LEADLINE_EMAIL_URL": "pigeon://x"}, "LEADLINE_EMAIL_URL scheme 'pigeon'"),
+    ({"LEADLINE_LOG_LEVEL": "LOUD"}, "is not a log level"),
+]
+
+
+def _load(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "LEADLINE_HOME": str(tmp_path), **env}
+    full.pop("DATABASE_URL", None) if "DATABASE_URL" not in env else None
+    return subprocess.run(
+        [sys.executable, "-c", "import leadline.settings"],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(("env", "message"), CASES)
+def test_a_bad_setting_fails_loudly_naming_it(env, message, tmp_path):
+    result = _load(env, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_no_configuration_means_sqlite_in_the_data_folder(tmp_path):
+    code = "import leadline.settings as s; print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "LEADLINE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert out.split() == ["django.db.backends.sqlite3", str(tmp_path / "leadline.sqlite3")]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_switches_to_postgresql(tmp_path):
+    code = "import leadline.settings as s; print(s.DATABASES['default']['ENGINE'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "LEADLINE_HOME": str(tmp_path), "DATABASE_URL": "postgres://u@h/db"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert out.strip() == "django.db.backends.postgresql"

@@ -1,0 +1,117 @@
+"""Every page of the shell renders, sign-in works, and the health check answers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from leadline.web.context import NAV_AREAS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner_client(make_user, make_workspace, client_for):
+    user = make_user("wendy", email="wendy@example.com")
+    make_workspace("Acme", {user: "owner"})
+    return client_for(user)
+
+
+def test_every_navigation_entry_leads_to_a_real_page(owner_client):
+    home = owner_client.get("/w/acme/").content.decode()
+    for name, label, _ in NAV_AREAS:
+        url = reverse(name, args=["acme"])
+        assert f'href="{url}"' in home, label
+        response = owner_client.get(url)
+        assert response.status_code == 200, url
+        assert label.split()[0] in response.content.decode()
+    for url in ["/w/acme/jobs/", "/w/acme/audit/", "/w/acme/members/", "/account/tokens/"]:
+        assert owner_client.get(url).status_code == 200, url
+
+
+def test_empty_areas_say_what_to_do_next(owner_client):
+    page = owner_client.get("/w/acme/raid/").content.decode()
+    assert 'data-empty-state="raid"' in page
+    assert "To fill this page" in page
+
+
+def test_signing_in_lands_on_the_workspace_home(make_user, make_workspace):
+    user = make_user("sam")
+    make_workspace("Orbit", {user: "member"})
+    client = Client()
+    response = client.post(
+        "/accounts/login/",
+        {"username": "sam", "password": "correct-horse-battery-staple"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/w/orbit/"
+    assert "Orbit" in response.content.decode()
+
+
+def test_a_wrong_password_is_refused_with_a_message(make_user):
+    make_user("sam")
+    response = Client().post("/accounts/login/", {"username": "sam", "password": "nope"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(owner_client):
+    assert owner_client.post("/accounts/logout/").status_code == 302
+    assert owner_client.get("/w/acme/").status_code == 302
+
+
+def test_password_reset_sends_a_working_link(make_user):
+    make_user("rita", email="rita@example.com")
+    client = Client()
+    client.post("/accounts/password-reset/", {"email": "rita@example.com"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+        follow=True,
+    )
+    assert "Password changed" in done.content.decode()
+    assert Client().login(username="rita", password="a-brand-new-passphrase")
+
+
+def test_passwords_are_hashed_with_argon2(make_user):
+    assert make_user("hash").password.startswith("argon2")
+
+
+def test_healthz_reports_the_database():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_openapi_description_and_docs_are_served(db):
+    spec = Client().get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"] == "Leadline API"
+    assert "/api/v1/workspaces" in spec["paths"]
+    assert "BearerAuth" in str(spec["components"]["securitySchemes"]) or spec["components"]
+    docs = Client().get("/api/v1/docs").content.decode()
+    assert "swagger" in docs.lower()
+    assert "cdn" not in docs.lower()
+
+
+def test_a_user_without_a_workspace_can_create_one(make_user, client_for):
+    client = client_for(make_user("newbie"))
+    assert "not in a workspace yet" in client.get("/").content.decode()
+    response = client.post("/", {"name": "My Org"})
+    assert response.status_code == 302
+    assert client.get("/w/my-org/").status_code == 200
+
+
+def test_the_team_switcher_remembers_the_team(owner_client):
+    owner_client.post("/w/acme/people/", {"action": "team", "name": "Payments"})
+    page = owner_client.get("/w/acme/delivery/?team=payments").content.decode()
+    assert "Nothing here yet for Payments" in page
+    again = owner_client.get("/w/acme/forecasts/").content.decode()
+    assert "Nothing here yet for Payments" in again
