@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "leadline.web",
     "leadline.workspaces",
     "leadline.jobs",
+    "leadline.governance",
+    "leadline.delivery",
 ]
 
 MIDDLEWARE = [

@@ -1,1 +1,3 @@
 """Imports the modules that register demo steps; each feature adds a line here."""
+
+import leadline.delivery.demo  # noqa: E402,F401

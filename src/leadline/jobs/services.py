@@ -54,7 +54,7 @@ def registered_kinds() -> dict[str, str]:
 
 
 # Modules whose import registers job handlers; each feature adds its own.
-HANDLER_MODULES = ["leadline.demo.jobs"]
+HANDLER_MODULES = ["leadline.demo.jobs", "leadline.delivery.jobs"]
 
 
 def _load_handlers() -> None:

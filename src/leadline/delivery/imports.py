@@ -1,0 +1,333 @@
+"""The import service: normalized records in, idempotent upserts out, one transaction a batch.
+
+Connectors yield records; this module is the only one that writes them. Each batch commits on
+its own, and the job's checkpoint records how many batches are in, so an interrupted import
+resumes after the last committed batch. Because every write is an upsert on a natural key (and
+an item's history is replaced as a whole), running an import again changes nothing, and a batch
+redone after a crash leaves the same rows as if it had run once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+
+from leadline.records import (
+    ChangeRecord,
+    DeploymentRecord,
+    IncidentRecord,
+    ReleaseRecord,
+    StageCategory,
+    StatusRecord,
+    WorkItemRecord,
+)
+from leadline.workspaces.models import Team, Workspace
+
+from .models import (
+    Change,
+    Deployment,
+    FlagPeriod,
+    Incident,
+    Release,
+    SprintChange,
+    StatusMapping,
+    Transition,
+    WorkItem,
+)
+
+BATCH_SIZE = 500
+Record = WorkItemRecord | DeploymentRecord | ChangeRecord | ReleaseRecord | IncidentRecord
+
+ITEM_FIELDS = [
+    "team", "project", "url", "type", "title", "parent_key", "epic_key", "labels", "components",
+    "assignees", "priority", "rank", "story_points", "created", "status", "resolution", "resolved",
+    "updated", "sprints", "imported_at",
+]  # fmt: skip
+UNPLANNED_HINTS = ("hotfix", "rollback", "revert", "fix/")
+
+
+@dataclass
+class ImportStats:
+    """What an import wrote (counts are of records received, upserted idempotently)."""
+
+    items: int = 0
+    transitions: int = 0
+    changes: int = 0
+    deployments: int = 0
+    releases: int = 0
+    incidents: int = 0
+    batches: int = 0
+    skipped_batches: int = 0
+    new_statuses: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+Progress = Callable[[int, dict[str, Any]], None]
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def import_records(
+    workspace: Workspace,
+    records: Iterable[Record],
+    *,
+    team: Team | None = None,
+    statuses: Iterable[StatusRecord] = (),
+    start_batch: int = 0,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> ImportStats:
+    """Upsert ``records`` in batches; skip the first ``start_batch`` batches (already stored).
+
+    ``progress(batches_done, checkpoint)`` is called after each committed batch. A record that
+    fails validation inside a batch rolls back that batch only; earlier batches stay stored.
+    """
+    stats = ImportStats()
+    known = {(s.source, s.name): s for s in statuses}
+    for number, batch in enumerate(_batches(records, batch_size)):
+        if number < start_batch:
+            stats.skipped_batches += 1
+            continue
+        with transaction.atomic():
+            _write_batch(workspace, team, batch, known, stats)
+        stats.batches = number + 1
+        if progress is not None:
+            progress(number + 1, {"batch": number + 1})
+    return stats
+
+
+def _write_batch(
+    workspace: Workspace,
+    team: Team | None,
+    batch: list[Record],
+    known: dict[tuple[str, str], StatusRecord],
+    stats: ImportStats,
+) -> None:
+    items = [r for r in batch if isinstance(r, WorkItemRecord)]
+    if items:
+        _upsert_items(workspace, team, items, known, stats)
+    simple: list[tuple[type, Any, Callable[[Any], dict[str, Any]], str]] = [
+        (ChangeRecord, Change, _change_fields, "changes"),
+        (DeploymentRecord, Deployment, _deployment_fields, "deployments"),
+        (ReleaseRecord, Release, _release_fields, "releases"),
+        (IncidentRecord, Incident, _incident_fields, "incidents"),
+    ]
+    for record_type, model, to_fields, counter in simple:
+        rows = [r for r in batch if isinstance(r, record_type)]
+        if not rows:
+            continue
+        # Last one wins when a batch holds the same record twice (a source repeating itself).
+        by_id = {r.external_id: r for r in rows}
+        objs = [
+            model(workspace=workspace, team=team, source=r.source, external_id=i, **to_fields(r))
+            for i, r in by_id.items()
+        ]
+        update = ["team", *to_fields(rows[0]).keys()]
+        model.objects.bulk_create(
+            objs,
+            update_conflicts=True,
+            unique_fields=["workspace", "source", "external_id"],
+            update_fields=update,
+        )
+        setattr(stats, counter, getattr(stats, counter) + len(objs))
+
+
+def _upsert_items(
+    workspace: Workspace,
+    team: Team | None,
+    records: list[WorkItemRecord],
+    known: dict[tuple[str, str], StatusRecord],
+    stats: ImportStats,
+) -> None:
+    by_key = {(r.source, r.key): r for r in records}
+    objs = [
+        WorkItem(
+            workspace=workspace,
+            team=team,
+            source=r.source,
+            key=r.key,
+            project=r.project,
+            url=r.url,
+            type=r.type,
+            title=r.title[:500],
+            parent_key=r.parent_key,
+            epic_key=r.epic_key,
+            labels=list(r.labels),
+            components=list(r.components),
+            assignees=list(r.assignees),
+            priority=r.priority,
+            rank=r.rank,
+            story_points=r.story_points,
+            created=r.created,
+            status=r.status,
+            resolution=r.resolution,
+            resolved=r.resolved,
+            updated=r.updated,
+            sprints=list(r.sprints),
+        )
+        for r in by_key.values()
+    ]
+    WorkItem.objects.bulk_create(
+        objs,
+        update_conflicts=True,
+        unique_fields=["workspace", "source", "key"],
+        update_fields=ITEM_FIELDS,
+    )
+    ids: dict[tuple[str, str], int] = {}
+    for source in {s for s, _ in by_key}:
+        keys = [k for s, k in by_key if s == source]
+        for key, pk in WorkItem.objects.filter(
+            workspace=workspace, source=source, key__in=keys
+        ).values_list("key", "id"):
+            ids[(source, key)] = pk
+    item_ids = list(ids.values())
+    # An item's history is replaced whole: a changed history in the source shows up as is.
+    Transition.objects.filter(item_id__in=item_ids).delete()
+    FlagPeriod.objects.filter(item_id__in=item_ids).delete()
+    SprintChange.objects.filter(item_id__in=item_ids).delete()
+    transitions, flags, sprint_changes = [], [], []
+    for ident, r in by_key.items():
+        pk = ids[ident]
+        for seq, t in enumerate(sorted(r.transitions, key=lambda t: t.at)):
+            transitions.append(
+                Transition(
+                    item_id=pk,
+                    seq=seq,
+                    at=t.at,
+                    from_status=t.from_status,
+                    to_status=t.to_status,
+                    by=t.by[:200],
+                    external_id=t.external_id[:100],
+                )
+            )
+        flags += [
+            FlagPeriod(item_id=pk, start=f.start, end=f.end, reason=f.reason) for f in r.flags
+        ]
+        sprint_changes += [
+            SprintChange(item_id=pk, sprint=s.sprint, at=s.at, added=s.added)
+            for s in r.sprint_changes
+        ]
+    Transition.objects.bulk_create(transitions, batch_size=2000)
+    FlagPeriod.objects.bulk_create(flags)
+    SprintChange.objects.bulk_create(sprint_changes)
+    stats.items += len(objs)
+    stats.transitions += len(transitions)
+    seen: dict[tuple[str, str, str], StageCategory | None] = {}
+    for r in by_key.values():
+        for status in {r.status, *(t.to_status for t in r.transitions)}:
+            record = known.get((r.source, status))
+            seen[(r.source, r.project, status)] = record.category if record else None
+    stats.new_statuses += ensure_statuses(workspace, seen, known)
+
+
+def ensure_statuses(
+    workspace: Workspace,
+    seen: dict[tuple[str, str, str], StageCategory | None],
+    known: dict[tuple[str, str], StatusRecord] | None = None,
+) -> list[str]:
+    """Create a mapping row for every status not yet known (unmapped when its category is).
+
+    Statuses are mapped per source (``project`` left blank) unless a project-specific row
+    exists. A mapping a person edited is never overwritten; an unmapped default is filled in
+    once the tracker tells its category. Returns the statuses that were new.
+    """
+    known = known or {}
+    existing = {
+        (m.source, m.status): m
+        for m in StatusMapping.objects.filter(
+            workspace=workspace, source__in={s for s, _, _ in seen}
+        )
+    }
+    new, created = [], []
+    for (source, _project, status), category in seen.items():
+        mapping = existing.get((source, status))
+        if mapping is None:
+            waiting = bool(known.get((source, status)) and known[(source, status)].waiting)
+            row = StatusMapping(
+                workspace=workspace,
+                source=source,
+                project="",
+                status=status,
+                category=category.value if category else None,
+                source_category=category.value if category else "",
+                waiting=waiting,
+                position=len(existing) + len(created),
+            )
+            existing[(source, status)] = row
+            created.append(row)
+            new.append(status)
+        elif mapping.category is None and category is not None and not mapping.edited:
+            StatusMapping.objects.filter(pk=mapping.pk).update(
+                category=category.value, source_category=category.value
+            )
+            mapping.category = category.value
+    StatusMapping.objects.bulk_create(created, ignore_conflicts=True)
+    return new
+
+
+def _change_fields(r: ChangeRecord) -> dict[str, Any]:
+    return {
+        "kind": r.kind,
+        "repository": r.repository,
+        "title": r.title[:500],
+        "author": r.author[:200],
+        "created": r.created,
+        "first_commit_at": r.first_commit_at,
+        "merged": r.merged,
+        "sha": r.sha,
+        "url": r.url,
+    }
+
+
+def _deployment_fields(r: DeploymentRecord) -> dict[str, Any]:
+    ref = (r.ref or "").lower()
+    return {
+        "service": r.service,
+        "environment": r.environment,
+        "status": r.status,
+        "raw_status": r.raw_status,
+        "started": r.started,
+        "finished": r.finished,
+        "sha": r.sha,
+        "ref": r.ref,
+        "url": r.url,
+        "is_production": r.is_production,
+        "change_ids": list(r.change_ids),
+        "unplanned": r.status == "rolled_back" or any(h in ref for h in UNPLANNED_HINTS),
+    }
+
+
+def _release_fields(r: ReleaseRecord) -> dict[str, Any]:
+    return {
+        "repository": r.repository,
+        "name": r.name,
+        "tag": r.tag,
+        "published": r.published,
+        "sha": r.sha,
+        "url": r.url,
+    }
+
+
+def _incident_fields(r: IncidentRecord) -> dict[str, Any]:
+    return {
+        "title": r.title[:500],
+        "service": r.service,
+        "severity": r.severity,
+        "started": r.started,
+        "detected": r.detected,
+        "resolved": r.resolved,
+        "status": r.status,
+        "url": r.url,
+        "deployment_id": r.deployment_id,
+        "change_id": r.change_id,
+    }

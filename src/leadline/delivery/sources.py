@@ -1,0 +1,187 @@
+"""Where an import reads from: files (Jira JSON, CSV), a local git repository, a connection.
+
+Each source turns into (records, statuses, problems) for the import service. Files and git
+repositories are read in a fixed order, which is what lets an interrupted import skip the
+batches it already committed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from leadline.records import StatusRecord
+
+from .models import Connection
+
+FILE_KINDS = {
+    "jira-json": "Jira JSON export (REST search response format)",
+    "csv": "CSV of work items (one row per item or per transition)",
+    "csv-deployments": "CSV of deployments",
+    "csv-incidents": "CSV of incidents",
+    "git": "Local git repository (commits, merges, tags as releases)",
+}
+
+
+class SourceProblem(ValueError):
+    """The source can't be read; the message says where and why."""
+
+
+@dataclass
+class Source:
+    """Records to import with the statuses the source declared, and rows it rejected."""
+
+    records: Iterable[Any]
+    statuses: list[StatusRecord] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (location, reason)
+    total: int | None = None
+    reader: Any = None
+
+    def collect_rejected(self) -> list[tuple[str, str]]:
+        """Return rejected rows, including those a streaming reader found while being read."""
+        rows = list(self.rejected)
+        for row in getattr(self.reader, "rejected", []):
+            rows.append((f"{row.file} line {row.line}", row.reason))
+        return rows
+
+
+def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[StatusRecord], int]:
+    """Read the categories Jira gives each status seen as a current status in an export.
+
+    Returns the statuses and the number of issues (used as the import's progress total).
+    """
+    from leadline.connectors.jira.export import JiraExportError
+    from leadline.connectors.jira.mapping import category_from_status
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        stripped = text.lstrip()
+        if stripped.startswith("{") and "\n{" in stripped and '"issues"' not in stripped[:2000]:
+            issues = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        else:
+            data = json.loads(text)
+            issues = data.get("issues", []) if isinstance(data, dict) else data
+    except (OSError, json.JSONDecodeError) as error:
+        raise JiraExportError(f"{path.name}: not readable as JSON ({error})") from None
+    seen: dict[str, StatusRecord] = {}
+    for issue in issues:
+        fields = issue.get("fields") or {} if isinstance(issue, dict) else {}
+        status = fields.get("status") or {}
+        name = status.get("name")
+        if name and name not in seen:
+            seen[name] = StatusRecord(source, "", name, category_from_status(status))
+    return list(seen.values()), len(issues)
+
+
+def file_source(kind: str, path: str | Path, *, source: str | None = None) -> Source:
+    """Open a file or repository source of ``kind`` (see FILE_KINDS)."""
+    path = Path(path)
+    if kind not in FILE_KINDS:
+        raise SourceProblem(f"Unknown import kind {kind!r}; use one of {', '.join(FILE_KINDS)}")
+    if not path.exists():
+        raise SourceProblem(f"{path}: no such file or directory")
+    if kind == "jira-json":
+        from leadline.connectors.jira.export import read_export
+
+        statuses, total = jira_status_categories(path, source or "jira")
+        return Source(read_export(path, source=source or "jira"), statuses, total=total)
+    if kind == "git":
+        return _git_source(path)
+    from leadline.connectors.csv import read_csv, read_work_items
+
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        total = max(0, sum(1 for _ in handle) - 1)
+    if kind == "csv":
+        reader = read_work_items(path, source=source or "csv")
+    else:
+        reader = read_csv(path, kind.removeprefix("csv-"), source=source or "csv")
+    return Source(_with_statuses(reader), total=total, reader=reader)
+
+
+def _with_statuses(reader: Any) -> Iterator[Any]:
+    # The CSV reader learns statuses (with their category column) while it reads.
+    yield from reader
+
+
+def learned_statuses(source: Source) -> list[StatusRecord]:
+    """Return the statuses a CSV reader learned while reading, plus its dated-shape ones."""
+    if source.reader is None:
+        return []
+    from leadline.connectors.csv import dated_statuses
+
+    return list(source.reader.statuses.values()) + dated_statuses(source.reader.source)
+
+
+def _git_source(path: Path, tag_pattern: str | None = None) -> Source:
+    from leadline.connectors.git import GitRepository
+
+    repo = GitRepository(path)
+
+    def records() -> Iterator[Any]:
+        yield from repo.commits()
+        yield from repo.merges()
+        yield from repo.releases()
+        if tag_pattern:
+            yield from repo.deployments(tag_pattern)
+
+    return Source(records())
+
+
+def connection_source(connection: Connection, secret: str, since: datetime | None) -> Source:
+    """Open a connection's client and return everything it yields since ``since``."""
+    kind, target = connection.kind, connection.target
+    if kind == Connection.Kind.JIRA:
+        from leadline.connectors.jira.client import JiraClient
+
+        jira = JiraClient(connection.base_url, secret, email=connection.username or None)
+        statuses = jira.statuses()
+
+        def jira_items() -> Iterator[Any]:
+            for batch in jira.iter_item_batches(target, since=since):
+                yield from batch
+
+        return Source(jira_items(), statuses)
+    if kind == Connection.Kind.GITHUB:
+        from leadline.connectors.github.client import GitHubClient
+
+        gh = GitHubClient(target, secret, **_base(connection))
+
+        def github() -> Iterator[Any]:
+            yield from gh.issues(since)
+            yield from gh.pull_requests(since)
+            yield from gh.deployments(since)
+            yield from gh.releases(since)
+
+        return Source(github())
+    if kind == Connection.Kind.GITLAB:
+        from leadline.connectors.gitlab.client import GitLabClient
+
+        gl = GitLabClient(target, secret, **_base(connection))
+
+        def gitlab() -> Iterator[Any]:
+            yield from gl.issues(since)
+            yield from gl.merge_requests(since)
+            yield from gl.deployments(since)
+            yield from gl.releases(since)
+            yield from gl.incidents(since)
+
+        return Source(gitlab())
+    if kind == Connection.Kind.GIT:
+        return _git_source(Path(target))
+    if kind == Connection.Kind.PAGERDUTY:
+        from leadline.connectors.pagerduty.client import PagerDutyClient
+
+        return Source(PagerDutyClient(secret, **_base(connection)).incidents(since))
+    if kind == Connection.Kind.OPSGENIE:
+        from leadline.connectors.opsgenie.client import OpsgenieClient
+
+        return Source(OpsgenieClient(secret, **_base(connection)).incidents(since))
+    raise SourceProblem(f"Connection kind {kind!r} cannot be synced")
+
+
+def _base(connection: Connection) -> dict[str, Any]:
+    return {"base_url": connection.base_url} if connection.base_url else {}
