@@ -311,6 +311,16 @@ def _follow(job_id: str) -> None:
     console.print(f"[green]Job succeeded[/green] {job.result or ''}")
 
 
+def _register_features() -> None:
+    # Each feature keeps its commands in its own module and adds them here.
+    from leadline.delivery.cli import register as delivery
+
+    delivery(app)
+
+
+_register_features()
+
+
 def main() -> None:
     """Run the CLI."""
     app()

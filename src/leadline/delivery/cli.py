@@ -32,8 +32,8 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
             fail(f"Name the workspace with --workspace (there are: {names})", 2)
         ws = choices[0]
     else:
-        ws = Workspace.objects.filter(slug=workspace).first()
-        if ws is None:
+        found_ws = Workspace.objects.filter(slug=workspace).first()
+        if found_ws is None:
             fail(
                 f"No workspace {workspace!r}; create it with `leadline createuser ... --workspace`",
                 2,

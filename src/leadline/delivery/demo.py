@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from leadline.demo.builder import DemoContext, step
 
 from .imports import ensure_statuses, import_records
@@ -26,7 +28,7 @@ def delivery_history(ctx: DemoContext) -> None:
         team = ctx.teams[slug]
         items = [i for i in data.items if i.project == key]
         services = {s for s, t in by_service.items() if t == team}
-        delivery = [
+        delivery: list[Any] = [
             *[d for d in data.deployments if d.service in services],
             *[i for i in data.incidents if i.service in services],
             *[c for c in data.changes if c.repository in services],

@@ -123,7 +123,7 @@ def _write_batch(
         (IncidentRecord, Incident, _incident_fields, "incidents"),
     ]
     for record_type, model, to_fields, counter in simple:
-        rows = [r for r in batch if isinstance(r, record_type)]
+        rows: list[Any] = [r for r in batch if isinstance(r, record_type)]
         if not rows:
             continue
         # Last one wins when a batch holds the same record twice (a source repeating itself).
@@ -248,7 +248,8 @@ def ensure_statuses(
             workspace=workspace, source__in={s for s, _, _ in seen}
         )
     }
-    new, created = [], []
+    new: list[str] = []
+    created: list[StatusMapping] = []
     for (source, _project, status), category in seen.items():
         mapping = existing.get((source, status))
         if mapping is None:

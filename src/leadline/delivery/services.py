@@ -42,7 +42,10 @@ def workflow_for(workspace: Workspace, sources: list[str] | None = None) -> Work
     if not ordered:
         return Workflow((Stage("Done", StageCategory.DONE, ("Done",)),))
     return Workflow(
-        tuple(Stage(m.status, StageCategory(m.category), (m.status,), m.waiting) for m in ordered)
+        tuple(
+            Stage(m.status, StageCategory(m.category or ""), (m.status,), m.waiting)
+            for m in ordered
+        )
     )
 
 
@@ -94,6 +97,7 @@ def load_frames(
     if types:
         where += f" AND i.type IN ({', '.join(['%s'] * len(types))})"
         params += types
+    # Only placeholders are interpolated into the SQL below; values go in ``params``.
     items = _frame(
         "SELECT i.id, i.key, COALESCE(t.slug, ''), i.type, i.created, i.title "
         f"FROM delivery_workitem i LEFT JOIN workspaces_team t ON t.id = i.team_id WHERE {where}",
