@@ -31,6 +31,9 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 logger = logging.getLogger(__name__)
+# httpx logs every request URL at INFO, query string included: a token passed as a query
+# parameter would end up in the logs. Our own log lines carry redacted URLs instead.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 Params = Mapping[str, str | int | float | bool | None] | None
 

@@ -30,10 +30,17 @@ def import_job_params(
 
 
 def start_import(
-    workspace: Workspace, kind: str, path: str, team: Team | None = None, user: Any = None
+    workspace: Workspace,
+    kind: str,
+    path: str,
+    team: Team | None = None,
+    user: Any = None,
+    batch_size: int | None = None,
 ) -> Job:
     """Start a file import, or resume the unfinished one with the same parameters."""
     params = import_job_params(workspace, kind, path, team)
+    if batch_size:
+        params["batch_size"] = batch_size
     unfinished = (
         Job.objects.filter(kind="delivery.import", workspace=workspace)
         .exclude(status__in=[JobStatus.SUCCEEDED, JobStatus.CANCELLED])
@@ -69,16 +76,17 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     source = file_source(ctx.params["kind"], path)
     total = source.total
     start = int(ctx.checkpoint.get("batch", 0))
-    ctx.progress(min(start * BATCH_SIZE, total or 0), total)
+    batch_size = int(ctx.params.get("batch_size", BATCH_SIZE))
+    ctx.progress(min(start * batch_size, total or 0), total)
     ctx.log(f"Reading {path}" + (f", resuming after batch {start}" if start else ""))
 
     def report(batches: int, checkpoint: dict[str, Any]) -> None:
-        done = batches * BATCH_SIZE
+        done = batches * batch_size
         ctx.progress(min(done, total) if total else done, total, checkpoint)
 
     stats = import_records(
         workspace, source.records, team=team, statuses=source.statuses, start_batch=start,
-        progress=report,
+        batch_size=batch_size, progress=report,
     )  # fmt: skip
     learned = learned_statuses(source)
     if learned:
