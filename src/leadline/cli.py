@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from leadline import __version__
+from leadline.governance.cli import decisions_app, escalate_app, notify_app, raid_app
 
 app = typer.Typer(
     help="Leadline: delivery made visible. Run `leadline demo` to try it.",
@@ -26,6 +27,14 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(raid_app, name="raid")
+app.add_typer(decisions_app, name="decisions")
+app.add_typer(escalate_app, name="escalate")
+app.add_typer(notify_app, name="notify")
+
+from leadline.cli_analysis import register as _register_analysis  # noqa: E402
+
+_register_analysis(app)
 console = Console()
 err = Console(stderr=True)
 

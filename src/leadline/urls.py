@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from leadline.api import api, mount
+from leadline.governance.urls import urlpatterns as governance_urls
 from leadline.jobs import views as jobs
 from leadline.web import views as web
 from leadline.workspaces import views as workspaces
@@ -21,7 +22,9 @@ workspace_urls = [
     path("jobs/start/", jobs.job_start, name="job-start"),
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job-cancel"),
-] + [path(f"{area}/", web.area_view(area), name=area) for area in web.AREAS]
+] + [path(f"{area}/", web.area_view(area), name=area) for area in web.AREAS
+    if area not in {"raid", "decisions"}  # governance pages replace these
+] + governance_urls
 
 urlpatterns = [
     path("", web.home, name="home"),

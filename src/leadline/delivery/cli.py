@@ -38,7 +38,7 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
                 f"No workspace {workspace!r}; create it with `leadline createuser ... --workspace`",
                 2,
             )
-        ws = found_ws
+        ws = found_ws  # type: ignore[assignment]  # fail() above exits when None
     if team is None:
         return ws, None
     found = Team.objects.filter(workspace=ws, slug=team).first()

@@ -212,6 +212,12 @@ def percentiles(
     exprs = [pl.col(column).count().alias("count"), *_percentile_exprs(column, percentiles, method)]
     data = values.filter(pl.col(column).is_not_null())
     if not by:
+        if data.is_empty():  # nearest-rank cannot index an empty column
+            names = [f"p{p:g}" for p in percentiles]
+            return pl.DataFrame(
+                {"count": [0], **{n: [None] for n in names}},
+                schema={"count": pl.UInt32, **{n: values.schema[column] for n in names}},
+            )
         return data.select(exprs)
     keys = [by] if isinstance(by, str) else list(by)
     return data.group_by(keys).agg(exprs).sort(keys)

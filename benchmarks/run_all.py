@@ -1,0 +1,64 @@
+"""Run every benchmark and print one table (`make bench`).
+
+    .venv/bin/python benchmarks/run_all.py [--quick]
+
+Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M items, and
+forecasts, with its per-item Python baseline measured in the same run), bench_import.py when it
+exists, and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
+whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
+measured in the same run (the Python baseline, the peer tool).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def run(name: str, cmd: list[str], timeout: float) -> tuple[str, float, str]:
+    """Run one benchmark script; return its name, seconds and its output (or the failure)."""
+    print(f"== {name}: {' '.join(cmd)}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return name, time.perf_counter() - start, f"timed out after {timeout:.0f} s"
+    took = time.perf_counter() - start
+    out = proc.stdout.strip()
+    if proc.returncode:
+        out += f"\n(failed with exit code {proc.returncode})\n{proc.stderr[-2000:]}"
+    return name, took, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--timeout", type=float, default=1800)
+    args = ap.parse_args()
+    jobs: list[tuple[str, list[str]]] = []
+    flow = [PY, str(HERE / "bench_flow.py")]
+    if args.quick:
+        flow += ["--items", "100000", "--teams", "50", "--baseline-items", "5000"]
+    jobs.append(("engine + forecasts (bench_flow)", flow))
+    if (HERE / "bench_import.py").exists():
+        jobs.append(("imports (bench_import)", [PY, str(HERE / "bench_import.py")]))
+    peer = [PY, str(HERE / "bench_peer.py")]
+    if args.quick:
+        peer += ["--sizes", "1000"]
+    jobs.append(("Leadline analyze vs jira-agile-metrics (bench_peer)", peer))
+    results = [run(name, cmd, args.timeout) for name, cmd in jobs]
+    print()
+    for name, took, out in results:
+        print(f"### {name}  ({took:.0f} s)")
+        print(out or "(no output)")
+        print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+"""`leadline analyze` and `leadline forecast`: database-free analysis commands.
+
+Imports stay lean (no Django, no pandas; Polars and NumPy load inside the commands), so the
+whole process stays fast on large exports. ``register(app)`` adds the commands to the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from leadline.flow.forecast import ForecastInputs
+
+forecast_app = typer.Typer(
+    help="Monte Carlo forecasts over daily throughput (from a file or the database).",
+    no_args_is_help=True,
+)
+
+_PCTS = (50, 70, 85, 95)
+
+
+def _allocator_settings() -> None:
+    # Keep freed pages (page faults are costly here); only effective before Polars is imported.
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]Error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option} {value!r} is not a date (YYYY-MM-DD)")
+    return None  # unreachable
+
+
+def analyze(
+    files: list[Path] = typer.Argument(..., help="Tracker export files (all the same source)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into."),
+    source: str = typer.Option("jira-json", "--source", help="jira-json or csv."),
+    workflow: Path | None = typer.Option(
+        None, "--workflow", help="A jira-agile-metrics config file (its Workflow columns)."
+    ),
+    preset: str = typer.Option(
+        "vacanti", "--preset", help="Stage-date conventions: vacanti or jira-agile-metrics."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Analysis date (default: today)."),
+    tz: str = typer.Option("UTC", "--tz", help="IANA time zone whose midnight starts a day."),
+    forecast_items: int | None = typer.Option(
+        None, "--forecast-items", help="Items for the 'when' forecast (default: current WIP)."
+    ),
+    forecast_days: int = typer.Option(28, "--forecast-days", help="Days for 'how many'."),
+    trials: int = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same forecast)."),
+    window: int = typer.Option(84, "--window", min=1, help="Throughput window in days."),
+) -> None:
+    """Analyse tracker files: cycle times, CFD, throughput, percentiles, aging, forecasts, report.
+
+    Needs no database. Bad input exits with code 2 naming the file, line or issue, and field;
+    nothing is written then.
+    """
+    _allocator_settings()
+    from leadline.analyze.run import AnalyzeOptions
+    from leadline.analyze.run import analyze as run
+    from leadline.analyze.sources import AnalyzeInputError
+
+    options = AnalyzeOptions(
+        source=source,
+        workflow=str(workflow) if workflow else None,
+        preset=preset,
+        as_of=_parse_date(as_of, "--as-of"),
+        tz=tz,
+        trials=trials,
+        seed=seed,
+        window_days=window,
+        forecast_items=forecast_items,
+        forecast_days=forecast_days,
+    )
+    try:
+        summary = run(files, out, options)
+    except AnalyzeInputError as error:
+        _fail(str(error))
+        return
+    from rich.console import Console
+
+    err = Console(stderr=True, highlight=False)
+    if summary["unmapped_statuses"]:
+        err.print(
+            "[yellow]Warning:[/yellow] moves into statuses no stage maps were ignored: "
+            + ", ".join(summary["unmapped_statuses"])
+        )
+    n = summary["items"]
+    err.print(
+        f"Analysed {n['total']:,} items ({n['finished']:,} finished, {n['in_progress']:,} in "
+        f"progress); wrote {len(summary['outputs'])} files to {out} (open {out / 'report.html'})"
+    )
+
+
+def _inputs_json(inputs: ForecastInputs, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "trials": inputs.trials,
+        "seed": inputs.seed,
+        "method": inputs.method,
+        "window_days": inputs.window_days,
+        "window_start": inputs.window_start.isoformat() if inputs.window_start else None,
+        "window_end": inputs.window_end.isoformat() if inputs.window_end else None,
+        "total_items": inputs.total_items,
+        "zero_days": inputs.zero_days,
+        "mean_per_day": round(inputs.mean_per_day, 6),
+        "max_per_day": inputs.max_per_day,
+        **extra,
+    }
+
+
+def _samples(
+    throughput: Path | None,
+    team: str | None,
+    workspace: str | None,
+    window: int,
+    as_of: date | None,
+) -> tuple[list[int], tuple[date, date] | None, dict[str, Any]]:
+    """Return the window's daily counts, its dates and a description of where they came from."""
+    if throughput is not None and (team or workspace):
+        _fail("give either --throughput FILE or --team with --workspace, not both")
+    if throughput is not None:
+        from leadline.analyze.throughput_file import ThroughputFileError, read_throughput
+
+        try:
+            got = read_throughput(throughput, window_days=window, as_of=as_of)
+        except ThroughputFileError as error:
+            _fail(str(error))
+            raise AssertionError from None  # unreachable
+        return got.samples, got.window, {"source": str(throughput), "file_holds": got.kind}
+    if not (team and workspace):
+        _fail("give --throughput FILE, or --team SLUG with --workspace SLUG")
+    from datetime import timedelta
+
+    day = as_of or date.today()
+    try:
+        from leadline.cli import setup_django
+
+        setup_django()
+        from leadline.delivery.services import team_daily_throughput
+    except (ImportError, AttributeError):
+        _fail("reading from the database needs the delivery app")
+        raise AssertionError from None  # unreachable
+    try:
+        counts = list(team_daily_throughput(str(workspace), team, day, window))
+    except Exception as error:  # Django's DoesNotExist for an unknown workspace or team
+        if not type(error).__name__.endswith("DoesNotExist"):
+            raise
+        _fail(f"no workspace {workspace!r} with a team {team!r} in the database")
+        raise AssertionError from None
+    begin = day - timedelta(days=window - 1)
+    return counts, (begin, day), {"source": "database", "workspace": workspace, "team": team}
+
+
+def _print_table(title: str, header: str, values: dict[int, Any], note: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, caption=note)
+    table.add_column("confidence", justify="right")
+    table.add_column(header, justify="right")
+    for p, v in values.items():
+        table.add_row(f"{p}%", "never (no throughput)" if v is None else str(v))
+    Console().print(table)
+
+
+_THROUGHPUT = typer.Option(
+    None, "--throughput", help="CSV: one daily count per line (oldest first) or one finish date."
+)
+_TEAM = typer.Option(None, "--team", help="Team slug (reads the database).")
+_WORKSPACE = typer.Option(None, "--workspace", help="Workspace slug (with --team).")
+_TRIALS = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials.")
+_SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same forecast.")
+_WINDOW = typer.Option(84, "--window", min=1, help="Days of throughput history to draw from.")
+_AS_OF = typer.Option(None, "--as-of", help="Last day of the window (default: today/last date).")
+_JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+@forecast_app.command("when")
+def forecast_when_cmd(
+    items: int = typer.Option(..., "--items", min=0, help="How many items remain."),
+    throughput: Path | None = _THROUGHPUT,
+    team: str | None = _TEAM,
+    workspace: str | None = _WORKSPACE,
+    trials: int = _TRIALS,
+    seed: int = _SEED,
+    window: int = _WINDOW,
+    as_of: str | None = _AS_OF,
+    as_json: bool = _JSON,
+) -> None:
+    """Forecast in how many days ITEMS will be done (day 1 = the first forecast day).
+
+    Read at 50/70/85/95%: the day by which that share of trials finished. A window with no
+    throughput gives null (never).
+    """
+    day = _parse_date(as_of, "--as-of")
+    samples, window_dates, origin = _samples(throughput, team, workspace, window, day)
+    from leadline.flow.forecast import forecast_when
+
+    try:
+        fc = forecast_when(samples, items, trials=trials, seed=seed, percentiles=_PCTS)
+    except ValueError as error:
+        _fail(str(error))
+        return
+    extra = {**origin, "window_start": None, "window_end": None}
+    if window_dates:
+        extra.update(
+            window_start=window_dates[0].isoformat(), window_end=window_dates[1].isoformat()
+        )
+    result = {
+        "percentiles": {str(p): fc.days[p] for p in _PCTS},
+        "items": items,
+        "unit": "days (day 1 = the first forecast day)",
+        "inputs": _inputs_json(fc.inputs, extra),
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    _print_table(
+        f"When will {items} items be done?",
+        "within days",
+        fc.days,
+        f"{trials:,} trials over {len(samples)} days of throughput "
+        f"({fc.inputs.total_items} items, {fc.inputs.zero_days} zero days), seed {seed}",
+    )
+
+
+@forecast_app.command("how-many")
+def forecast_how_many_cmd(
+    days: int = typer.Option(..., "--days", min=0, help="How many days ahead."),
+    throughput: Path | None = _THROUGHPUT,
+    team: str | None = _TEAM,
+    workspace: str | None = _WORKSPACE,
+    trials: int = _TRIALS,
+    seed: int = _SEED,
+    window: int = _WINDOW,
+    as_of: str | None = _AS_OF,
+    as_json: bool = _JSON,
+) -> None:
+    """Forecast how many items DAYS days will finish, read downward (at least N with p%)."""
+    day = _parse_date(as_of, "--as-of")
+    samples, window_dates, origin = _samples(throughput, team, workspace, window, day)
+    from leadline.flow.forecast import forecast_how_many
+
+    try:
+        fc = forecast_how_many(samples, days, trials=trials, seed=seed, percentiles=_PCTS)
+    except ValueError as error:
+        _fail(str(error))
+        return
+    extra = {**origin, "window_start": None, "window_end": None}
+    if window_dates:
+        extra.update(
+            window_start=window_dates[0].isoformat(), window_end=window_dates[1].isoformat()
+        )
+    result = {
+        "percentiles": {str(p): fc.items[p] for p in _PCTS},
+        "days": days,
+        "unit": "items, at least (read downward)",
+        "inputs": _inputs_json(fc.inputs, extra),
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    _print_table(
+        f"How many items in {days} days?",
+        "at least items",
+        fc.items,
+        f"{trials:,} trials over {len(samples)} days of throughput "
+        f"({fc.inputs.total_items} items, {fc.inputs.zero_days} zero days), seed {seed}",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `analyze` and the `forecast` sub-app to the Leadline CLI."""
+    app.command("analyze")(analyze)
+    app.add_typer(forecast_app, name="forecast")

@@ -1,0 +1,189 @@
+"""Working-agreement services: versions, diffs, acknowledgements and stakeholder links."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.utils import timezone
+
+from leadline.workspaces.models import Person, Role, Team, Workspace
+from leadline.workspaces.services import Access, audit
+
+from .models import Acknowledgement, AgreementVersion, WorkingAgreement
+from .models.agreements import SECTIONS
+
+LINK_SALT = "leadline.governance.agreement-link"
+
+
+@transaction.atomic
+def get_or_create_agreement(
+    access: Access,
+    team: Team,
+    scope: str = WorkingAgreement.Scope.TEAM,
+    *,
+    review_date: date | None = None,
+    actor: Any = None,
+) -> WorkingAgreement:
+    """Return the team's agreement of ``scope``, creating it (member role) if missing."""
+    access.require(Role.MEMBER)
+    if team.workspace_id != access.workspace.pk:
+        raise Http404("No such team")
+    agreement, created = WorkingAgreement.objects.get_or_create(
+        workspace=access.workspace, team=team, scope=scope, defaults={"review_date": review_date}
+    )
+    if created:
+        audit(access.workspace, actor, "create", agreement, f"Started agreement {agreement}")
+    return agreement
+
+
+@transaction.atomic
+def save_version(
+    access: Access,
+    agreement: WorkingAgreement,
+    sections: dict[str, str],
+    *,
+    note: str = "",
+    actor: Any = None,
+    now: datetime | None = None,
+) -> AgreementVersion | None:
+    """Save an edit as a new version (member role); an edit that changes nothing returns None."""
+    access.require(Role.MEMBER)
+    if agreement.workspace_id != access.workspace.pk:
+        raise Http404("No such agreement")
+    unknown = set(sections) - {f for f, _ in SECTIONS}
+    if unknown:
+        raise ValidationError({f: "Not an agreement section." for f in unknown})
+    latest = agreement.latest
+    values = {f: (sections.get(f, getattr(latest, f, "") if latest else "") or "").strip()
+              for f, _ in SECTIONS}
+    if latest is not None and all(getattr(latest, f) == v for f, v in values.items()):
+        return None
+    number = (agreement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=number,
+        note=note,
+        created_at=now or timezone.now(),
+        created_by_name=actor.get_username() if getattr(actor, "pk", None) else "system",
+        **values,
+    )
+    audit(access.workspace, actor, "update", agreement, f"{agreement} is now version {number}")
+    return version
+
+
+def diff(old: AgreementVersion | None, new: AgreementVersion) -> list[dict[str, Any]]:
+    """Return per section a unified diff (list of lines) from ``old`` to ``new``; unchanged ones empty."""
+    out = []
+    for field, label in SECTIONS:
+        before = (getattr(old, field) if old else "").splitlines()
+        after = getattr(new, field).splitlines()
+        lines = list(
+            difflib.unified_diff(
+                before,
+                after,
+                f"v{old.number}" if old else "empty",
+                f"v{new.number}",
+                lineterm="",
+            )
+        )
+        out.append({"field": field, "label": label, "lines": lines, "changed": bool(lines)})
+    return out
+
+
+def expected_people(agreement: WorkingAgreement) -> list[Person]:
+    """Return who should acknowledge: the team's active members (and, for a stakeholder
+    agreement, its stakeholders)."""
+    people = {p.pk: p for p in agreement.team.people.filter(active=True)}
+    if agreement.scope == WorkingAgreement.Scope.STAKEHOLDERS:
+        people |= {p.pk: p for p in agreement.stakeholders.filter(active=True)}
+    return sorted(people.values(), key=lambda p: p.name)
+
+
+def acknowledgement_status(agreement: WorkingAgreement) -> dict[str, Any]:
+    """Return the latest version and who has and has not acknowledged it."""
+    latest = agreement.latest
+    acked = set()
+    if latest is not None:
+        acked = set(latest.acknowledgements.values_list("person_id", flat=True))
+    people = expected_people(agreement)
+    return {
+        "latest": latest,
+        "acknowledged": [p for p in people if p.pk in acked],
+        "pending": [p for p in people if p.pk not in acked],
+    }
+
+
+@transaction.atomic
+def acknowledge(
+    agreement: WorkingAgreement,
+    person: Person,
+    *,
+    via_link: bool = False,
+    now: datetime | None = None,
+) -> Acknowledgement:
+    """Record that ``person`` accepts the latest version (idempotent per version and person).
+
+    Callers check that ``person`` may: their own Person record, or a signed link.
+    """
+    latest = agreement.latest
+    if latest is None:
+        raise ValidationError({"version": "There is no version to acknowledge yet."})
+    if person.pk not in {p.pk for p in expected_people(agreement)}:
+        raise ValidationError({"person": f"{person.name} is not part of this agreement."})
+    ack, created = Acknowledgement.objects.get_or_create(
+        version=latest, person=person, defaults={"at": now or timezone.now(), "via_link": via_link}
+    )
+    if created:
+        audit(
+            agreement.workspace,
+            None,
+            "acknowledge",
+            agreement,
+            f"{person.name} acknowledged {agreement} v{latest.number}",
+        )
+    return ack
+
+
+def person_for_user(workspace: Workspace, user: Any) -> Person | None:
+    """Return the Person record linked to ``user`` in ``workspace``, if any."""
+    return Person.objects.filter(workspace=workspace, user=user).first()
+
+
+def make_link_token(agreement: WorkingAgreement, person: Person) -> str:
+    """Sign a token letting ``person`` read and acknowledge this one agreement, no account needed."""
+    return signing.dumps({"a": agreement.pk, "p": person.pk, "w": agreement.workspace_id}, salt=LINK_SALT)
+
+
+def resolve_link(slug: str, token: str) -> tuple[WorkingAgreement, Person]:
+    """Return the agreement and person a link grants; a tampered or foreign token is a 404."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT)
+    except signing.BadSignature:
+        raise Http404("No such link") from None
+    agreement = (
+        WorkingAgreement.objects.select_related("team", "workspace")
+        .filter(pk=data.get("a"), workspace_id=data.get("w"), workspace__slug=slug)
+        .first()
+    )
+    person = Person.objects.filter(pk=data.get("p"), workspace_id=data.get("w")).first()
+    if agreement is None or person is None:
+        raise Http404("No such link")
+    return agreement, person
+
+
+def unacknowledged_summary(workspace: Workspace) -> list[str]:
+    """Return digest lines naming agreements whose latest version someone has not acknowledged."""
+    lines = []
+    for agreement in WorkingAgreement.objects.filter(workspace=workspace).select_related("team"):
+        status = acknowledgement_status(agreement)
+        if status["latest"] is not None and status["pending"]:
+            names = ", ".join(p.name for p in status["pending"])
+            lines.append(f"Agreement {agreement} v{status['latest'].number} awaits: {names}")
+    return lines

@@ -1,0 +1,159 @@
+"""`leadline raid …`, `leadline decisions …`, `leadline escalate`, `leadline notify …`.
+
+Thin over the services; Django is set up inside each command so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+raid_app = typer.Typer(help="The RAID log: import and export CSV.", no_args_is_help=True)
+decisions_app = typer.Typer(help="The decision log.", no_args_is_help=True)
+notify_app = typer.Typer(help="Notifications: the daily digest.", no_args_is_help=True)
+escalate_app = typer.Typer(help="Evaluate every escalation rule now.", invoke_without_command=True)
+
+
+def _setup() -> None:
+    from leadline.cli import setup_django
+
+    setup_django()
+
+
+def _workspace(slug: str) -> Any:
+    from leadline.workspaces.models import Workspace
+
+    ws = Workspace.objects.filter(slug=slug).first()
+    if ws is None:
+        err.print(f"[red]Error:[/red] no workspace {slug!r}")
+        raise typer.Exit(1)
+    return ws
+
+
+def _system_access(slug: str) -> Any:
+    """Return owner-level access for the command line (it runs with the server's rights)."""
+    from leadline.governance.decisions import system_access
+
+    return system_access(_workspace(slug))
+
+
+@raid_app.command("import")
+def raid_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV file (see the README)."),
+    workspace: str = typer.Option(..., help="Workspace slug."),
+) -> None:
+    """Import RAID items from CSV; idempotent, all or nothing, errors name line and field."""
+    _setup()
+    from leadline.governance.csvio import CsvImportError, import_csv
+
+    access = _system_access(workspace)
+    try:
+        result = import_csv(access, file.read_text(encoding="utf-8-sig"))
+    except CsvImportError as exc:
+        for line in exc.errors:
+            err.print(f"[red]{line}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"Imported {file.name}: {result.created} new, {result.updated} changed, "
+        f"{result.unchanged} unchanged."
+    )
+
+
+@raid_app.command("export")
+def raid_export(
+    workspace: str = typer.Option(..., help="Workspace slug."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
+) -> None:
+    """Export every RAID item as CSV (the import's columns)."""
+    _setup()
+    from leadline.governance import raid
+    from leadline.governance.csvio import export_csv
+
+    text = export_csv(raid.register(_system_access(workspace), raid.RegisterFilter()))
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+
+
+@decisions_app.command("overdue")
+def decisions_overdue(
+    workspace: str | None = typer.Option(None, help="Only this workspace (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List proposed decisions past their due time."""
+    _setup()
+    from django.utils import timezone
+
+    from leadline.governance.decisions import overdue
+    from leadline.workspaces.models import Workspace
+
+    workspaces = Workspace.objects.all()
+    if workspace:
+        workspaces = workspaces.filter(pk=_workspace(workspace).pk)
+    now = timezone.now()
+    rows = [
+        {
+            "workspace": d.workspace.slug,
+            "id": d.pk,
+            "title": d.title,
+            "routed_to": {"kind": d.routed_kind, "name": d.routed_name},
+            "due_at": d.due_at.isoformat(),
+            "hours_overdue": round((now - d.due_at).total_seconds() / 3600, 1),
+        }
+        for d in overdue(workspaces, now)
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("workspace", "decision", "routed to", "due", "hours overdue")
+    for d in overdue(workspaces, now):
+        hours = round((now - d.due_at).total_seconds() / 3600, 1)
+        table.add_row(d.workspace.slug, d.title, d.routed_name, f"{d.due_at:%Y-%m-%d %H:%M}", str(hours))
+    console.print(table if rows else "No overdue decisions.")
+
+
+@escalate_app.callback()
+def escalate(
+    workspace: str | None = typer.Option(None, help="Only this workspace (default: all)."),
+) -> None:
+    """Evaluate every escalation rule now; raise and notify new alerts (idempotent)."""
+    _setup()
+    from django.utils import timezone
+
+    from leadline.governance.escalate import evaluate_all, evaluate_escalations
+
+    now = timezone.now()
+    if workspace:
+        counts = {workspace: len(evaluate_escalations(_workspace(workspace), now))}
+    else:
+        counts = evaluate_all(now)
+    for slug, n in counts.items():
+        console.print(f"{slug}: {n} new alert{'s' if n != 1 else ''}")
+
+
+@notify_app.command("digest")
+def notify_digest(
+    workspace: str | None = typer.Option(None, help="Only this workspace (default: all)."),
+    dry_run: bool = typer.Option(False, help="Print the digest instead of sending it."),
+) -> None:
+    """Send the daily digest (in the app and to digest channels); run it daily from cron."""
+    _setup()
+    from django.utils import timezone
+
+    from leadline.governance.notify import digest, send_digest
+    from leadline.workspaces.models import Workspace
+
+    workspaces = [_workspace(workspace)] if workspace else list(Workspace.objects.all())
+    for ws in workspaces:
+        title, body = digest(ws, timezone.now()) if dry_run else send_digest(ws)
+        console.print(f"[bold]{title}[/bold]\n{body}\n")

@@ -1,0 +1,266 @@
+"""Decision services: the decision-rights framework, routing, deciding and superseding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from leadline.workspaces.models import Person, Role, Team, Workspace
+from leadline.workspaces.services import Access, audit
+
+from .models import Decision, DecisionDomain, GovernanceSettings
+from .rules import DomainRights, Route, route_decision
+
+TRIAGE_NAME = "Triage group"
+
+
+def settings_for(workspace: Workspace) -> GovernanceSettings:
+    """Return the workspace's governance settings, created with defaults on first use."""
+    obj, _ = GovernanceSettings.objects.get_or_create(workspace=workspace)
+    return obj
+
+
+def rights_of(domain: DecisionDomain) -> DomainRights:
+    """Return the pure view of who decides ``domain``."""
+    if domain.decider_person is not None:
+        p = domain.decider_person
+        return DomainRights(domain.name, "person", p.name, p.active)
+    if domain.decider_role:
+        return DomainRights(domain.name, "role", Role(domain.decider_role).label)
+    return DomainRights(domain.name, "", "")
+
+
+def triage_label(workspace: Workspace) -> str:
+    """Name the triage group by its members, e.g. "Triage group (Ann, Bo)"."""
+    names = [p.name for p in settings_for(workspace).triage_group.all()]
+    return f"{TRIAGE_NAME} ({', '.join(names)})" if names else TRIAGE_NAME
+
+
+def plan_route(workspace: Workspace, domains: Iterable[DecisionDomain], at: datetime) -> Route:
+    """Return where a decision touching ``domains`` created at ``at`` goes, and when it is due."""
+    s = settings_for(workspace)
+    return route_decision(
+        [rights_of(d) for d in domains],
+        at,
+        triage_name=triage_label(workspace),
+        triage_sla_hours=s.triage_sla_hours,
+        domain_sla_hours=s.domain_sla_hours,
+    )
+
+
+def _domains(access: Access, names: Iterable[str]) -> list[DecisionDomain]:
+    wanted = [n.strip() for n in names if n.strip()]
+    found = {d.name.lower(): d for d in DecisionDomain.objects.filter(workspace=access.workspace)}
+    missing = [n for n in wanted if n.lower() not in found]
+    if missing:
+        raise ValidationError({"domains": f"Unknown domain: {', '.join(missing)}."})
+    return [found[n.lower()] for n in dict.fromkeys(wanted)]
+
+
+@transaction.atomic
+def create_decision(
+    access: Access,
+    title: str,
+    *,
+    domains: Iterable[str] = (),
+    context: str = "",
+    options: str = "",
+    team: Team | None = None,
+    actor: Any = None,
+    now: datetime | None = None,
+) -> Decision:
+    """Log a proposed decision (member role) and route it: one domain → its decider,
+    several (or none, or a gap) → the triage group; due time from the SLA."""
+    access.require(Role.MEMBER)
+    if not title.strip():
+        raise ValidationError({"title": "Give the decision a title."})
+    if team is not None and team.workspace_id != access.workspace.pk:
+        raise ValidationError({"team": "That team belongs to another workspace."})
+    now = now or timezone.now()
+    chosen = _domains(access, domains)
+    route = plan_route(access.workspace, chosen, now)
+    person = None
+    if route.kind == "person":
+        person = next(d.decider_person for d in chosen if d.decider_person is not None)
+    decision = Decision.objects.create(
+        workspace=access.workspace,
+        title=title.strip(),
+        context=context,
+        options=options,
+        team=team,
+        routed_kind=route.kind,
+        routed_person=person,
+        routed_role=chosen[0].decider_role if route.kind == "role" else "",
+        routed_name=route.name,
+        due_at=route.due_at,
+        created_at=now,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    decision.domains.set(chosen)
+    audit(
+        access.workspace,
+        actor,
+        "create",
+        decision,
+        f"Proposed decision {decision.title} → {route.name} ({route.reason})",
+    )
+    return decision
+
+
+def get_decision(access: Access, pk: int) -> Decision:
+    """Return one decision of the access's workspace; another workspace's is a 404."""
+    decision = Decision.objects.filter(workspace=access.workspace, pk=pk).first()
+    if decision is None:
+        raise Http404("No such decision")
+    return decision
+
+
+@transaction.atomic
+def decide(
+    access: Access,
+    decision: Decision,
+    *,
+    outcome: str,
+    rationale: str = "",
+    consequences: str = "",
+    actor: Any = None,
+    now: datetime | None = None,
+) -> Decision:
+    """Record what was decided (member role); a decision already decided cannot be again."""
+    access.require(Role.MEMBER)
+    if decision.status != Decision.Status.PROPOSED:
+        raise ValidationError({"status": f"This decision is already {decision.status}."})
+    if not outcome.strip():
+        raise ValidationError({"decision": "Say what was decided."})
+    now = now or timezone.now()
+    decision.decision, decision.rationale = outcome.strip(), rationale
+    decision.consequences = consequences
+    decision.status = Decision.Status.DECIDED
+    decision.decided_at = now
+    decision.decided_by_name = actor.get_username() if getattr(actor, "pk", None) else "system"
+    decision.save()
+    audit(access.workspace, actor, "decide", decision, f"Decided {decision.title}: {outcome}"[:300])
+    return decision
+
+
+@transaction.atomic
+def supersede(
+    access: Access, old: Decision, new: Decision, actor: Any = None
+) -> Decision:
+    """Mark ``old`` superseded by ``new`` (member role); both must be in the workspace."""
+    access.require(Role.MEMBER)
+    if old.pk == new.pk:
+        raise ValidationError({"superseded_by": "A decision cannot supersede itself."})
+    if new.workspace_id != access.workspace.pk or old.workspace_id != access.workspace.pk:
+        raise Http404("No such decision")
+    old.status = Decision.Status.SUPERSEDED
+    old.superseded_by = new
+    old.save(update_fields=["status", "superseded_by"])
+    audit(access.workspace, actor, "supersede", old, f"{old.title} superseded by {new.title}")
+    return old
+
+
+def overdue(workspaces: QuerySet[Workspace], now: datetime) -> QuerySet[Decision]:
+    """Return proposed decisions past their due time in ``workspaces``, most overdue first."""
+    return (
+        Decision.objects.filter(
+            workspace__in=workspaces, status=Decision.Status.PROPOSED, due_at__lt=now
+        )
+        .select_related("workspace")
+        .order_by("due_at")
+    )
+
+
+@transaction.atomic
+def save_domain(
+    access: Access,
+    name: str,
+    *,
+    description: str = "",
+    decider_person: Person | None = None,
+    decider_role: str = "",
+    consulted: Iterable[Person] = (),
+    informed: Iterable[Person] = (),
+    actor: Any = None,
+) -> DecisionDomain:
+    """Create or update a domain by name (lead role)."""
+    access.require(Role.LEAD)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A domain needs a name."})
+    people = [p for p in (decider_person, *consulted, *informed) if p is not None]
+    if any(p.workspace_id != access.workspace.pk for p in people):
+        raise ValidationError({"decider_person": "That person belongs to another workspace."})
+    if decider_role and decider_role not in Role.values:
+        raise ValidationError({"decider_role": f"Use one of {', '.join(Role.values)}."})
+    domain, created = DecisionDomain.objects.update_or_create(
+        workspace=access.workspace,
+        name=name,
+        defaults={
+            "description": description,
+            "decider_person": decider_person,
+            "decider_role": "" if decider_person else decider_role,
+        },
+    )
+    domain.consulted.set(list(consulted))
+    domain.informed.set(list(informed))
+    audit(access.workspace, actor, "create" if created else "update", domain, f"Domain {name}")
+    return domain
+
+
+def who_decides(access: Access, query: str = "") -> list[dict[str, Any]]:
+    """Return each domain matching ``query`` with its decider, consulted, informed and gaps."""
+    domains = (
+        DecisionDomain.objects.filter(workspace=access.workspace)
+        .select_related("decider_person")
+        .prefetch_related("consulted", "informed")
+    )
+    if query.strip():
+        domains = domains.filter(name__icontains=query.strip()) | domains.filter(
+            description__icontains=query.strip()
+        )
+    out = []
+    for d in domains.distinct():
+        r = rights_of(d)
+        gaps = []
+        if not r.decider_kind:
+            gaps.append("no decider")
+        elif not r.decider_active:
+            gaps.append(f"decider {r.decider_name} has left")
+        gaps += [f"consulted {p.name} has left" for p in d.consulted.all() if not p.active]
+        out.append(
+            {
+                "domain": d,
+                "name": d.name,
+                "decider": r.decider_name or None,
+                "decider_kind": r.decider_kind or None,
+                "consulted": [p.name for p in d.consulted.all()],
+                "informed": [p.name for p in d.informed.all()],
+                "gaps": gaps,
+            }
+        )
+    return out
+
+
+def framework_gaps(access: Access) -> list[str]:
+    """Return human-readable gaps: domains without a decider, deciders who left, no triage group."""
+    gaps = [f"{row['name']}: {g}" for row in who_decides(access) for g in row["gaps"]]
+    s = settings_for(access.workspace)
+    if not s.triage_group.exists():
+        gaps.append("No triage group: cross-domain decisions have no one to go to.")
+    gaps += [f"Triage member {p.name} has left" for p in s.triage_group.filter(active=False)]
+    return gaps
+
+
+def system_access(workspace: Workspace) -> Access:
+    """Return owner-level access for system callers (CLI, demo, jobs), not tied to a user."""
+    from leadline.workspaces.models import Membership
+
+    return Access(workspace, Membership(workspace=workspace, role=Role.OWNER))

@@ -1,0 +1,168 @@
+"""Forms of the governance pages; every choice list is limited to the page's workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from leadline.workspaces.models import Person, Role, Team, Workspace
+
+from .models import (
+    ChangeRequest,
+    DecisionDomain,
+    GovernanceSettings,
+    RaidItem,
+)
+from .models.agreements import SECTIONS
+from .raid import EDITABLE
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RaidForm(forms.ModelForm):
+    class Meta:
+        model = RaidItem
+        fields = ["kind", *EDITABLE]
+        widgets = {
+            f: DATE for f in ("review_date", "proximity", "validate_by", "due_date", "need_by")
+        } | {f: forms.Textarea(attrs={"rows": 2}) for f in (
+            "description", "cause", "effect", "mitigation", "mitigation_actions", "needed")}
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        for name in ("team", "provider_team"):
+            self.fields[name].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        for name in ("probability", "impact"):
+            self.fields[name] = forms.TypedChoiceField(
+                choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                label=name.title(),
+            )
+        self.fields["status"].required = False
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "kind"}
+        if not data.get("status"):
+            data.pop("status", None)
+        return data
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    domains = forms.ModelMultipleChoiceField(
+        queryset=DecisionDomain.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One domain goes to its decider; several go to the triage group.",
+    )
+    context = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    options = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = DecisionDomain.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class DecideForm(forms.Form):
+    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What was decided")
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    consequences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DomainForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False)
+    decider_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    decider_role = forms.ChoiceField(choices=[("", "—")] + Role.choices, required=False)
+    consulted = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    informed = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("decider_person", "consulted", "informed"):
+            self.fields[name].queryset = Person.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = GovernanceSettings
+        fields = [
+            "triage_group",
+            "triage_sla_hours",
+            "domain_sla_hours",
+            "risk_unmitigated_days",
+            "dependency_grace_days",
+            "review_grace_days",
+            "missing_owner_days",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["triage_group"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            workspace=self.instance.workspace
+        )
+
+
+class AgreementForm(forms.Form):
+    note = forms.CharField(max_length=300, required=False, help_text="What changed and why")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field, label in SECTIONS:
+            self.fields[field] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+
+class NewAgreementForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none())
+    scope = forms.ChoiceField(choices=[("team", "Team"), ("stakeholders", "Team and stakeholders")])
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class ChangeForm(forms.ModelForm):
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "title",
+            "description",
+            "team",
+            "requested_by",
+            "urgency",
+            "added_items",
+            "remaining_items",
+            "throughput_samples",
+            "domains",
+            "raid_items",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "domains": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        f["requested_by"].queryset = Person.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        f["domains"].queryset = DecisionDomain.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        f["raid_items"].queryset = RaidItem.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class ChannelForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    url = forms.CharField(
+        max_length=1000,
+        help_text="An Apprise URL: slack://…, msteams://…, mailto://…, json://host:port/path",
+    )

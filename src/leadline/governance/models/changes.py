@@ -1,0 +1,68 @@
+"""Change requests: captured before work starts, with their impact, then decided."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from leadline.workspaces.models import Person, Team, Workspace
+
+from .decisions import Decision, DecisionDomain
+from .raid import RaidItem
+
+
+class ChangeRequest(models.Model):
+    """A request to add scope: what, who asks, urgency, how many items, which team."""
+
+    class Urgency(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        DEFERRED = "deferred", "Deferred"
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="change_requests")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="change_requests"
+    )
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    added_items = models.PositiveIntegerField(help_text="Work items the change adds")
+    remaining_items = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Items left in the current scope (when not known from data)"
+    )
+    throughput_samples = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text="Daily throughput, comma-separated, when no delivery data is imported",
+    )
+    domains = models.ManyToManyField(DecisionDomain, blank=True, related_name="change_requests")
+    raid_items = models.ManyToManyField(RaidItem, blank=True, related_name="change_requests")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="change_request"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def samples(self) -> list[int]:
+        """Return the manual throughput samples (empty when none or unreadable)."""
+        parts = [p.strip() for p in self.throughput_samples.replace(";", ",").split(",")]
+        try:
+            return [int(p) for p in parts if p]
+        except ValueError:
+            return []

@@ -1,0 +1,141 @@
+"""Working-agreement pages, and the stakeholder's signed link (no account)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_protect
+
+from leadline.web.access import workspace_view
+from leadline.workspaces.models import Person, Role
+from leadline.workspaces.services import Access
+
+from .. import agreements
+from ..forms import AgreementForm, NewAgreementForm
+from ..models import WorkingAgreement
+from ..models.agreements import SECTIONS
+from . import page, report
+
+
+@workspace_view(Role.VIEWER, write=Role.MEMBER)
+def index(request: HttpRequest, access: Access) -> HttpResponse:
+    """List agreements with their acknowledgement state; members start one for a team."""
+    form = NewAgreementForm(request.POST or None, workspace=access.workspace)
+    if request.method == "POST" and form.is_valid():
+        a = agreements.get_or_create_agreement(
+            access, form.cleaned_data["team"], form.cleaned_data["scope"], actor=request.user
+        )
+        return redirect("agreement", access.workspace.slug, a.pk)
+    rows = [
+        (a, agreements.acknowledgement_status(a))
+        for a in WorkingAgreement.objects.filter(workspace=access.workspace).select_related("team")
+    ]
+    return page(request, access, "agreements.html", "agreements", rows=rows, form=form)
+
+
+@workspace_view(Role.VIEWER, write=Role.MEMBER)
+def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """Show the latest version, history and acknowledgements; edit, acknowledge, make links."""
+    a = get_object_or_404(WorkingAgreement, workspace=access.workspace, pk=pk)
+    me = agreements.person_for_user(access.workspace, request.user)
+    latest = a.latest
+    form = AgreementForm(initial={f: getattr(latest, f) for f, _ in SECTIONS} if latest else None)
+    link = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "acknowledge":
+                if me is None:
+                    raise ValidationError("Your account is not linked to a person here.")
+                agreements.acknowledge(a, me)
+                messages.success(request, "Acknowledged.")
+                return redirect("agreement", access.workspace.slug, a.pk)
+            if action == "link":
+                access.require(Role.LEAD)
+                person = get_object_or_404(Person, workspace=access.workspace, pk=request.POST.get("person"))
+                token = agreements.make_link_token(a, person)
+                link = request.build_absolute_uri(
+                    reverse("agreement-link", args=[access.workspace.slug, token])
+                )
+            else:
+                form = AgreementForm(request.POST)
+                if form.is_valid():
+                    c = form.cleaned_data
+                    v = agreements.save_version(
+                        access, a, {f: c[f] for f, _ in SECTIONS}, note=c["note"], actor=request.user
+                    )
+                    messages.success(request, f"Saved version {v.number}." if v else "No changes.")
+                    return redirect("agreement", access.workspace.slug, a.pk)
+        except ValidationError as exc:
+            report(request, exc)
+    status = agreements.acknowledgement_status(a)
+    return page(
+        request,
+        access,
+        "agreement.html",
+        "agreements",
+        a=a,
+        status=status,
+        versions=a.versions.all(),
+        form=form,
+        me=me,
+        link=link,
+        i_acked=me is not None and any(p.pk == me.pk for p in status["acknowledged"]),
+        people=agreements.expected_people(a),
+    )
+
+
+@workspace_view(Role.VIEWER)
+def diff(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """Show what changed between two versions (default: the latest and the one before)."""
+    a = get_object_or_404(WorkingAgreement, workspace=access.workspace, pk=pk)
+    versions = {v.number: v for v in a.versions.all()}
+    if not versions:
+        raise Http404("No versions yet")
+    to_n = int(request.GET.get("to") or max(versions))
+    from_n = int(request.GET.get("from") or to_n - 1)
+    if to_n not in versions:
+        raise Http404("No such version")
+    old, new = versions.get(from_n), versions[to_n]
+    return page(
+        request,
+        access,
+        "agreement_diff.html",
+        "agreements",
+        a=a,
+        old=old,
+        new=new,
+        sections=agreements.diff(old, new),
+        numbers=sorted(versions),
+    )
+
+
+@csrf_protect
+def stakeholder_link(request: HttpRequest, ws: str, token: str) -> HttpResponse:
+    """Let a stakeholder read and acknowledge ONE agreement through a signed link, no account.
+
+    The signature is the access check: a tampered token, or one for another workspace, is 404.
+    """
+    a, person = agreements.resolve_link(ws, token)
+    if request.method == "POST":
+        try:
+            agreements.acknowledge(a, person, via_link=True)
+        except ValidationError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, "Thank you: your acknowledgement is recorded.")
+        return redirect("agreement-link", ws, token)
+    status = agreements.acknowledgement_status(a)
+    return render(
+        request,
+        "governance/agreement_link.html",
+        {
+            "a": a,
+            "person": person,
+            "latest": status["latest"],
+            "acked": any(p.pk == person.pk for p in status["acknowledged"]),
+        },
+    )

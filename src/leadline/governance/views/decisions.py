@@ -1,0 +1,146 @@
+"""Decision pages: the log (with routing and latency), one decision, who decides, the framework."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from leadline.web.access import workspace_view
+from leadline.workspaces.models import Role
+from leadline.workspaces.services import Access
+
+from .. import decisions
+from ..forms import DecideForm, DecisionForm, DomainForm, SettingsForm
+from ..models import Decision
+from . import page, report
+
+
+@workspace_view(Role.VIEWER, write=Role.MEMBER)
+def log(request: HttpRequest, access: Access) -> HttpResponse:
+    """Show the decision log; members propose a decision, which is routed on creation."""
+    form = DecisionForm(request.POST or None, workspace=access.workspace)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            d = decisions.create_decision(
+                access,
+                c["title"],
+                domains=[x.name for x in c["domains"]],
+                context=c["context"],
+                options=c["options"],
+                team=c["team"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, f"Proposed “{d.title}”: routed to {d.routed_name}.")
+            return redirect("decision", access.workspace.slug, d.pk)
+    status = request.GET.get("status", "")
+    rows = Decision.objects.filter(workspace=access.workspace).prefetch_related("domains")
+    if status:
+        rows = rows.filter(status=status)
+    return page(
+        request,
+        access,
+        "decision_log.html",
+        "decisions",
+        decisions=rows,
+        form=form,
+        now=timezone.now(),
+        status=status,
+        gaps=decisions.framework_gaps(access),
+    )
+
+
+@workspace_view(Role.VIEWER, write=Role.MEMBER)
+def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """Show one decision; members record the outcome or mark it superseded."""
+    d = decisions.get_decision(access, pk)
+    form = DecideForm(request.POST if request.POST.get("action") == "decide" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "supersede":
+                new = decisions.get_decision(access, int(request.POST.get("superseded_by", "0") or 0))
+                decisions.supersede(access, d, new, request.user)
+                messages.success(request, f"Superseded by “{new.title}”.")
+                return redirect("decision", access.workspace.slug, d.pk)
+            if form.is_valid():
+                decisions.decide(
+                    access,
+                    d,
+                    outcome=form.cleaned_data["decision"],
+                    rationale=form.cleaned_data["rationale"],
+                    consequences=form.cleaned_data["consequences"],
+                    actor=request.user,
+                )
+                messages.success(request, "Decision recorded.")
+                return redirect("decision", access.workspace.slug, d.pk)
+        except ValidationError as exc:
+            report(request, exc)
+    others = Decision.objects.filter(workspace=access.workspace).exclude(pk=d.pk)[:100]
+    return page(
+        request,
+        access,
+        "decision_detail.html",
+        "decisions",
+        d=d,
+        form=form,
+        others=others,
+        now=timezone.now(),
+    )
+
+
+@workspace_view(Role.VIEWER)
+def who_decides(request: HttpRequest, access: Access) -> HttpResponse:
+    """Answer "who decides X?" and show the framework's gaps."""
+    q = request.GET.get("q", "")
+    s = decisions.settings_for(access.workspace)
+    return page(
+        request,
+        access,
+        "who_decides.html",
+        "who",
+        q=q,
+        rows=decisions.who_decides(access, q),
+        gaps=decisions.framework_gaps(access),
+        triage=s.triage_group.all(),
+        settings=s,
+    )
+
+
+@workspace_view(Role.VIEWER, write=Role.LEAD)
+def framework(request: HttpRequest, access: Access) -> HttpResponse:
+    """Edit decision domains, deciders, the triage group and SLAs (leads)."""
+    s = decisions.settings_for(access.workspace)
+    domain_form = DomainForm(workspace=access.workspace)
+    settings_form = SettingsForm(instance=s)
+    if request.method == "POST":
+        if request.POST.get("action") == "settings":
+            settings_form = SettingsForm(request.POST, instance=s)
+            if settings_form.is_valid():
+                settings_form.save()
+                messages.success(request, "Triage group and SLAs saved.")
+                return redirect("decision-framework", access.workspace.slug)
+        else:
+            domain_form = DomainForm(request.POST, workspace=access.workspace)
+            if domain_form.is_valid():
+                try:
+                    decisions.save_domain(access, actor=request.user, **domain_form.cleaned_data)
+                except ValidationError as exc:
+                    report(request, exc)
+                else:
+                    messages.success(request, f"Saved domain {domain_form.cleaned_data['name']}.")
+                    return redirect("decision-framework", access.workspace.slug)
+    return page(
+        request,
+        access,
+        "framework.html",
+        "who",
+        rows=decisions.who_decides(access),
+        domain_form=domain_form,
+        settings_form=settings_form,
+    )

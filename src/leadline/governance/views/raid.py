@@ -1,0 +1,195 @@
+"""RAID pages: register with filters, heat map and aging; item detail; dependency board; CSV."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from leadline.web.access import workspace_view
+from leadline.workspaces.models import Person, Role
+from leadline.workspaces.services import Access
+
+from .. import csvio, raid
+from ..decisions import settings_for
+from ..forms import RaidForm, SettingsForm
+from ..models import Alert, RaidItem
+from ..models.raid import KIND_STATUSES
+from . import page, report
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@workspace_view(Role.VIEWER)
+def register(request: HttpRequest, access: Access) -> HttpResponse:
+    """Show the RAID register (filter by type, status, owner, team, cell), heat map and aging."""
+    g = request.GET
+    team = g.get("team_filter", "")
+    f = raid.RegisterFilter(
+        kind=g.get("kind", ""),
+        status=g.get("status", "open"),
+        owner=_int(g.get("owner")),
+        team=team,
+        probability=_int(g.get("probability")),
+        impact=_int(g.get("impact")),
+        blocker=g.get("blocker") == "1",
+    )
+    now = timezone.now()
+    everything = raid.register(access, raid.RegisterFilter())
+    rows = list(raid.register(access, f))
+    for item in rows:
+        item.age_days = (now - item.created_at).days  # type: ignore[attr-defined]
+    statuses = sorted({s for ss in KIND_STATUSES.values() for s in ss})
+    return page(
+        request,
+        access,
+        "raid_register.html",
+        "raid",
+        items=rows,
+        filters=f,
+        heat=raid.heat_map(everything),
+        aging=raid.aging(everything, now),
+        kinds=RaidItem.Kind.choices,
+        statuses=statuses,
+        people=Person.objects.filter(workspace=access.workspace),
+        team_list=access.workspace.teams.all(),
+        open_alerts=Alert.objects.filter(workspace=access.workspace, resolved_at=None).count(),
+    )
+
+
+@workspace_view(Role.MEMBER)
+def new_item(request: HttpRequest, access: Access) -> HttpResponse:
+    """Log a risk, assumption, issue or dependency."""
+    form = RaidForm(
+        request.POST or None,
+        workspace=access.workspace,
+        initial={"kind": request.GET.get("kind", "risk")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = raid.create_item(
+                access, form.cleaned_data["kind"], form.data_for_service(), request.user
+            )
+        except ValidationError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, f"Logged {item.get_kind_display().lower()} “{item.title}”.")
+            return redirect("raid", access.workspace.slug)
+    return page(request, access, "raid_form.html", "raid", form=form)
+
+
+@workspace_view(Role.VIEWER, write=Role.MEMBER)
+def item_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """Show one item with its history and links; members edit, materialise or flag it."""
+    item = raid.get_item(access, pk)
+    form = RaidForm(instance=item, workspace=access.workspace)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "materialise":
+                issue = raid.materialise_risk(access, item, request.user)
+                messages.success(request, "The risk materialised; it is now linked to this issue.")
+                return redirect("raid-item", access.workspace.slug, issue.pk)
+            if action == "blocker":
+                raid.update_item(access, item, {"blocker": not item.blocker}, request.user)
+                return redirect("raid-item", access.workspace.slug, item.pk)
+            form = RaidForm(request.POST, instance=raid.get_item(access, pk), workspace=access.workspace)
+            if form.is_valid():
+                data = form.data_for_service()
+                fresh = raid.get_item(access, pk)
+                raid.update_item(access, fresh, data, request.user)
+                messages.success(request, "Saved.")
+                return redirect("raid-item", access.workspace.slug, item.pk)
+        except ValidationError as exc:
+            report(request, exc)
+    return page(
+        request,
+        access,
+        "raid_item.html",
+        "raid",
+        item=item,
+        form=form,
+        history=item.history.all(),
+        issues=item.materialised_as.all(),
+        alerts=Alert.objects.filter(workspace=access.workspace, subject=f"raid:{item.pk}"),
+    )
+
+
+@workspace_view(Role.VIEWER)
+def dependencies(request: HttpRequest, access: Access) -> HttpResponse:
+    """Show the dependency board: which team waits on whom, for what, by when."""
+    return page(
+        request,
+        access,
+        "raid_dependencies.html",
+        "dependencies",
+        board=raid.dependency_board(access, timezone.now()),
+    )
+
+
+@workspace_view(Role.MEMBER)
+def import_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    """Import RAID items from an uploaded CSV file (all or nothing)."""
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = ["Choose a CSV file."]
+        else:
+            try:
+                result = csvio.import_csv(access, upload.read().decode("utf-8-sig"), request.user)
+            except csvio.CsvImportError as exc:
+                errors = exc.errors
+            except UnicodeDecodeError:
+                errors = ["The file is not UTF-8 text."]
+            else:
+                messages.success(
+                    request,
+                    f"Imported: {result.created} new, {result.updated} changed, "
+                    f"{result.unchanged} unchanged.",
+                )
+                return redirect("raid", access.workspace.slug)
+    return page(request, access, "raid_import.html", "raid", errors=errors, columns=csvio.COLUMNS)
+
+
+@workspace_view(Role.VIEWER)
+def export_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    """Download every RAID item as CSV (the import's columns)."""
+    response = HttpResponse(
+        csvio.export_csv(raid.register(access, raid.RegisterFilter())), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="raid-{access.workspace.slug}.csv"'
+    return response
+
+
+@workspace_view(Role.VIEWER, write=Role.LEAD)
+def alerts(request: HttpRequest, access: Access) -> HttpResponse:
+    """List escalation alerts; leads edit thresholds and run the rules now."""
+    from ..escalate import evaluate_escalations
+
+    s = settings_for(access.workspace)
+    form = SettingsForm(instance=s)
+    if request.method == "POST":
+        if request.POST.get("action") == "evaluate":
+            new = evaluate_escalations(access.workspace, timezone.now())
+            messages.success(request, f"Escalation rules ran: {len(new)} new alert(s).")
+            return redirect("governance-alerts", access.workspace.slug)
+        form = SettingsForm(request.POST, instance=s)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Settings saved.")
+            return redirect("governance-alerts", access.workspace.slug)
+    rows = Alert.objects.filter(workspace=access.workspace)
+    return page(
+        request,
+        access,
+        "alerts.html",
+        "alerts",
+        open_alerts=rows.filter(resolved_at=None),
+        resolved=rows.exclude(resolved_at=None)[:20],
+        form=form,
+    )

@@ -1,0 +1,218 @@
+"""`leadline analyze`: every output from a file, no database, peer-exact cycle times, clean errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadline.analyze.jira_fast import read_jira_frames
+from leadline.analyze.sources import read_jira_reference
+from leadline.cli import app
+
+ROOT = Path(__file__).resolve().parent
+PEER = ROOT / "fixtures" / "peers" / "jira-agile-metrics"
+JAM = ROOT / "fixtures" / "jira" / "jam"
+OUTPUTS = [
+    "cycle_times.csv",
+    "cfd.csv",
+    "throughput_daily.csv",
+    "throughput_weekly.csv",
+    "percentiles.csv",
+    "percentiles.json",
+    "aging_wip.csv",
+    "forecasts.json",
+    "forecasts.csv",
+    "summary.json",
+    "report.html",
+    *[f"charts/{c}.vl.json" for c in ("cfd", "throughput", "scatter", "histogram", "aging")],
+    "charts/forecast.vl.json",
+]
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def _peer(out: Path, *extra: str) -> tuple[int, str]:
+    return _run(
+        "analyze", str(PEER / "search_issues.json"), "--source", "jira-json", "--workflow",
+        str(PEER / "config.yml"), "--preset", "jira-agile-metrics", "--out", str(out),
+        "--as-of", "2021-03-01", *extra,
+    )  # fmt: skip
+
+
+def _issue(key: str, status: str, category: str, changes: list[tuple[str, str, str]]) -> dict:
+    return {
+        "key": key,
+        "fields": {
+            "created": "2024-01-01T09:00:00.000+0000",
+            "status": {"name": status, "statusCategory": {"key": category}},
+            "issuetype": {"name": "Story"},
+            "project": {"key": "P"},
+        },
+        "changelog": {
+            "histories": [
+                {
+                    "id": str(n),
+                    "created": at,
+                    "items": [{"field": "status", "fromString": a, "toString": b}],
+                }
+                for n, (at, a, b) in enumerate(changes, start=1)
+            ]
+        },
+    }
+
+
+@pytest.mark.parametrize("path", [PEER / "search_issues.json", JAM / "search_issues.json"])
+def test_fast_jira_reader_gives_the_same_frames_as_the_connector(path):
+    fast = read_jira_frames(path)
+    items, transitions, _ = read_jira_reference(path)
+    assert fast is not None
+    assert fast.items.equals(items)
+    assert fast.transitions.equals(transitions)
+
+
+def test_fast_jira_reader_follows_the_connector_on_reopen_ties_and_offsets(tmp_path):
+    issue = _issue(
+        "P-1",
+        "Done",
+        "done",
+        [
+            ("2024-01-03T10:00:00.000+0200", "To Do", "Doing"),
+            ("2024-01-02T10:00:00.000+0000", "Backlog", "To Do"),
+            ("2024-01-05T10:00:00.000+0000", "Doing", "Done"),
+            ("2024-01-05T10:00:00.000+0000", "Done", "Doing"),
+            ("2024-01-06T10:00:00.000Z", "Doing", "Done"),
+        ],
+    )
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps({"issues": [issue, _issue("P-2", "To Do", "new", [])]}))
+    fast = read_jira_frames(path)
+    items, transitions, _ = read_jira_reference(path)
+    assert fast is not None
+    assert fast.items.equals(items)
+    assert fast.transitions.equals(transitions)
+
+
+def test_analyze_writes_every_output(tmp_path):
+    code, output = _peer(tmp_path / "out")
+    assert code == 0, output
+    for name in OUTPUTS:
+        assert (tmp_path / "out" / name).is_file(), name
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["items"]["total"] == 20
+    forecasts = json.loads((tmp_path / "out" / "forecasts.json").read_text())
+    assert set(forecasts["when"]["percentiles"]) == {"50", "70", "85", "95"}
+    assert forecasts["inputs"]["trials"] == 10_000
+
+
+def test_cycle_times_equal_the_jira_agile_metrics_outputs(tmp_path):
+    assert _peer(tmp_path / "out")[0] == 0
+    ours = {r["key"]: r for r in csv.DictReader((tmp_path / "out" / "cycle_times.csv").open())}
+    upstream = list(
+        csv.DictReader(io.StringIO((PEER / "upstream_output/cycletime.csv").read_text()))
+    )
+    assert len(ours) == len(upstream)
+    for row in upstream:
+        for column in ("Backlog", "Committed", "Build", "Test", "Done"):
+            assert ours[row["ID"]][column] == row[column], (row["ID"], column)
+        assert ours[row["ID"]]["type"] == row["Type"]
+    scatter = csv.DictReader(io.StringIO((PEER / "upstream_output/scatterplot.csv").read_text()))
+    expected = {r["key"]: float(r["cycle_time"]) for r in scatter}
+    got = {k: float(r["cycle_time_days"]) for k, r in ours.items() if r["cycle_time_days"]}
+    assert got == expected
+
+
+def test_report_is_self_contained_and_captions_every_chart(tmp_path):
+    assert _peer(tmp_path / "out")[0] == 0
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "<script src" not in page and "cdn" not in page.lower()
+    assert "vegaEmbed" in page and page.count("<figcaption>") == 6
+    assert "Cycle time = finished - started" in page
+    spec = json.loads((tmp_path / "out" / "charts" / "cfd.vl.json").read_text())
+    assert spec["$schema"].endswith("vega-lite/v5.json") and spec["description"]
+
+
+def test_without_a_workflow_statuses_map_by_jira_status_category(tmp_path):
+    issues = [
+        _issue("P-1", "Closed", "done", [("2024-01-02T10:00:00.000+0000", "Open", "Doing"),
+                                         ("2024-01-04T10:00:00.000+0000", "Doing", "Closed")]),
+        _issue("P-2", "Doing", "indeterminate", [("2024-01-03T10:00:00.000+0000", "Open", "Doing")]),
+        _issue("P-3", "Open", "new", []),
+    ]  # fmt: skip
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps({"issues": issues}))
+    code, output = _run("analyze", str(path), "--out", str(tmp_path / "o"), "--as-of", "2024-01-10")
+    assert code == 0, output
+    rows = {r["key"]: r for r in csv.DictReader((tmp_path / "o" / "cycle_times.csv").open())}
+    assert rows["P-1"]["started"] == "2024-01-02" and rows["P-1"]["cycle_time_days"] == "3"
+    assert rows["P-2"]["cycle_time_days"] == "" and rows["P-3"]["started"] == ""
+    aging = list(csv.DictReader((tmp_path / "o" / "aging_wip.csv").open()))
+    assert [(r["key"], r["age_days"]) for r in aging] == [("P-2", "8")]
+
+
+def test_csv_work_items_are_analysed(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text(
+        "key,created,started,finished\n"
+        "A-1,2024-01-01,2024-01-02,2024-01-04\n"
+        "A-2,2024-01-01,2024-01-03,\n"
+    )
+    code, output = _run("analyze", str(path), "--source", "csv", "--out", str(tmp_path / "o"),
+                        "--as-of", "2024-01-05")  # fmt: skip
+    assert code == 0, output
+    rows = {r["key"]: r for r in csv.DictReader((tmp_path / "o" / "cycle_times.csv").open())}
+    assert rows["A-1"]["cycle_time_days"] == "3"
+    assert rows["A-2"]["finished"] == ""
+
+
+def test_a_bad_csv_date_names_file_line_and_field_and_writes_nothing(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text("key,created,started,finished\nA-1,2024-01-01,soon,2024-01-04\n")
+    code, output = _run("analyze", str(path), "--source", "csv", "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "items.csv line 2" in output and "started" in output
+    assert not (tmp_path / "o").exists()
+    assert not list(tmp_path.glob(".o.*"))
+
+
+def test_a_bad_jira_issue_names_the_issue_and_field_and_exits_2(tmp_path):
+    bad = _issue("P-9", "Open", "new", [])
+    bad["fields"]["created"] = "yesterday"
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps({"issues": [_issue("P-1", "Open", "new", []), bad]}))
+    code, output = _run("analyze", str(path), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "issues.json" in output and "P-9" in output and "created" in output
+    assert not (tmp_path / "o").exists()
+
+
+def test_broken_json_names_the_line(tmp_path):
+    path = tmp_path / "issues.json"
+    path.write_text('{"issues": [\n{"key": }\n]}')
+    code, output = _run("analyze", str(path), "--out", str(tmp_path / "o"))
+    assert code == 2 and "issues.json line 2" in output
+
+
+def test_analyze_imports_neither_django_nor_pandas(tmp_path):
+    script = (
+        "import sys\n"
+        "from leadline.cli import app\n"
+        "try:\n"
+        f"    app(['analyze', {str(PEER / 'search_issues.json')!r}, '--out', {str(tmp_path / 'o')!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "bad = [m for m in ('django', 'pandas') if m in sys.modules]\n"
+        "print('loaded:', bad)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stdout
