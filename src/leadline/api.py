@@ -66,10 +66,14 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def mount() -> None:
     """Attach every app's router (called once from urls.py)."""
+    from leadline.delivery.api import router as delivery_router
     from leadline.governance.api import router as governance_router
     from leadline.jobs.api import router as jobs_router
+    from leadline.metrics.api import router as metrics_router
     from leadline.workspaces.api import router as workspaces_router
 
     api.add_router("/", workspaces_router)
     api.add_router("/", jobs_router)
     api.add_router("/", governance_router)
+    api.add_router("/", delivery_router)
+    api.add_router("/", metrics_router)

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -52,7 +52,7 @@ def setup_django() -> None:
         raise typer.Exit(2) from None
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``message`` as an error and exit with ``code``."""
     err.print(f"[red]Error:[/red] {message}")
     raise typer.Exit(code)
@@ -283,6 +283,25 @@ def jobs(
             f"{job.created_at:%Y-%m-%d %H:%M}",
         )
     console.print(table)
+
+
+def run_here(job: Any) -> None:
+    """Run ``job`` in this process with a progress bar; exit non-zero if it does not succeed."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from leadline.jobs.services import run_job
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task(job.title, total=job.total)
+        status = run_job(
+            str(job.pk),
+            listener=lambda j: progress.update(bar, completed=j.done, total=j.total),
+        )
+    job.refresh_from_db()
+    if status != "succeeded":
+        fail(f"Job {job.status}: {job.error or 'see its log'}")
+    console.print(f"[green]Job succeeded[/green] {job.result or ''}")
 
 
 def _follow(job_id: str) -> None:

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "leadline.jobs",
     "leadline.governance",
     "leadline.delivery",
+    "leadline.metrics",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,8 @@ else:
 # and is re-queued (it resumes from its last checkpoint).
 JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=2)
 JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
+# Largest file accepted by the delivery data upload (page and API), in megabytes.
+UPLOAD_MAX_MB = env_int("LEADLINE_UPLOAD_MAX_MB", 100, minimum=1)
 
 # --- Accounts -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -6,8 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from leadline.api import api, mount
+from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance.urls import urlpatterns as governance_urls
 from leadline.jobs import views as jobs
+from leadline.metrics.urls import urlpatterns as metrics_urls
 from leadline.web import views as web
 from leadline.workspaces import views as workspaces
 
@@ -23,8 +25,9 @@ workspace_urls = [
     path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job-cancel"),
 ] + [path(f"{area}/", web.area_view(area), name=area) for area in web.AREAS
-    if area not in {"raid", "decisions"}  # governance pages replace these
-] + governance_urls
+    # Feature pages replace the empty states of their areas.
+    if area not in {"raid", "decisions", "delivery", "forecasts"}
+] + governance_urls + delivery_urls + metrics_urls
 
 urlpatterns = [
     path("", web.home, name="home"),

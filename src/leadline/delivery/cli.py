@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
                 f"No workspace {workspace!r}; create it with `leadline createuser ... --workspace`",
                 2,
             )
-        ws = found_ws  # type: ignore[assignment]  # fail() above exits when None
+        ws = found_ws
     if team is None:
         return ws, None
     found = Team.objects.filter(workspace=ws, slug=team).first()
@@ -53,23 +52,18 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
 
 
 def _run(kind: str, path: Path, workspace: str | None, team: str | None, background: bool) -> None:
-    from leadline.cli import _follow, console, setup_django
+    from leadline.cli import console, run_here, setup_django
 
     setup_django()
     from leadline.delivery.jobs import start_import
-    from leadline.jobs.services import run_job
 
     ws, team_obj = _scope(workspace, team)
-    job = start_import(ws, kind, str(path), team_obj)
+    job = start_import(ws, kind, str(path), team_obj, queue=background)
     console.print(f"Job {str(job.pk)[:8]}: {job.title}")
     if background:
         console.print("Queued; follow it with `leadline jobs --follow " + str(job.pk)[:8] + "`")
         return
-    # Run here, in a thread, while the main thread draws the progress bar from the job's row.
-    thread = threading.Thread(target=run_job, args=(str(job.pk),), daemon=True)
-    thread.start()
-    _follow(str(job.pk))
-    thread.join()
+    run_here(job)
 
 
 @import_app.command("jira-json")

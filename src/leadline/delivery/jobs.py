@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from leadline.crypto import decrypt
@@ -12,7 +14,7 @@ from leadline.jobs.models import Job, JobStatus
 from leadline.jobs.services import JobContext, handler, start_job
 from leadline.workspaces.models import Team, Workspace
 
-from .imports import BATCH_SIZE, ensure_statuses, import_records
+from .imports import BATCH_SIZE, ImportStats, ensure_statuses, import_records
 from .models import Connection, ImportProblem
 from .sources import connection_source, file_source, learned_statuses
 
@@ -36,8 +38,12 @@ def start_import(
     team: Team | None = None,
     user: Any = None,
     batch_size: int | None = None,
+    queue: bool = True,
 ) -> Job:
-    """Start a file import, or resume the unfinished one with the same parameters."""
+    """Start a file import, or resume the unfinished one with the same parameters.
+
+    With ``queue`` False the caller runs the job itself (the CLI does, with a progress bar).
+    """
     params = import_job_params(workspace, kind, path, team)
     if batch_size:
         params["batch_size"] = batch_size
@@ -51,14 +57,22 @@ def start_import(
             if job.status == JobStatus.FAILED:
                 Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, error="")
             elif job.status == JobStatus.RUNNING:
-                continue  # still running somewhere; the stale-job recovery picks it up if not
+                # Still running somewhere, unless its heartbeat stopped: then take it over.
+                stale = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+                if not Job.objects.filter(
+                    pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=stale
+                ).update(status=JobStatus.QUEUED, worker=""):
+                    continue
             from leadline.jobs.services import enqueue
 
             job.refresh_from_db()
-            enqueue(job)
+            if queue:
+                enqueue(job)
             return job
     title = f"Import {Path(path).name} ({kind})" + (f" into {team.name}" if team else "")
-    return start_job("delivery.import", title=title, params=params, workspace=workspace, user=user)
+    return start_job(
+        "delivery.import", title=title, params=params, workspace=workspace, user=user, queue=queue
+    )
 
 
 def _scope(ctx: JobContext) -> tuple[Workspace, Team | None]:
@@ -95,7 +109,7 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     _record_problems(workspace, ctx.job, Path(path).name, rejected)
     if total:
         ctx.progress(total, total)
-    summary = stats.as_dict() | {"rejected": len(rejected)}
+    summary = _result(stats) | {"rejected": len(rejected)}
     ctx.log(f"Imported: {summary}")
     return summary
 
@@ -133,4 +147,9 @@ def run_sync(ctx: JobContext) -> dict[str, Any]:
         Connection.objects.filter(pk=connection.pk).update(last_error=str(error)[:2000])
         raise
     Connection.objects.filter(pk=connection.pk).update(last_synced_at=started, last_error="")
-    return stats.as_dict()
+    return _result(stats)
+
+
+def _result(stats: ImportStats) -> dict[str, Any]:
+    # "work_items", not "items": the job page reads ``result.items`` as the dict's items().
+    return {("work_items" if k == "items" else k): v for k, v in stats.as_dict().items()}

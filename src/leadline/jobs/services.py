@@ -30,6 +30,8 @@ from .models import Job, JobStatus
 logger = logging.getLogger(__name__)
 
 Handler = Callable[["JobContext"], dict[str, Any] | None]
+# Called in the running process after each progress report or log line (the CLI's progress bar).
+Listener = Callable[[Job], None]
 _HANDLERS: dict[str, str] = {}
 
 
@@ -65,10 +67,11 @@ def _load_handlers() -> None:
 class JobContext:
     """What a running handler sees: its parameters, checkpoint, and a way to report."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, listener: Listener | None = None) -> None:
         self.job = job
         self.params: dict[str, Any] = dict(job.params)
         self.checkpoint: dict[str, Any] = dict(job.checkpoint)
+        self.listener = listener
 
     def progress(
         self, done: int, total: int | None = None, checkpoint: dict[str, Any] | None = None
@@ -85,6 +88,8 @@ class JobContext:
             raise JobCancelled(f"Job {self.job.pk} is no longer running")
         for key, value in fields.items():
             setattr(self.job, key, value)
+        if self.listener is not None:
+            self.listener(self.job)
 
     def log(self, message: str) -> None:
         """Append a timestamped line to the job's log."""
@@ -92,6 +97,8 @@ class JobContext:
         job = Job.objects.only("log").get(pk=self.job.pk)
         Job.objects.filter(pk=self.job.pk).update(log=job.log + line)
         self.job.log = job.log + line
+        if self.listener is not None:
+            self.listener(self.job)
 
 
 def start_job(
@@ -102,10 +109,13 @@ def start_job(
     workspace: Any = None,
     user: Any = None,
     handler_path: str | None = None,
+    queue: bool = True,
 ) -> Job:
     """Create a job of a registered ``kind`` and put it on the queue.
 
     ``handler_path`` overrides the registry (for handlers outside the package, e.g. in tests).
+    With ``queue`` False the caller runs it itself (``run_job``); a worker never sees it unless
+    it is later found stale and recovered.
     """
     path = handler_path or registered_kinds().get(kind)
     if path is None:
@@ -117,7 +127,8 @@ def start_job(
         workspace=workspace,
         created_by=user if user is not None and getattr(user, "pk", None) else None,
     )
-    enqueue(job)
+    if queue:
+        enqueue(job)
     return job
 
 
@@ -167,13 +178,16 @@ class _Heartbeat(threading.Thread):
             connection.close()
 
 
-def run_job(job_id: str) -> str:
-    """Run job ``job_id`` to completion in this process and return its final status."""
+def run_job(job_id: str, listener: Listener | None = None) -> str:
+    """Run job ``job_id`` to completion in this process and return its final status.
+
+    ``listener`` sees the job after every progress report and log line, in this thread.
+    """
     job = claim(job_id)
     if job is None:
         current = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
         return str(current or "missing")
-    ctx = JobContext(job)
+    ctx = JobContext(job, listener)
     if job.attempts > 1:
         ctx.log(f"Attempt {job.attempts}: resuming from checkpoint {job.checkpoint or '(start)'}")
     beat = _Heartbeat(job.pk, max(1.0, settings.JOB_STALE_SECONDS / 4))

@@ -26,6 +26,9 @@ def run_worker(*, burst: bool = False, recover: bool = True) -> None:
         recover_stale_jobs()
         interval = max(2.0, settings.JOB_STALE_SECONDS / 3)
         threading.Thread(target=reaper_loop, args=(stop, interval), daemon=True).start()
+        from leadline.delivery.schedule import schedule_loop  # scheduled connection syncs
+
+        threading.Thread(target=schedule_loop, args=(stop,), daemon=True).start()
     try:
         if uses_redis():
             args = [

@@ -23,10 +23,25 @@ NAV_AREAS = [
 ]
 
 
+# The Delivery area's tabs: (url name, label). Dashboards first, then the data behind them.
+DELIVERY_TABS = [
+    ("delivery", "Flow"),
+    ("dora", "DORA"),
+    ("portfolio", "Portfolio"),
+    ("delivery-data", "Imports & connections"),
+    ("workflow", "Workflow"),
+    ("quality", "Data quality"),
+]
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """Add the signed-in user's workspaces, the current workspace and team to every page."""
     access = getattr(request, "access", None)
-    context: dict[str, Any] = {"version": __version__, "nav_areas": NAV_AREAS}
+    context: dict[str, Any] = {
+        "version": __version__,
+        "nav_areas": NAV_AREAS,
+        "delivery_tabs": DELIVERY_TABS,
+    }
     if request.user.is_authenticated:
         context["my_workspaces"] = list(workspaces_for(request.user))
     if access is not None:
