@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from leadline.records import (
     ChangeRecord,
@@ -195,31 +195,26 @@ def _upsert_items(
     Transition.objects.filter(item_id__in=item_ids).delete()
     FlagPeriod.objects.filter(item_id__in=item_ids).delete()
     SprintChange.objects.filter(item_id__in=item_ids).delete()
-    transitions, flags, sprint_changes = [], [], []
+    transitions: list[tuple[Any, ...]] = []
+    flags: list[tuple[Any, ...]] = []
+    sprint_changes: list[tuple[Any, ...]] = []
+    at = connection.ops.adapt_datetimefield_value
     for ident, r in by_key.items():
         pk = ids[ident]
         for seq, t in enumerate(sorted(r.transitions, key=lambda t: t.at)):
             transitions.append(
-                Transition(
-                    item_id=pk,
-                    seq=seq,
-                    at=t.at,
-                    from_status=t.from_status,
-                    to_status=t.to_status,
-                    by=t.by[:200],
-                    external_id=t.external_id[:100],
-                )
+                (pk, seq, at(t.at), t.from_status, t.to_status, t.by[:200], t.external_id[:100])
             )
-        flags += [
-            FlagPeriod(item_id=pk, start=f.start, end=f.end, reason=f.reason) for f in r.flags
-        ]
-        sprint_changes += [
-            SprintChange(item_id=pk, sprint=s.sprint, at=s.at, added=s.added)
-            for s in r.sprint_changes
-        ]
-    Transition.objects.bulk_create(transitions, batch_size=2000)
-    FlagPeriod.objects.bulk_create(flags)
-    SprintChange.objects.bulk_create(sprint_changes)
+        flags += [(pk, at(f.start), at(f.end), f.reason[:300]) for f in r.flags]
+        sprint_changes += [(pk, s.sprint[:200], at(s.at), s.added) for s in r.sprint_changes]
+    # History rows are the bulk of an import: plain parameterised INSERTs, no model instances.
+    _insert(
+        Transition,
+        ["item_id", "seq", "at", "from_status", "to_status", "by", "external_id"],
+        transitions,
+    )
+    _insert(FlagPeriod, ["item_id", "start", "end", "reason"], flags)
+    _insert(SprintChange, ["item_id", "sprint", "at", "added"], sprint_changes)
     stats.items += len(objs)
     stats.transitions += len(transitions)
     seen: dict[tuple[str, str, str], StageCategory | None] = {}
@@ -228,6 +223,19 @@ def _upsert_items(
             record = known.get((r.source, status))
             seen[(r.source, r.project, status)] = record.category if record else None
     stats.new_statuses += ensure_statuses(workspace, seen, known)
+
+
+def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` into ``model``'s table with one parameterised statement per row batch."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def ensure_statuses(

@@ -7,12 +7,13 @@ batches it already committed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from leadline.records import StatusRecord
 
@@ -49,6 +50,23 @@ class Source:
         return rows
 
 
+class _Status(msgspec.Struct):
+    name: str = ""
+    statusCategory: dict[str, Any] | None = None  # noqa: N815 - Jira's field name
+
+
+class _Fields(msgspec.Struct):
+    status: _Status | None = None
+
+
+class _Issue(msgspec.Struct):
+    fields: _Fields | None = None
+
+
+class _Export(msgspec.Struct):
+    issues: list[_Issue] = []
+
+
 def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[StatusRecord], int]:
     """Read the categories Jira gives each status seen as a current status in an export.
 
@@ -57,23 +75,25 @@ def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[Statu
     from leadline.connectors.jira.export import JiraExportError
     from leadline.connectors.jira.mapping import category_from_status
 
+    # Only the statuses are decoded (msgspec skips everything else), so this pass is cheap.
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        stripped = text.lstrip()
-        if stripped.startswith("{") and "\n{" in stripped and '"issues"' not in stripped[:2000]:
-            issues = [json.loads(line) for line in stripped.splitlines() if line.strip()]
-        else:
-            data = json.loads(text)
-            issues = data.get("issues", []) if isinstance(data, dict) else data
-    except (OSError, json.JSONDecodeError) as error:
-        raise JiraExportError(f"{path.name}: not readable as JSON ({error})") from None
+        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        stripped = raw.lstrip()
+        if stripped.startswith(b"["):
+            issues = msgspec.json.decode(raw, type=list[_Issue])
+        elif stripped.startswith(b"{") and b'"issues"' in stripped[:4096]:
+            issues = msgspec.json.decode(raw, type=_Export).issues
+        else:  # JSON lines: one issue per line
+            decoder = msgspec.json.Decoder(_Issue)
+            issues = [decoder.decode(line) for line in raw.splitlines() if line.strip()]
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise JiraExportError(f"{path.name}: not readable as a Jira export ({error})") from None
     seen: dict[str, StatusRecord] = {}
     for issue in issues:
-        fields = issue.get("fields") or {} if isinstance(issue, dict) else {}
-        status = fields.get("status") or {}
-        name = status.get("name")
-        if name and name not in seen:
-            seen[name] = StatusRecord(source, "", name, category_from_status(status))
+        status = issue.fields.status if issue.fields else None
+        if status and status.name and status.name not in seen:
+            category = category_from_status({"statusCategory": status.statusCategory})
+            seen[status.name] = StatusRecord(source, "", status.name, category)
     return list(seen.values()), len(issues)
 
 
@@ -175,11 +195,16 @@ def connection_source(connection: Connection, secret: str, since: datetime | Non
     if kind == Connection.Kind.PAGERDUTY:
         from leadline.connectors.pagerduty.client import PagerDutyClient
 
-        return Source(PagerDutyClient(secret, **_base(connection)).incidents(since))
+        services = [s.strip() for s in target.split(",") if s.strip()]
+        return Source(
+            PagerDutyClient(secret, service_ids=services, **_base(connection)).incidents(since)
+        )
     if kind == Connection.Kind.OPSGENIE:
         from leadline.connectors.opsgenie.client import OpsgenieClient
 
-        return Source(OpsgenieClient(secret, **_base(connection)).incidents(since))
+        return Source(
+            OpsgenieClient(secret, service_id=target.strip(), **_base(connection)).incidents(since)
+        )
     raise SourceProblem(f"Connection kind {kind!r} cannot be synced")
 
 
