@@ -23,7 +23,7 @@ def test_sign_in_switch_workspace_and_navigate(page, live_server, sign_in):
         page.click(f"a[data-nav={name}]")
         page.wait_for_load_state("networkidle")
         assert "/w/demo/" in page.url
-        assert page.locator("a.active").inner_text().strip().endswith(label)
+        assert page.locator(".nav a.active").inner_text().strip().endswith(label)
         assert page.locator("h1").count() == 1
     # Switch workspace through the switcher in the top bar.
     page.select_option("#ws-switch", label="Sandbox")
@@ -33,10 +33,16 @@ def test_sign_in_switch_workspace_and_navigate(page, live_server, sign_in):
     # And back, then choose a team.
     page.select_option("#ws-switch", label="Northwind Retail (demo)")
     page.wait_for_url(f"{live_server.url}/w/demo/")
-    page.click("a[data-nav=delivery]")
-    page.select_option("#team-switch", label="Checkout")
+    page.click("a[data-nav=alignment]")
+    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#team-switch", label="Checkout")
     page.wait_for_load_state("networkidle")
     assert "for Checkout" in page.content()
+    # The choice is remembered on the next page.
+    page.click("a[data-nav=cadence]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#team-switch").input_value() == "checkout"
 
 
 def test_a_job_page_shows_live_progress(page, live_server, sign_in):

@@ -111,7 +111,7 @@ def test_a_user_without_a_workspace_can_create_one(make_user, client_for):
 
 def test_the_team_switcher_remembers_the_team(owner_client):
     owner_client.post("/w/acme/people/", {"action": "team", "name": "Payments"})
-    page = owner_client.get("/w/acme/delivery/?team=payments").content.decode()
+    page = owner_client.get("/w/acme/alignment/?team=payments").content.decode()
     assert "Nothing here yet for Payments" in page
-    again = owner_client.get("/w/acme/forecasts/").content.decode()
+    again = owner_client.get("/w/acme/cadence/").content.decode()
     assert "Nothing here yet for Payments" in again
