@@ -216,3 +216,45 @@ def test_analyze_imports_neither_django_nor_pandas(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "loaded: []" in done.stdout
+
+
+def test_the_standalone_command_decodes_in_a_child_and_writes_the_same_outputs(tmp_path):
+    # `leadline analyze` as its own process prefetches the export in a forked child and leaves
+    # with os._exit; its outputs must equal those of the in-process run.
+    code, output = _peer(tmp_path / "inproc")
+    assert code == 0, output
+    exe = Path(sys.executable).with_name("leadline")
+    args = [
+        "analyze", str(PEER / "search_issues.json"), "--source", "jira-json", "--workflow",
+        str(PEER / "config.yml"), "--preset", "jira-agile-metrics", "--out",
+        str(tmp_path / "standalone"), "--as-of", "2021-03-01",
+    ]  # fmt: skip
+    done = subprocess.run([str(exe), *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Analysed" in done.stderr
+    for name in OUTPUTS:
+        a = (tmp_path / "inproc" / name).read_text().replace("inproc", "X")
+        b = (tmp_path / "standalone" / name).read_text().replace("standalone", "X")
+        assert a == b, name
+
+
+def test_a_prefetched_decode_equals_the_in_process_one():
+    from leadline.analyze import jira_decode
+
+    path = PEER / "search_issues.json"
+    script = (
+        "import sys\n"
+        "from leadline.analyze import jira_decode as d\n"
+        f"d.prefetch({str(path)!r})\n"
+        "assert d._pending is not None\n"
+        f"got = d.take({str(path)!r})\n"
+        "import msgspec\n"
+        "sys.stdout.buffer.write(msgspec.json.encode(got))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    import msgspec
+
+    expected = jira_decode.decode_file(path)
+    assert expected is not None
+    assert msgspec.json.decode(done.stdout) == msgspec.json.decode(msgspec.json.encode(expected))

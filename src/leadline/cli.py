@@ -351,6 +351,11 @@ _register_features()
 
 def main() -> None:
     """Run the CLI."""
+    if sys.argv[1:2] == ["analyze"]:  # a plain command line skips Typer's (Pydantic) parsing
+        from leadline.cli_analysis import run_plain_analyze
+
+        if run_plain_analyze(sys.argv[2:]):
+            return
     app()
 
 

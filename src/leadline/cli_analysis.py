@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,134 @@ def analyze(
     nothing is written then.
     """
     _allocator_settings()
+    standalone = _standalone()
+    if standalone and source == "jira-json" and len(files) == 1:
+        # Decode the export in a forked child while this process imports Polars and NumPy.
+        from leadline.analyze.jira_decode import prefetch
+
+        prefetch(files[0])
+    try:
+        _analyze(
+            files,
+            out,
+            source,
+            workflow,
+            preset,
+            as_of,
+            tz,
+            forecast_items,
+            forecast_days,
+            trials,
+            seed,
+            window,
+        )
+    finally:
+        from leadline.analyze.jira_decode import cancel
+
+        cancel()
+    if standalone:
+        # Every output is written and closed: skip freeing millions of objects at exit.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+# `leadline analyze` options and the parameter each sets; integer ones with their minimum.
+_ANALYZE_OPTIONS = {
+    "--out": "out",
+    "--source": "source",
+    "--workflow": "workflow",
+    "--preset": "preset",
+    "--as-of": "as_of",
+    "--tz": "tz",
+    "--forecast-items": "forecast_items",
+    "--forecast-days": "forecast_days",
+    "--trials": "trials",
+    "--seed": "seed",
+    "--window": "window",
+}
+_INT_MIN: dict[str, int | None] = {
+    "forecast_items": None,
+    "forecast_days": None,
+    "trials": 1,
+    "seed": None,
+    "window": 1,
+}
+
+
+def run_plain_analyze(argv: list[str]) -> bool:
+    """Run `analyze` for a plain command line without Typer's parsing; False to let Typer parse.
+
+    Typer coerces every value through Pydantic, whose import costs more than parsing a large
+    export's header. Only the unambiguous form is taken here (files, known options given once
+    as ``--opt VALUE`` or ``--opt=VALUE``, non-negative integers in range); anything else
+    (help, unknown or repeated options, odd values) returns False and Typer handles it, errors
+    and all.
+    """
+    import inspect
+
+    values: dict[str, Any] = {}
+    files: list[Path] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if not arg.startswith("-"):
+            if not arg:
+                return False
+            files.append(Path(arg))
+            i += 1
+            continue
+        name, eq, value = arg.partition("=")
+        key = _ANALYZE_OPTIONS.get(name)
+        if key is None or key in values:
+            return False
+        if not eq:
+            if i + 1 >= len(argv):
+                return False
+            value = argv[i + 1]
+            i += 1
+        if not value or value.startswith("-"):
+            return False
+        if key in _INT_MIN:
+            low = _INT_MIN[key]
+            if not value.isascii() or not value.isdigit() or (low is not None and int(value) < low):
+                return False
+            values[key] = int(value)
+        else:
+            values[key] = Path(value) if key in ("out", "workflow") else value
+        i += 1
+    if not files or "out" not in values:
+        return False
+    params = inspect.signature(analyze).parameters
+    for key in _ANALYZE_OPTIONS.values():
+        if key not in values:
+            values[key] = params[key].default.default  # the typer.Option's default
+    try:
+        analyze(files=files, **values)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    return True
+
+
+def _standalone() -> bool:
+    """True in a `leadline analyze` process of its own (not the CLI called in-process)."""
+    return Path(sys.argv[0]).name == "leadline" and sys.argv[1:2] == ["analyze"]
+
+
+def _analyze(
+    files: list[Path],
+    out: Path,
+    source: str,
+    workflow: Path | None,
+    preset: str,
+    as_of: str | None,
+    tz: str,
+    forecast_items: int | None,
+    forecast_days: int,
+    trials: int,
+    seed: int,
+    window: int,
+) -> None:
     from leadline.analyze.run import AnalyzeOptions
     from leadline.analyze.run import analyze as run
     from leadline.analyze.sources import AnalyzeInputError

@@ -50,7 +50,8 @@ def days_phrase(inclusive: bool) -> str:
     )
 
 
-def _spec(title: str, caption: str, data: list[dict[str, Any]], **body: Any) -> dict[str, Any]:
+def chart_spec(title: str, caption: str, data: list[dict[str, Any]], **body: Any) -> dict[str, Any]:
+    """Return a Vega-Lite spec sized to its container, captioned with its definition."""
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -62,7 +63,7 @@ def _spec(title: str, caption: str, data: list[dict[str, Any]], **body: Any) -> 
     }
 
 
-def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+def json_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Return JSON-ready rows (dates as ISO strings)."""
     cast = frame.with_columns(pl.col(pl.Date, pl.Datetime).dt.strftime("%Y-%m-%d"))
     return cast.to_dicts()
@@ -75,10 +76,10 @@ def cfd_spec(counts: pl.DataFrame, stages: list[str]) -> dict[str, Any]:
     )
     order = {s: i for i, s in enumerate(stages)}
     long = long.with_columns(order=pl.col("stage").replace_strict(order, return_dtype=pl.Int32))
-    return _spec(
+    return chart_spec(
         "Cumulative flow",
         DEFINITIONS["cfd"],
-        _rows(long),
+        json_rows(long),
         mark={"type": "area", "interpolate": "step-after"},
         encoding={
             "x": {"field": "day", "type": "temporal", "title": "day"},
@@ -92,10 +93,10 @@ def cfd_spec(counts: pl.DataFrame, stages: list[str]) -> dict[str, Any]:
 
 def throughput_spec(weekly: pl.DataFrame) -> dict[str, Any]:
     """Return weekly throughput bars (columns week, count)."""
-    return _spec(
+    return chart_spec(
         "Throughput per week",
         DEFINITIONS["throughput"],
-        _rows(weekly.select("week", "count")),
+        json_rows(weekly.select("week", "count")),
         mark="bar",
         encoding={
             "x": {"field": "week", "type": "temporal", "title": "week starting"},
@@ -118,13 +119,13 @@ def scatter_spec(
     if cycle.height > MAX_POINTS:
         caption += f" The latest {MAX_POINTS:,} of {cycle.height:,} items are drawn."
     rules = [{"percentile": k, "days": v} for k, v in pct.items() if v is not None]
-    return _spec(
+    return chart_spec(
         "Cycle time scatter",
         caption,
         [],
         layer=[
             {
-                "data": {"values": _rows(points)},
+                "data": {"values": json_rows(points)},
                 "mark": {"type": "point", "filled": True, "opacity": 0.5, "size": 18},
                 "encoding": {
                     "x": {"field": "day", "type": "temporal", "title": "finished"},
@@ -132,25 +133,49 @@ def scatter_spec(
                     "tooltip": ["key", {"field": "day", "type": "temporal"}, "days"],
                 },
             },
-            {
-                "data": {"values": rules},
-                "mark": {"type": "rule", "strokeDash": [4, 4]},
-                "encoding": {
-                    "y": {"field": "days", "type": "quantitative"},
-                    "tooltip": ["percentile", "days"],
-                },
-            },
+            *percentile_layers(rules),
         ],
     )
+
+
+def percentile_layers(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return dashed horizontal rules with their labels ("p85 10d") for {percentile, days} rows."""
+    labelled = [{**r, "label": f"{r['percentile']} {r['days']:g}d"} for r in rules]
+    return [
+        {
+            "data": {"values": labelled},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#c92a2a"},
+            "encoding": {
+                "y": {"field": "days", "type": "quantitative"},
+                "tooltip": ["percentile", "days"],
+            },
+        },
+        {
+            "data": {"values": labelled},
+            "mark": {
+                "type": "text",
+                "align": "right",
+                "baseline": "bottom",
+                "dy": -2,
+                "color": "#c92a2a",
+                "fontSize": 10,
+            },
+            "encoding": {
+                "x": {"value": {"expr": "width"}},
+                "y": {"field": "days", "type": "quantitative"},
+                "text": {"field": "label"},
+            },
+        },
+    ]
 
 
 def histogram_spec(cycle: pl.DataFrame, inclusive: bool) -> dict[str, Any]:
     """Return cycle-time counts per whole day as bars."""
     counts = cycle.group_by("cycle_time_days").agg(items=pl.len()).sort("cycle_time_days")
-    return _spec(
+    return chart_spec(
         "Cycle time histogram",
         DEFINITIONS["histogram"].format(days=days_phrase(inclusive).rstrip(".").lower()),
-        _rows(counts.rename({"cycle_time_days": "days"})),
+        json_rows(counts.rename({"cycle_time_days": "days"})),
         mark="bar",
         encoding={
             "x": {"field": "days", "type": "quantitative", "title": "cycle time (days)"},
@@ -160,24 +185,42 @@ def histogram_spec(cycle: pl.DataFrame, inclusive: bool) -> dict[str, Any]:
     )
 
 
-def aging_spec(aging: pl.DataFrame, stages: list[str], inclusive: bool) -> dict[str, Any]:
-    """Return the age of in-progress items per stage (oldest items when there are many)."""
+def aging_spec(
+    aging: pl.DataFrame,
+    stages: list[str],
+    inclusive: bool,
+    pct: dict[str, float | None] | None = None,
+) -> dict[str, Any]:
+    """Return the age of in-progress items per stage (oldest items when there are many).
+
+    With ``pct`` ({"p50": days, ...}) the cycle-time percentiles are drawn as labelled lines.
+    """
     points = aging.sort("age_days", descending=True).head(MAX_POINTS)
     caption = DEFINITIONS["aging"].format(days="inclusive days" if inclusive else "calendar days")
     if aging.height > MAX_POINTS:
         caption += f" The oldest {MAX_POINTS:,} of {aging.height:,} items are drawn."
-    return _spec(
+    mark = {"type": "point", "filled": True, "opacity": 0.6}
+    encoding = {
+        "x": {"field": "stage", "type": "nominal", "sort": stages, "title": "stage"},
+        "y": {"field": "age", "type": "quantitative", "title": "age (days)"},
+        "color": {"field": "at_risk", "type": "nominal", "title": "beyond p85"},
+        "xOffset": {"field": "key", "type": "nominal", "legend": None},
+        "tooltip": ["key", "stage", "age"],
+    }
+    rows = json_rows(
+        points.select("key", "stage", age=pl.col("age_days"), at_risk=pl.col("at_risk"))
+    )
+    if not pct:
+        return chart_spec("Aging work in progress", caption, rows, mark=mark, encoding=encoding)
+    rules = [{"percentile": k, "days": v} for k, v in pct.items() if v is not None]
+    return chart_spec(
         "Aging work in progress",
         caption,
-        _rows(points.select("key", "stage", age=pl.col("age_days"), at_risk=pl.col("at_risk"))),
-        mark={"type": "point", "filled": True, "opacity": 0.6},
-        encoding={
-            "x": {"field": "stage", "type": "nominal", "sort": stages, "title": "stage"},
-            "y": {"field": "age", "type": "quantitative", "title": "age (days)"},
-            "color": {"field": "at_risk", "type": "nominal", "title": "beyond p85"},
-            "xOffset": {"field": "key", "type": "nominal", "legend": None},
-            "tooltip": ["key", "stage", "age"],
-        },
+        [],
+        layer=[
+            {"data": {"values": rows}, "mark": mark, "encoding": encoding},
+            *percentile_layers(rules),
+        ],
     )
 
 
@@ -185,7 +228,7 @@ def forecast_spec(
     curve: list[dict[str, Any]], trials: int, window: int, seed: int, items: int
 ) -> dict[str, Any]:
     """Return the cumulative share of trials finished by each forecast day."""
-    return _spec(
+    return chart_spec(
         f"When will {items} items be done?",
         DEFINITIONS["forecast"].format(trials=trials, window=window, seed=seed, items=items),
         curve,

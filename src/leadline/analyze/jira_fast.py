@@ -11,74 +11,28 @@ the reference path, which also produces the precise error message.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import msgspec
 import numpy as np
 import polars as pl
 
+from leadline.analyze import jira_decode as _decode
+from leadline.analyze.jira_decode import (  # noqa: F401 (re-exported)
+    _DECODER,
+    _LIST_DECODER,
+    _Issue,
+    columns,
+    decode_file,
+    is_missing,
+    take,
+)
 from leadline.flow.frames import ITEMS_SCHEMA, TRANSITIONS_SCHEMA, UTC_US
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S%.f%z"
 
 
-class _Category(msgspec.Struct, gc=False):
-    key: str | None = None
-
-
-class _Status(msgspec.Struct, gc=False):
-    name: str | None = None
-    statusCategory: _Category | None = None  # noqa: N815 (Jira's field name)
-
-
-class _Named(msgspec.Struct, gc=False):
-    name: str | None = None
-
-
-class _Project(msgspec.Struct, gc=False):
-    key: str | None = None
-
-
-class _Fields(msgspec.Struct, gc=False):
-    created: str | None = None
-    status: _Status | None = None
-    issuetype: _Named | None = None
-    project: _Project | None = None
-
-
-class _Change(msgspec.Struct, gc=False):
-    field: str | None = None
-    fieldId: str | None = None  # noqa: N815
-    fromString: str | None = None  # noqa: N815
-    toString: str | None = None  # noqa: N815
-
-
-class _History(msgspec.Struct, gc=False):
-    created: str | None = None
-    id: str | None = None
-    items: list[_Change] | None = None
-
-
-class _Changelog(msgspec.Struct, gc=False):
-    histories: list[_History] | None = None
-
-
-class _Issue(msgspec.Struct, gc=False):
-    key: str | None = None
-    fields: _Fields | None = None
-    changelog: _Changelog | None = None
-
-
-class _Response(msgspec.Struct, gc=False):
-    issues: list[_Issue]
-
-
-_DECODER = msgspec.json.Decoder(_Response)
-_LIST_DECODER = msgspec.json.Decoder(list[_Issue])
+_columns = columns  # the column builder, for callers that decode themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +42,6 @@ class JiraFrames:
     items: pl.DataFrame
     transitions: pl.DataFrame
     categories: dict[str, str]
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    # Millions of small containers would trigger the cyclic collector over and over.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _timestamps(values: list[str]) -> pl.Series | None:
@@ -179,68 +121,12 @@ def read_jira_frames(path: str | Path) -> JiraFrames | None:
     status, or a timestamp that is not ISO with an offset. The caller then reads the file with
     ``read_export``, which names the file, issue and field of the problem.
     """
-    data = Path(path).read_bytes()
-    with _no_gc():
-        try:
-            issues = _DECODER.decode(data).issues
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            try:
-                issues = _LIST_DECODER.decode(data)
-            except (msgspec.ValidationError, msgspec.DecodeError):
-                return None
-        del data
-        return _columns(issues)
-
-
-def _columns(issues: list[_Issue]) -> JiraFrames | None:
-    keys: list[str] = []
-    teams: list[str] = []
-    types: list[str] = []
-    created: list[str] = []
-    current: list[str] = []
-    categories: dict[str, str] = {}
-    t_idx: list[int] = []
-    t_at: list[str] = []
-    t_hid: list[str | None] = []
-    t_from: list[str | None] = []
-    t_to: list[str | None] = []
-    # Bound methods: this loop runs once per changelog entry (millions at 100k issues).
-    add_idx, add_at, add_hid = t_idx.append, t_at.append, t_hid.append
-    add_from, add_to = t_from.append, t_to.append
-    for n, issue in enumerate(issues):
-        f = issue.fields
-        if not issue.key or f is None or not f.created or f.status is None or not f.status.name:
-            return None
-        status = f.status
-        keys.append(issue.key)
-        teams.append((f.project.key or "") if f.project else "")
-        types.append((f.issuetype.name or "") if f.issuetype else "")
-        created.append(f.created)
-        current.append(status.name)  # type: ignore[arg-type]
-        if status.statusCategory is not None and status.statusCategory.key:
-            categories.setdefault(status.name, status.statusCategory.key)  # type: ignore[arg-type]
-        log = issue.changelog
-        if log is None or not log.histories:
-            continue
-        for h in log.histories:
-            for c in h.items or ():
-                fid = c.fieldId
-                if (
-                    fid == "status"
-                    or c.field == "status"
-                    or (c.field is not None and c.field.lower() == "status")
-                    or (fid is not None and fid.lower() == "status")
-                ):
-                    if not h.created:
-                        return None
-                    add_idx(n)
-                    add_at(h.created)
-                    add_hid(h.id)
-                    add_from(c.fromString)
-                    add_to(c.toString)
-    return _frames(
-        keys, teams, types, created, current, categories, t_idx, t_at, t_hid, t_from, t_to
-    )
+    cols = _decode.take(path)
+    if is_missing(cols):
+        cols = decode_file(path)
+    if cols is None:
+        return None
+    return _frames(*cols)
 
 
 def _frames(

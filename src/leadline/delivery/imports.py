@@ -71,6 +71,15 @@ class ImportStats:
 Progress = Callable[[int, dict[str, Any]], None]
 
 
+def _t(value: Any) -> Any:
+    """Drop NUL characters from text (PostgreSQL rejects them; they carry no meaning)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        return [_t(v) for v in value]
+    return value
+
+
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     iterator = iter(records)
     while batch := list(islice(iterator, size)):
@@ -129,7 +138,13 @@ def _write_batch(
         # Last one wins when a batch holds the same record twice (a source repeating itself).
         by_id = {r.external_id: r for r in rows}
         objs = [
-            model(workspace=workspace, team=team, source=r.source, external_id=i, **to_fields(r))
+            model(
+                workspace=workspace,
+                team=team,
+                source=r.source,
+                external_id=_t(i),
+                **{k: _t(v) for k, v in to_fields(r).items()},
+            )
             for i, r in by_id.items()
         ]
         update = ["team", *to_fields(rows[0]).keys()]
@@ -154,26 +169,26 @@ def _upsert_items(
         WorkItem(
             workspace=workspace,
             team=team,
-            source=r.source,
-            key=r.key,
-            project=r.project,
-            url=r.url,
-            type=r.type,
-            title=r.title[:500],
-            parent_key=r.parent_key,
-            epic_key=r.epic_key,
-            labels=list(r.labels),
-            components=list(r.components),
-            assignees=list(r.assignees),
-            priority=r.priority,
-            rank=r.rank,
+            source=_t(r.source),
+            key=_t(r.key),
+            project=_t(r.project),
+            url=_t(r.url),
+            type=_t(r.type),
+            title=_t(r.title[:500]),
+            parent_key=_t(r.parent_key),
+            epic_key=_t(r.epic_key),
+            labels=_t(list(r.labels)),
+            components=_t(list(r.components)),
+            assignees=_t(list(r.assignees)),
+            priority=_t(r.priority),
+            rank=_t(r.rank),
             story_points=r.story_points,
             created=r.created,
-            status=r.status,
-            resolution=r.resolution,
+            status=_t(r.status),
+            resolution=_t(r.resolution),
             resolved=r.resolved,
             updated=r.updated,
-            sprints=list(r.sprints),
+            sprints=_t(list(r.sprints)),
         )
         for r in by_key.values()
     ]
@@ -203,10 +218,18 @@ def _upsert_items(
         pk = ids[ident]
         for seq, t in enumerate(sorted(r.transitions, key=lambda t: t.at)):
             transitions.append(
-                (pk, seq, at(t.at), t.from_status, t.to_status, t.by[:200], t.external_id[:100])
+                (
+                    pk,
+                    seq,
+                    at(t.at),
+                    _t(t.from_status),
+                    _t(t.to_status),
+                    _t(t.by[:200]),
+                    _t(t.external_id[:100]),
+                )
             )
-        flags += [(pk, at(f.start), at(f.end), f.reason[:300]) for f in r.flags]
-        sprint_changes += [(pk, s.sprint[:200], at(s.at), s.added) for s in r.sprint_changes]
+        flags += [(pk, at(f.start), at(f.end), _t(f.reason[:300])) for f in r.flags]
+        sprint_changes += [(pk, _t(s.sprint[:200]), at(s.at), s.added) for s in r.sprint_changes]
     # History rows are the bulk of an import: plain parameterised INSERTs, no model instances.
     _insert(
         Transition,

@@ -44,6 +44,9 @@ class Connection(models.Model):
     secret = models.TextField(blank=True, help_text="Encrypted credential; never shown again")
     schedule = models.CharField(max_length=16, choices=Schedule.choices, default=Schedule.DAILY)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # When a sync was last started (by hand or by the schedule); a scheduler claims a due
+    # connection by a conditional update of this field, so two workers never both start one.
+    last_sync_requested_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 
 from leadline.workspaces.models import Team, Workspace
 
-from .models import ImportProblem, StatusMapping, Transition, WorkItem
+from .models import ImportProblem, StatusMapping, WorkItem
+from .services import ts
 
 RANK = {"backlog": 0, "active": 1, "done": 2}
 LIMIT = 200  # items listed per check; the count is always complete
@@ -56,18 +59,28 @@ def quality_report(workspace: Workspace, team: Team | None = None) -> dict[str, 
         (m.source, m.status): m.category for m in StatusMapping.objects.filter(workspace=workspace)
     }
     findings = {name: Finding(name) for name in CHECKS}
-    info = {
-        pk: (key, source, created)
-        for pk, key, source, created in items.values_list("id", "key", "source", "created")
-    }
-    history: dict[int, list[tuple[Any, str | None, str]]] = defaultdict(list)
-    rows = (
-        Transition.objects.filter(item_id__in=items.values("id"))
-        .order_by("item_id", "seq")
-        .values_list("item_id", "at", "from_status", "to_status")
-    )
-    for item_id, at, from_status, to_status in rows.iterator(chunk_size=5000):
-        history[item_id].append((at, from_status, to_status))
+    # Raw rows, timestamps left as the database returns them cheaply (text on SQLite, epoch µs
+    # on PostgreSQL): the checks only compare them, and format the few shown as examples.
+    where, params = "i.workspace_id = %s", [workspace.pk]
+    if team is not None:
+        where += " AND i.team_id = %s"
+        params.append(team.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.id, i.key, i.source, {ts('i.created')} FROM delivery_workitem i "
+            f"WHERE {where}",
+            params,
+        )
+        info = {pk: (key, source, created) for pk, key, source, created in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT x.item_id, {ts('x.at')}, x.from_status, x.to_status "
+            "FROM delivery_transition x JOIN delivery_workitem i ON i.id = x.item_id "
+            f"WHERE {where} ORDER BY x.item_id, x.seq",
+            params,
+        )
+        history: dict[int, list[tuple[Any, str | None, str]]] = defaultdict(list)
+        for item_id, at, from_status, to_status in cursor.fetchall():
+            history[item_id].append((at, from_status, to_status))
     unmapped: dict[str, int] = defaultdict(int)
     for pk, (key, source, created) in info.items():
         _check_item(key, source, created, history.get(pk, []), mapping, findings, unmapped)
@@ -121,7 +134,7 @@ def _check_item(
     for at, from_status, to_status in history:
         if previous is not None and from_status is not None and from_status != previous:
             findings["history_gaps"].add(
-                key, f"{at:%Y-%m-%d}: left {from_status!r} but was in {previous!r}"
+                key, f"{_day(at)}: left {from_status!r} but was in {previous!r}"
             )
         category = mapping.get((source, to_status))
         if category is None:
@@ -130,9 +143,9 @@ def _check_item(
         if category == "active":
             started = True
         if before in RANK and category in RANK and RANK[category] < RANK[before]:
-            backwards.append(f"{previous} → {to_status} on {at:%Y-%m-%d}")
+            backwards.append(f"{previous} → {to_status} on {_day(at)}")
         if before == "done" and category == "done" and previous != to_status:
-            after_done.append(f"{previous} → {to_status} on {at:%Y-%m-%d}")
+            after_done.append(f"{previous} → {to_status} on {_day(at)}")
         if category == "done" and before != "done":
             done, last_done_at = True, at
         elif category in ("active", "backlog"):
@@ -146,8 +159,22 @@ def _check_item(
         findings["changed_after_done"].add(key, "; ".join(after_done[:3]))
     if done and last_done_at is not None and last_done_at < created:
         findings["finished_before_created"].add(
-            key, f"finished {last_done_at:%Y-%m-%d %H:%M}, created {created:%Y-%m-%d %H:%M}"
+            key, f"finished {_minute(last_done_at)}, created {_minute(created)}"
         )
+
+
+def _when(value: Any) -> datetime:
+    if isinstance(value, int):  # epoch microseconds (PostgreSQL)
+        return datetime.fromtimestamp(value / 1_000_000, UTC)
+    return datetime.fromisoformat(str(value))
+
+
+def _day(value: Any) -> str:
+    return f"{_when(value):%Y-%m-%d}"
+
+
+def _minute(value: Any) -> str:
+    return f"{_when(value):%Y-%m-%d %H:%M}"
 
 
 def quality_note(report: dict[str, Any]) -> str:

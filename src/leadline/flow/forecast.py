@@ -128,6 +128,15 @@ def _inputs(
     )
 
 
+def _index_dtype(n: int) -> type[np.integer[Any]]:
+    # Bounded draws below 2**16 use half a 32-bit word each: about 2x fewer random bits.
+    return np.uint16 if n <= 1 << 16 else np.int64
+
+
+def _sum_dtype(bound: int) -> type[np.integer[Any]]:
+    return np.int16 if bound < 1 << 15 else np.int32 if bound < 1 << 31 else np.int64
+
+
 def sample_sums(
     samples: Sequence[int] | np.ndarray, draws: int, trials: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -138,9 +147,19 @@ def sample_sums(
     left = draws
     while left > 0:
         b = min(step, left)
-        total += s[rng.integers(0, s.size, size=(trials, b))].sum(axis=1)
+        dt = _sum_dtype(b * int(s.max()) + 1)
+        # int32 draws are the same numbers as int64 ones; summing day rows is contiguous.
+        idx = rng.integers(0, s.size, size=(trials, b), dtype=np.int32)
+        total += _running_sum(np.ascontiguousarray(s.astype(dt).take(idx).T))[-1]
         left -= b
     return total
+
+
+def _running_sum(drawn: np.ndarray) -> np.ndarray:
+    """Cumulative sum down the rows, in place (row by row: numpy's axis-0 cumsum is strided)."""
+    for i in range(1, drawn.shape[0]):
+        np.add(drawn[i - 1], drawn[i], out=drawn[i])
+    return drawn
 
 
 def _hitting_steps(
@@ -151,20 +170,57 @@ def _hitting_steps(
     need = np.full(trials, items, dtype=np.int64)
     todo = np.arange(trials)
     mean = float(values.mean())
-    small = values.astype(np.int32)
+    # Spread of the hitting time (renewal theory): sd ~ sqrt(expect) * sd(values) / mean.
+    cv = float(values.std()) / mean
+    vmax = int(values.max())
+    index_dtype = _index_dtype(values.size)
     while todo.size:
-        expect = float(need[todo].mean()) / mean
+        left = need[todo]
+        expect = float(left.mean()) / mean
+        spread = 2.5 * max(cv, 0.5) * math.sqrt(expect)
+        b = int(min(max(8, math.ceil(expect + spread + 2)), _CHUNK // todo.size))
+        b = max(b, 1)
+        dt = _sum_dtype(max(b * vmax, int(left.max())) + 1)
+        # Draws x trials: the running sum adds contiguous rows, and the first draw reaching
+        # ``need`` is the count of running sums still below it (sums never decrease).
+        idx = rng.integers(0, values.size, size=(b, todo.size), dtype=index_dtype)
+        cs = _running_sum(values.astype(dt).take(idx))
+        below = np.less(cs, left.astype(dt)).view(np.uint8)
+        steps = below.sum(axis=0, dtype=np.uint16 if b < 1 << 16 else np.int64)
+        finished = steps < b
+        k[todo] += steps + finished
+        unfinished = ~finished
+        rest = todo[unfinished]
+        need[rest] -= cs[-1, unfinished]
+        todo = rest
+    return k
+
+
+def _hitting_steps_daily(
+    values: np.ndarray, items: int, trials: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``_hitting_steps`` drawing the stream of ``method="daily"`` (trial-major int draws)."""
+    k = np.zeros(trials, dtype=np.int64)
+    need = np.full(trials, items, dtype=np.int64)
+    todo = np.arange(trials)
+    mean = float(values.mean())
+    vmax = int(values.max())
+    while todo.size:
+        left = need[todo]
+        expect = float(left.mean()) / mean
         b = int(min(max(8, math.ceil(expect * 1.25 + 3 * math.sqrt(expect))), _CHUNK // todo.size))
         b = max(b, 1)
-        drawn = small[rng.integers(0, values.size, size=(todo.size, b))]
-        cs = np.cumsum(drawn, axis=1, dtype=np.int32)
-        hit = cs >= need[todo, None]
-        finished = hit[:, -1]
-        first = hit[finished].argmax(axis=1)
-        k[todo[finished]] += first + 1
-        rest = todo[~finished]
-        k[rest] += b
-        need[rest] -= cs[~finished, -1]
+        dt = _sum_dtype(max(b * vmax, int(left.max())) + 1)
+        # int32 draws are the same numbers as int64 ones (both use 32-bit bounded draws).
+        idx = rng.integers(0, values.size, size=(todo.size, b), dtype=np.int32)
+        cs = _running_sum(np.ascontiguousarray(values.astype(dt).take(idx).T))
+        below = np.less(cs, left.astype(dt)).view(np.uint8)
+        steps = below.sum(axis=0, dtype=np.uint16 if b < 1 << 16 else np.int64)
+        finished = steps < b
+        k[todo] += steps + finished
+        unfinished = ~finished
+        rest = todo[unfinished]
+        need[rest] -= cs[-1, unfinished]
         todo = rest
     return k
 
@@ -178,7 +234,7 @@ def _when_one(
     if nz.size == 0:
         return None
     if method == "daily":
-        return _hitting_steps(s, items, trials, rng)
+        return _hitting_steps_daily(s, items, trials, rng)
     k = _hitting_steps(nz, items, trials, rng)
     p = nz.size / s.size
     if p >= 1.0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,11 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+    @property
+    def result_rows(self) -> list[tuple[str, Any]]:
+        """Return the result as (name, value) pairs (templates can't call dict.items() safely)."""
+        return list(self.result.items()) if isinstance(self.result, dict) else []
 
     @property
     def is_finished(self) -> bool:

@@ -1,0 +1,130 @@
+"""JSON twins of the dashboard pages: the same services, the same query parameters.
+
+Dates are ISO strings; a workspace the caller is not a member of is a 404, bad parameters a 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from leadline.workspaces.services import access_for
+
+from . import services
+from .dora import dora
+from .forecasts import forecast
+from .portfolio import PORTFOLIO_DAYS, portfolio
+from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int, team_by_slug
+from .views import forecast_inputs
+
+router = Router(tags=["metrics"])
+WS = "/workspaces/{workspace}/metrics"
+
+
+def _scope(request: HttpRequest, workspace: str, default_days: int) -> Scope:
+    access = access_for(request.user, workspace)
+    team = team_by_slug(access.workspace, request.GET.get("team"))
+    return parse_scope(access.workspace, team, request.GET, default_days=default_days)
+
+
+@router.get(f"{WS}/flow", response=dict[str, Any])
+def flow(
+    request: HttpRequest,
+    workspace: str,
+    team: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    type: str | None = None,  # noqa: A002 - the page's parameter name
+) -> dict[str, Any]:
+    """Return the team flow dashboard: WIP, throughput, cycle times and percentiles (with their
+    trend), aging WIP, cumulative flow, flow efficiency, blocked time and the data-quality note.
+
+    ``start``/``end`` (YYYY-MM-DD) default to the 26 weeks up to today; ``type`` may repeat or
+    be comma-separated; no ``team`` means all teams.
+    """
+    return services.flow(_scope(request, workspace, FLOW_DAYS))
+
+
+@router.get(f"{WS}/dora", response=dict[str, Any])
+def dora_metrics(
+    request: HttpRequest,
+    workspace: str,
+    team: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    window: int = 24,
+) -> dict[str, Any]:
+    """Return DORA metrics with DORA 2023 tiers: last 90 days, whole range, monthly trend,
+    per service, per team, and the deployment/incident timeline.
+
+    ``window`` is the change-failure attribution window in hours (default 24); the range
+    defaults to the two years up to today.
+    """
+    scope = _scope(request, workspace, DORA_DAYS)
+    hours = positive_int(request.GET, "window", 24, 24 * 90)
+    return dora(scope, window_hours=float(hours))
+
+
+def _forecast(request: HttpRequest, workspace: str) -> dict[str, Any]:
+    scope = _scope(request, workspace, 84)
+    return forecast(scope, **forecast_inputs(request.GET, scope.end))
+
+
+@router.get(f"{WS}/forecast/when", response=dict[str, Any])
+def forecast_when(
+    request: HttpRequest,
+    workspace: str,
+    items: int = 20,
+    team: str | None = None,
+    teams: str | None = None,
+    end: str | None = None,
+    window_days: int = 84,
+    trials: int = 10_000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Return when ``items`` items will be done (50/70/85/95%), the outcome histogram, the
+    inputs and the backtest calibration. ``teams`` (comma-separated) forecasts teams together;
+    ``end`` is the as-of date (default today).
+    """
+    data = _forecast(request, workspace)
+    data.pop("how_many")
+    return data
+
+
+@router.get(f"{WS}/forecast/how-many", response=dict[str, Any])
+def forecast_how_many(
+    request: HttpRequest,
+    workspace: str,
+    days: int = 28,
+    by: str | None = None,
+    team: str | None = None,
+    teams: str | None = None,
+    end: str | None = None,
+    window_days: int = 84,
+    trials: int = 10_000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Return how many items will be done in ``days`` days (or by the date ``by``), read
+    downward at 50/70/85/95%, with the outcome histogram, the inputs and the backtest.
+    """
+    data = _forecast(request, workspace)
+    data.pop("when")
+    return data
+
+
+@router.get(f"{WS}/portfolio", response=dict[str, Any])
+def portfolio_metrics(
+    request: HttpRequest,
+    workspace: str,
+    start: str | None = None,
+    end: str | None = None,
+    sort: str = "team",
+) -> dict[str, Any]:
+    """Return every team side by side: WIP, throughput per week, cycle time p85, deployment
+    frequency, change failure rate and data-quality findings (``sort``, ``-`` for descending).
+    """
+    access = access_for(request.user, workspace)
+    scope = parse_scope(access.workspace, None, request.GET, default_days=PORTFOLIO_DAYS)
+    return portfolio(scope, sort=sort.lstrip("-"), descending=sort.startswith("-"))

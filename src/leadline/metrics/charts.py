@@ -1,0 +1,401 @@
+"""Vega-Lite specs of the dashboard pages, built from the services' dicts.
+
+The flow charts are the ``leadline analyze`` report's builders (``leadline.analyze.charts``);
+the charts only the pages have (WIP, percentile trend, DORA, forecasts, portfolio) use the same
+``chart_spec`` base, so every chart carries its definition as its description.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from leadline.analyze.charts import (
+    aging_spec,
+    cfd_spec,
+    chart_spec,
+    histogram_spec,
+    scatter_spec,
+    throughput_spec,
+)
+
+TIER_COLORS = {"elite": "#2b8a3e", "high": "#74b816", "medium": "#f08c00", "low": "#c92a2a"}
+
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def _iso(rows: list[dict[str, Any]], *fields: str) -> list[dict[str, Any]]:
+    return [{**r, **{f: r[f].isoformat() if r.get(f) else None for f in fields}} for r in rows]
+
+
+def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the flow dashboard's specs by name (none when there is nothing finished or open)."""
+    if not data["cfd"]:
+        return {}
+    stages = [s["name"] for s in data["stages"]]
+    defs = data["definitions"]
+    charts: dict[str, dict[str, Any]] = {}
+    charts["cfd"] = {**cfd_spec(_rebased(data), stages), "description": defs["cfd"] + REBASED}
+    wip = chart_spec(
+        "WIP at the end of each day",
+        defs["wip"],
+        _iso(data["wip_daily"], "day"),
+        mark={"type": "line", "interpolate": "step-after"},
+        encoding={
+            "x": {"field": "day", "type": "temporal", "title": "day"},
+            "y": {"field": "wip", "type": "quantitative", "title": "items in progress"},
+            "tooltip": [{"field": "day", "type": "temporal"}, "wip", "arrivals", "departures"],
+        },
+    )
+    charts["wip"] = wip
+    if data["throughput_weekly"]:
+        charts["throughput"] = {
+            **throughput_spec(_frame(data["throughput_weekly"])),
+            "description": defs["throughput"],
+        }
+    cycle = _frame(data["cycle_times"]) if data["cycle_times"] else None
+    pct = {k: v for k, v in data["percentiles"].items() if k != "count"}
+    if cycle is not None:
+        charts["scatter"] = _sqrt_y(scatter_spec(cycle, pct, inclusive=True))
+        charts["scatter"]["description"] = defs["cycle_time"] + " Lines: 50th/70th/85th/95th."
+        charts["histogram"] = {**histogram_spec(cycle, True), "description": defs["histogram"]}
+    if data["percentile_trend"]:
+        long = [
+            {"window_end": r["window_end"].isoformat(), "percentile": k, "days": r[k]}
+            for r in data["percentile_trend"]
+            for k in ("p50", "p70", "p85", "p95")
+            if r.get(k) is not None
+        ]
+        charts["trend"] = chart_spec(
+            "Cycle-time percentiles, 4-week rolling",
+            defs["percentiles"],
+            long,
+            mark={"type": "line", "point": {"size": 14}},
+            encoding={
+                "x": {"field": "window_end", "type": "temporal", "title": "week ending"},
+                "y": {"field": "days", "type": "quantitative", "title": "cycle time (days)"},
+                "color": {
+                    "field": "percentile",
+                    "type": "nominal",
+                    "sort": ["p50", "p70", "p85", "p95"],
+                },
+                "tooltip": [{"field": "window_end", "type": "temporal"}, "percentile", "days"],
+            },
+        )
+    if data["aging"]:
+        aging = _frame(data["aging"])
+        spec = _sqrt_y(aging_spec(aging, stages_in_progress(data), True, pct))
+        spec["layer"][0]["encoding"]["x"]["axis"] = {"labelAngle": 0}
+        charts["aging"] = {**spec, "description": defs["age"]}
+    return charts
+
+
+REBASED = " Done and removed stages count from the range's first day, so the flow in it shows."
+
+
+def _rebased(data: dict[str, Any]) -> pl.DataFrame:
+    """Return the CFD counts with done/removed stages counted from the first day of the range
+    (otherwise years of finished work dwarf the stages that matter)."""
+    frame = _frame(data["cfd"])
+    ended = [s["name"] for s in data["stages"] if s["category"] in ("done", "removed")]
+    return frame.with_columns([pl.col(n) - pl.col(n).first() for n in ended])
+
+
+def _sqrt_y(spec: dict[str, Any]) -> dict[str, Any]:
+    """Put a layered chart's y axis on a square-root scale: a few very old items (epics,
+    forgotten tickets) no longer flatten the typical ones against the axis."""
+    for layer in spec.get("layer", []):
+        y = layer.get("encoding", {}).get("y")
+        if y is not None:
+            y["scale"] = {"type": "sqrt"}
+            if "title" in y:
+                y["title"] += ", square-root scale"
+    return spec
+
+
+def stages_in_progress(data: dict[str, Any]) -> list[str]:
+    """Return the active stages in workflow order (the aging chart's x axis)."""
+    return [s["name"] for s in data["stages"] if s["category"] == "active"]
+
+
+def dora_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the DORA page's specs: one monthly trend per metric, and the timeline."""
+    charts: dict[str, dict[str, Any]] = {}
+    for metric in data["metrics"]:
+        key = metric["key"]
+        rows = [
+            {
+                "month": r["month"].isoformat(),
+                "value": r[key]["value"],
+                "tier": r[key]["tier"] or "—",
+                "deployments": r["production_deployments"],
+            }
+            for r in data["trend"]
+            if r[key]["value"] is not None
+        ]
+        share = metric["unit"] == "share"
+        y: dict[str, Any] = {
+            "field": "value",
+            "type": "quantitative",
+            "title": "share" if share else metric["unit"],
+        }
+        if share:
+            y["axis"] = {"format": "%"}
+        color: dict[str, Any] = {"value": "#3b5bdb"}
+        if metric["tiered"]:
+            color = {
+                "field": "tier",
+                "type": "nominal",
+                "title": f"tier ({data['report_year']})",
+                "scale": {"domain": list(TIER_COLORS), "range": list(TIER_COLORS.values())},
+            }
+        charts[f"trend-{key}"] = chart_spec(
+            f"{metric['label']} per month",
+            metric["definition"],
+            rows,
+            height=170,
+            layer=[
+                {"mark": {"type": "line", "color": "#adb5bd"}},
+                {
+                    "mark": {"type": "point", "filled": True, "size": 50},
+                    "encoding": {"color": color},
+                },
+            ],
+            encoding={
+                "x": {"field": "month", "type": "temporal", "title": None, "timeUnit": "yearmonth"},
+                "y": y,
+                "tooltip": [
+                    {"field": "month", "type": "temporal", "timeUnit": "yearmonth"},
+                    {"field": "value", "format": ".1%" if share else ".2f"},
+                    "tier",
+                    "deployments",
+                ],
+            },
+        )
+    charts["timeline"] = timeline_spec(data)
+    return charts
+
+
+def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
+    """Return deployments (ticks by kind) and incidents (bars from start to resolution) per service."""
+    deps = _iso(data["timeline"]["deployments"], "finished")
+    incs = _iso(data["timeline"]["incidents"], "started", "resolved")
+    kinds = ["deployed", "followed by incident", "unplanned fix", "rolled back"]
+    return chart_spec(
+        "Production deployments and incidents",
+        "Each tick is a production deployment, coloured by what followed it (incident attributed "
+        f"within {data['window_hours']:g} h, unplanned fix, rollback); each red diamond an "
+        "incident at its start, sized by the hours until it was resolved (downtime).",
+        [],
+        height={"step": 26},
+        layer=[
+            {
+                "data": {"values": incs},
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "color": "#c92a2a",
+                    "filled": True,
+                    "opacity": 0.7,
+                },
+                "encoding": {
+                    "x": {"field": "started", "type": "temporal", "title": None},
+                    "y": {"field": "service", "type": "nominal", "title": None},
+                    "size": {
+                        "field": "hours",
+                        "type": "quantitative",
+                        "title": "incident hours",
+                        "scale": {"range": [30, 400]},
+                    },
+                    "tooltip": [
+                        "title",
+                        "service",
+                        {"field": "started", "type": "temporal", "format": "%Y-%m-%d %H:%M"},
+                        {"field": "hours", "title": "hours"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": deps},
+                "mark": {"type": "tick", "thickness": 2, "size": 18},
+                "encoding": {
+                    "x": {"field": "finished", "type": "temporal", "title": None},
+                    "y": {"field": "service", "type": "nominal", "title": None},
+                    "color": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "title": "deployment",
+                        "scale": {
+                            "domain": kinds,
+                            "range": ["#3b5bdb", "#f08c00", "#ae3ec9", "#c92a2a"],
+                        },
+                    },
+                    "tooltip": [
+                        "id",
+                        "service",
+                        "kind",
+                        {"field": "finished", "type": "temporal", "format": "%Y-%m-%d %H:%M"},
+                        {"field": "downtime_hours", "title": "downtime hours", "format": ".1f"},
+                    ],
+                },
+            },
+        ],
+    )
+
+
+def forecast_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the forecast page's specs: the two outcome histograms and the calibration."""
+    when, how = data["when"], data["how_many"]
+    rules_when = [
+        {"percentile": f"p{r['percentile']}", "days": r["days"]}
+        for r in when["percentiles"]
+        if r["days"] is not None
+    ]
+    rules_how = [
+        {"percentile": f"p{r['percentile']}", "items": r["items"]} for r in how["percentiles"]
+    ]
+    charts = {
+        "when": _outcome_histogram(
+            f"When will {when['items']} items be done? Outcomes of {data['inputs']['trials']:,} trials",
+            when["definition"], when["histogram"], "days", "days after the as-of date", rules_when,
+        ),
+        "how_many": _outcome_histogram(
+            f"How many items in {how['days']} days? Outcomes of {data['inputs']['trials']:,} trials",
+            how["definition"], how["histogram"], "items", "items finished", rules_how,
+        ),
+    }  # fmt: skip
+    if data.get("backtest") and data["backtest"]["calibration"]:
+        bt = data["backtest"]
+        rows = [
+            {**r, "question": "when" if r["question"] == "when" else "how many"}
+            for r in bt["calibration"]
+        ]
+        charts["calibration"] = chart_spec(
+            "How often past forecasts came true",
+            bt["definition"],
+            [],
+            layer=[
+                {
+                    "data": {"values": [{"p": 40, "rate": 0.4}, {"p": 100, "rate": 1.0}]},
+                    "mark": {"type": "line", "strokeDash": [4, 4], "color": "#868e96"},
+                    "encoding": {
+                        "x": {"field": "p", "type": "quantitative"},
+                        "y": {"field": "rate", "type": "quantitative"},
+                    },
+                },
+                {
+                    "data": {"values": rows},
+                    "mark": {"type": "line", "point": {"size": 60, "filled": True}},
+                    "encoding": {
+                        "x": {
+                            "field": "percentile",
+                            "type": "quantitative",
+                            "title": "forecast percentile",
+                            "scale": {"domain": [40, 100]},
+                        },
+                        "y": {
+                            "field": "hit_rate",
+                            "type": "quantitative",
+                            "title": "share that came true",
+                            "scale": {"domain": [0, 1]},
+                            "axis": {"format": "%"},
+                        },
+                        "color": {"field": "question", "type": "nominal", "title": "question"},
+                        "tooltip": [
+                            "question",
+                            "percentile",
+                            {"field": "hit_rate", "format": ".1%", "title": "came true"},
+                            {"field": "forecasts", "title": "past forecasts"},
+                        ],
+                    },
+                },
+            ],
+        )
+    return charts
+
+
+def _outcome_histogram(
+    title: str,
+    caption: str,
+    rows: list[dict[str, Any]],
+    field: str,
+    axis: str,
+    rules: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return chart_spec(
+        title,
+        caption,
+        [],
+        layer=[
+            {
+                "data": {"values": rows},
+                "mark": {"type": "bar", "color": "#748ffc"},
+                "encoding": {
+                    "x": {"field": field, "type": "quantitative", "title": axis, "bin": False},
+                    "y": {"field": "trials", "type": "quantitative", "title": "trials"},
+                    "tooltip": [field, "trials"],
+                },
+            },
+            {
+                "data": {"values": rules},
+                "mark": {"type": "rule", "color": "#c92a2a", "strokeDash": [4, 4]},
+                "encoding": {
+                    "x": {"field": field, "type": "quantitative"},
+                    "tooltip": ["percentile", field],
+                },
+            },
+            {
+                "data": {"values": rules},
+                "mark": {"type": "text", "color": "#c92a2a", "dy": -4, "baseline": "bottom",
+                         "fontSize": 10},
+                "encoding": {
+                    "x": {"field": field, "type": "quantitative"},
+                    "y": {"value": 0},
+                    "text": {"field": "percentile"},
+                },
+            },
+        ],
+    )  # fmt: skip
+
+
+def portfolio_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return small multiples per team: weekly throughput and daily WIP."""
+    names = {t["team"]: t["name"] for t in data["teams"]}
+    order = [t["name"] for t in data["teams"]]
+
+    def multiples(
+        title: str, caption: str, rows: list[dict[str, Any]], x: str, y: str, mark: dict[str, Any]
+    ) -> dict[str, Any]:
+        values = [{**_iso([r], x)[0], "team": names.get(r["team"], r["team"])} for r in rows]
+        spec = chart_spec(
+            title, caption, values,
+            facet={"field": "team", "type": "nominal", "title": None, "sort": order},
+            columns=4,
+            spec={
+                "width": 210, "height": 110, "mark": mark,
+                "encoding": {
+                    "x": {"field": x, "type": "temporal", "title": None,
+                          "axis": {"format": "%b", "labelAngle": 0,
+                                   "tickCount": {"interval": "month", "step": 1}}},
+                    "y": {"field": y, "type": "quantitative", "title": y},
+                    "tooltip": ["team", {"field": x, "type": "temporal"}, y],
+                },
+            },
+        )  # fmt: skip
+        spec.pop("width"), spec.pop("height")
+        return spec
+
+    return {
+        "throughput": multiples(
+            "Throughput per week, by team", data["definitions"]["throughput"],
+            data["throughput_weekly"], "week", "count", {"type": "bar", "color": "#3b5bdb"},
+        ),
+        "wip": multiples(
+            "WIP at the end of each day, by team", data["definitions"]["wip"],
+            data["wip_daily"], "day", "wip",
+            {"type": "line", "interpolate": "step-after", "color": "#f08c00"},
+        ),
+    }  # fmt: skip

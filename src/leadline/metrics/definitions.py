@@ -1,0 +1,84 @@
+"""Each metric's definition as PRODUCT.md states it: shown beside every chart, card and API answer."""
+
+from __future__ import annotations
+
+DEFINITIONS: dict[str, str] = {
+    "wip": "WIP = items in active stages (started, not yet done or removed) at the end of a day.",
+    "throughput": (
+        "Throughput = items finished per day, shown per week (Monday-started weeks, zero weeks "
+        "included). Finished = the last entry into done; removed items count in no throughput."
+    ),
+    "cycle_time": (
+        "Cycle time = finished − started, whole calendar days inclusive (started and finished "
+        "the same day = 1 day). Started = first entry into an active stage; finished = the last "
+        "entry into done."
+    ),
+    "percentiles": (
+        "Cycle-time percentiles (nearest rank): the 85th percentile is the smallest cycle time "
+        "that at least 85% of items finished in the range did not exceed. The trend reads each "
+        "week over the items finished in the 4 weeks before."
+    ),
+    "histogram": (
+        "Cycle-time distribution: how many items finished in the range took each number of days "
+        "(cycle time = finished − started, whole calendar days inclusive)."
+    ),
+    "age": (
+        "Work item age = as-of date − started, for started, unfinished items (whole calendar days "
+        "inclusive), by current stage. Items older than the 85th percentile of cycle time are "
+        "at risk."
+    ),
+    "cfd": (
+        "Cumulative flow = items per stage at the end of each day, stacked in workflow order "
+        "(each tracker status maps to a stage); items that entered before the range are counted "
+        "from its first day."
+    ),
+    "flow_efficiency": (
+        "Flow efficiency = time in working stages ÷ cycle time, for items finished in the range; "
+        "stages marked as waiting (e.g. review, blocked) count as waiting. Pooled = total working "
+        "time ÷ total cycle time."
+    ),
+    "blocked_time": (
+        "Blocked time = time an item was flagged as blocked (overlapping flags merged), in whole "
+        "calendar days inclusive, for items finished in the range or in progress."
+    ),
+    "deployment_frequency": (
+        "Deployment frequency = days with at least one successful production deployment, per "
+        "week (DORA counts deployment days). Tier from the median week."
+    ),
+    "lead_time_for_changes": (
+        "Lead time for changes = first commit (or PR merge where commits are unknown) → the "
+        "successful production deployment that contains it; median hours."
+    ),
+    "change_failure_rate": (
+        "Change failure rate = share of production deployments followed by an incident, rollback "
+        "or hotfix attributed to them within {window} h (an incident naming its deployment "
+        "counts whenever it started)."
+    ),
+    "recovery_time": (
+        "Failed deployment recovery time = from the failed deployment to the resolution of its "
+        "incidents; median hours over failed deployments."
+    ),
+    "rework_rate": (
+        "Deployment rework rate = share of production deployments that were unplanned fixes "
+        "(hotfixes, rollbacks)."
+    ),
+    "downtime": (
+        "Downtime per release = incident hours attributed to a production deployment, averaged "
+        "over production deployments."
+    ),
+    "forecast_when": (
+        "Monte Carlo: {trials:,} trials, each drawing days at random from the daily throughput of "
+        "the {window} days up to {as_of} (zero days included), seed {seed}. The date at p% is the "
+        "date by which p% of trials had finished {items} items."
+    ),
+    "forecast_how_many": (
+        "Monte Carlo: {trials:,} trials, each drawing {days} days at random from the daily "
+        "throughput of the {window} days up to {as_of} (zero days included), seed {seed}. Read "
+        "downward: at p% at least that many items finished in p% of trials."
+    ),
+    "calibration": (
+        "Backtest: from past dates every week, forecast with the data then available and compare "
+        "with what happened. A calibrated forecast at p% comes true about p% of the time "
+        "(the dashed diagonal)."
+    ),
+}

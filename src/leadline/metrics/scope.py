@@ -1,0 +1,109 @@
+"""What a dashboard is computed over: workspace, team(s), date range, item types, as-of date.
+
+Pages, the API and CSV downloads parse the same query parameters here, so a link copied from a
+page and the API call with the same parameters answer the same question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from leadline.delivery.services import today
+from leadline.workspaces.models import Team, Workspace
+
+FLOW_DAYS = 182  # the flow dashboard's default range: the last 26 weeks
+DORA_DAYS = 730  # DORA trends read best over two years (before/after a change shows)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One dashboard question: [start, end] (inclusive) with ``end`` as the as-of date."""
+
+    workspace: Workspace
+    team: Team | None
+    start: date
+    end: date
+    types: tuple[str, ...] = ()
+    teams: tuple[Team, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        """Return "Checkout", "Checkout + Mobile" or "All teams"."""
+        if self.teams:
+            return " + ".join(t.name for t in self.teams)
+        return self.team.name if self.team else "All teams"
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: [f"{value!r} is not a date (YYYY-MM-DD)"]}) from None
+
+
+def _listed(query: Mapping[str, Any], name: str) -> list[str]:
+    getlist = getattr(query, "getlist", None)
+    raw = getlist(name) if getlist else [query.get(name)]
+    out: list[str] = []
+    for value in raw:
+        if value:
+            out += [v.strip() for v in str(value).split(",") if v.strip()]
+    return out
+
+
+def team_by_slug(workspace: Workspace, slug: str | None) -> Team | None:
+    """Return the workspace's team ``slug`` (None for no slug); an unknown slug is invalid."""
+    if not slug:
+        return None
+    team = Team.objects.filter(workspace=workspace, slug=slug).first()
+    if team is None:
+        raise ValidationError({"team": [f"no team {slug!r} in this workspace"]})
+    return team
+
+
+def parse_scope(
+    workspace: Workspace,
+    team: Team | None,
+    query: Mapping[str, Any],
+    *,
+    default_days: int = FLOW_DAYS,
+    as_of: date | None = None,
+) -> Scope:
+    """Return the scope a request asks for: ``start``, ``end`` (default today), ``type``.
+
+    ``type`` may repeat or be comma-separated; ``teams`` (several slugs) narrows to those teams
+    together. A start after the end, or dates that don't parse, raise ValidationError.
+    """
+    end = _date(query.get("end"), "end") or as_of or today()
+    start = _date(query.get("start"), "start") or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise ValidationError({"start": ["start must be on or before end"]})
+    slugs = _listed(query, "teams")
+    teams = tuple(t for t in (team_by_slug(workspace, s) for s in slugs) if t is not None)
+    if len(teams) == 1:
+        team, teams = teams[0], ()
+    return Scope(workspace, team, start, end, tuple(_listed(query, "type")), teams)
+
+
+def positive_int(
+    query: Mapping[str, Any], name: str, default: int, maximum: int, *, minimum: int = 1
+) -> int:
+    """Return the whole number ``name`` (default when absent), between ``minimum`` (1) and
+    ``maximum``; anything else raises ValidationError."""
+    raw = query.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ValidationError({name: [f"{raw!r} is not a whole number"]}) from None
+    if not minimum <= value <= maximum:
+        raise ValidationError({name: [f"must be between {minimum} and {maximum:,}"]})
+    return value

@@ -1,0 +1,258 @@
+"""Flow dashboard and portfolio figures: load a scope's frames once, run the pure engine, return
+plain dicts (dates stay ``date`` objects; the API's encoder and the CSV writer both take them).
+
+Pages, the API and CSV downloads call these functions and nothing else, so the three always agree.
+Nothing is cached between calls: a team's dashboard is a few Polars passes over its own rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+from leadline.delivery.models import WorkItem
+from leadline.delivery.quality import quality_note, quality_report
+from leadline.delivery.services import load_frames, workflow_for
+from leadline.flow.frames import FLAGS_SCHEMA
+from leadline.flow.metrics import DEFAULT_PERCENTILES
+from leadline.flow.workflow import StageOptions, Workflow
+
+from .definitions import DEFINITIONS
+from .scope import Scope
+
+SCOPE = "scope"  # the engine groups by this column: one group = the whole scope
+OPTIONS = StageOptions()  # PRODUCT.md: first commitment, whole calendar days inclusive
+
+
+def pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
+    """Return {"p50": v, ...} from a one-row percentiles frame (None where there is no data)."""
+    row = frame.row(0, named=True) if frame.height else {}
+    return {f"p{p}": row.get(f"p{p}") for p in DEFAULT_PERCENTILES}
+
+
+def scoped_frames(scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Load (items, transitions) for the scope, with a constant ``scope`` column on items."""
+    if scope.teams:
+        items, transitions = load_frames(scope.workspace, None, list(scope.types) or None)
+        slugs = [t.slug for t in scope.teams]
+        items = items.filter(pl.col("team").is_in(slugs))
+        transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
+    else:
+        items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
+    return items.with_columns(pl.lit("all").alias(SCOPE)), transitions
+
+
+def load_flags(scope: Scope) -> pl.DataFrame:
+    """Load the blocked (flagged) periods of the scope's items."""
+    where, params = "i.workspace_id = %s", [scope.workspace.pk]
+    if scope.team is not None:
+        where += " AND i.team_id = %s"
+        params.append(scope.team.pk)
+    sql = (
+        'SELECT f.item_id, f.start, f."end" FROM delivery_flagperiod f '  # noqa: S608 - only placeholders are interpolated
+        f"JOIN delivery_workitem i ON i.id = f.item_id WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return pl.DataFrame(schema=FLAGS_SCHEMA)
+    frame = pl.DataFrame(rows, schema=["item_id", "start", "end"], orient="row")
+    casts = []
+    for name in ("start", "end"):
+        col = pl.col(name)
+        if frame.schema[name] == pl.Utf8:  # SQLite gives text
+            col = col.str.to_datetime(time_zone="UTC", time_unit="us")
+        casts.append(col.cast(FLAGS_SCHEMA[name]).alias(name))
+    return frame.with_columns(pl.col("item_id").cast(pl.Int64), *casts)
+
+
+def item_types(scope: Scope) -> list[str]:
+    """Return the item types present in the workspace (for the type filter)."""
+    rows = WorkItem.objects.filter(workspace=scope.workspace).exclude(type="")
+    return sorted(set(rows.values_list("type", flat=True).distinct()))
+
+
+def quality_summary(scope: Scope) -> dict[str, Any]:
+    """Return the data-quality note shown beside each metric, and the findings count."""
+    report = quality_report(scope.workspace, scope.team)
+    return {"note": quality_note(report), "findings": report["findings"], "items": report["items"]}
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None or value != value else round(float(value), digits)
+
+
+def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
+    """Return every flow metric of the scope over [start, end], as of ``end``.
+
+    Throughput, cycle times, percentiles, flow efficiency and blocked time count items finished
+    in the range; WIP and aging are as of ``end``; aging compares ages with the range's cycle-time
+    percentiles. With no items the figures are empty lists and None values.
+    """
+    from leadline.flow import (
+        aging_wip,
+        blocked_time,
+        cycle_times,
+        daily_counts,
+        flow_efficiency,
+        percentile_trend,
+        percentiles,
+        stage_dates,
+        throughput,
+    )
+
+    items, transitions = scoped_frames(scope)
+    workflow = workflow_for(scope.workspace)
+    result: dict[str, Any] = _flow_head(scope, workflow, items.height)
+    if quality:
+        result["quality"] = quality_summary(scope)
+    if items.is_empty():
+        return result
+    dates = stage_dates(items, transitions, workflow, OPTIONS, strict=False)
+    dates = dates.with_columns(pl.lit("all").alias(SCOPE))
+    all_cycle = cycle_times(dates, OPTIONS)
+    cycle = all_cycle.filter(pl.col("finished_date").is_between(scope.start, scope.end))
+    counts = daily_counts(
+        items, transitions, workflow, scope.end, start=scope.start, by=SCOPE,
+        options=OPTIONS, strict=False,
+    )  # fmt: skip
+    weekly = throughput(dates, scope.end, start=scope.start, period="week", by=SCOPE)
+    pct = pct_dict(percentiles(cycle, by=None))
+    trend = percentile_trend(cycle, scope.end, every="1w", window="4w", by=SCOPE)
+    aging = aging_wip(dates, cycle, scope.end, by=SCOPE, options=OPTIONS)
+    efficiency = flow_efficiency(transitions, cycle.drop(SCOPE), workflow, strict=False)
+    blocked = _blocked(scope, blocked_time(load_flags(scope), scope.end), cycle, aging)
+
+    n_weeks = max(weekly.height, 1)
+    finished = int(weekly.get_column("count").sum()) if weekly.height else 0
+    oldest = aging.row(0, named=True) if aging.height else None
+    result.update(
+        headline={
+            "wip": aging.height,
+            "throughput_per_week": round(finished / n_weeks, 1),
+            "finished": finished,
+            "cycle_time_p85": pct["p85"],
+            "oldest_age_days": oldest["age_days"] if oldest else None,
+            "oldest_key": oldest["key"] if oldest else None,
+            "at_risk": int(aging.get_column("at_risk").sum()) if aging.height else 0,
+        },
+        percentiles={"count": cycle.height, **pct},
+        percentile_trend=trend.drop(SCOPE).to_dicts(),
+        throughput_weekly=weekly.drop(SCOPE).to_dicts(),
+        wip_daily=counts.select("day", "wip", "arrivals", "departures").to_dicts(),
+        cfd=counts.select("day", *workflow.names).to_dicts(),
+        cycle_times=cycle.select(
+            "key", "type", "team", "started", "finished", "finished_date", "cycle_time_days"
+        )
+        .sort("finished")
+        .to_dicts(),
+        aging=aging.select(
+            "key",
+            "type",
+            "team",
+            "stage",
+            "started",
+            "age_days",
+            "beyond",
+            "at_risk",
+            *[f"p{p}" for p in DEFAULT_PERCENTILES],
+        ).to_dicts(),  # fmt: skip
+        flow_efficiency=_efficiency(efficiency),
+        blocked=blocked,
+    )
+    return result
+
+
+def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]:
+    return {
+        "workspace": scope.workspace.slug,
+        "team": scope.team.slug if scope.team else None,
+        "teams": [t.slug for t in scope.teams],
+        "label": scope.label,
+        "start": scope.start,
+        "end": scope.end,
+        "as_of": scope.end,
+        "types": list(scope.types),
+        "items": n_items,
+        "stages": [
+            {"name": s.name, "category": str(s.category), "waiting": s.waiting}
+            for s in workflow.stages
+        ],
+        "days": "inclusive",
+        "percentile_method": "nearest-rank",
+        "definitions": {k: DEFINITIONS[k] for k in FLOW_DEFINITIONS},
+        "headline": {
+            "wip": 0,
+            "throughput_per_week": 0.0,
+            "finished": 0,
+            "cycle_time_p85": None,
+            "oldest_age_days": None,
+            "oldest_key": None,
+            "at_risk": 0,
+        },  # fmt: skip
+        "percentiles": {"count": 0, **{f"p{p}": None for p in DEFAULT_PERCENTILES}},
+        "percentile_trend": [],
+        "throughput_weekly": [],
+        "wip_daily": [],
+        "cfd": [],
+        "cycle_times": [],
+        "aging": [],
+        "flow_efficiency": {"pooled": None, "median": None, "items": 0},
+        "blocked": {"items_blocked": 0, "blocked_days": 0, "share_blocked": None, "top": []},
+    }
+
+
+FLOW_DEFINITIONS = (
+    "wip", "throughput", "cycle_time", "percentiles", "age", "cfd", "flow_efficiency",
+    "blocked_time", "histogram",
+)  # fmt: skip
+
+
+def _efficiency(per_item: pl.DataFrame) -> dict[str, Any]:
+    if per_item.is_empty():
+        return {"pooled": None, "median": None, "items": 0, "working_days": 0, "waiting_days": 0}
+    sums = per_item.select(
+        pl.col("working", "waiting", "cycle_time").dt.total_microseconds().sum() / 86_400e6
+    ).row(0, named=True)
+    total = sums["cycle_time"]
+    median = per_item.get_column("efficiency").median()
+    return {
+        "pooled": _round(sums["working"] / total, 3) if total else None,
+        "median": _round(float(median), 3) if isinstance(median, int | float) else None,
+        "items": per_item.height,
+        "working_days": _round(sums["working"]),
+        "waiting_days": _round(sums["waiting"]),
+    }
+
+
+def _blocked(
+    scope: Scope, blocked: pl.DataFrame, cycle: pl.DataFrame, aging: pl.DataFrame
+) -> dict[str, Any]:
+    keys = pl.concat(
+        [cycle.select("item_id", "key", "stage"), aging.select("item_id", "key", "stage")]
+        if "item_id" in aging.columns
+        else [cycle.select("item_id", "key", "stage")]
+    )
+    finished = blocked.join(cycle.select("item_id"), on="item_id", how="semi")
+    top = (
+        blocked.join(keys, on="item_id", how="inner")
+        .sort("blocked_days", descending=True)
+        .head(10)
+        .select("key", "stage", "blocked_days", "periods")
+    )
+    return {
+        "items_blocked": finished.height,
+        "blocked_days": int(finished.get_column("blocked_days").sum()) if finished.height else 0,
+        "share_blocked": _round(finished.height / cycle.height, 3) if cycle.height else None,
+        "top": top.to_dicts(),
+    }
+
+
+def weekly_dates(start: date, end: date) -> list[date]:
+    """Return the Mondays of the weeks overlapping [start, end]."""
+    first = start - timedelta(days=start.weekday())
+    return [first + timedelta(weeks=n) for n in range((end - first).days // 7 + 1)]

@@ -1,0 +1,231 @@
+"""Dashboard pages: team flow, DORA, forecasts, portfolio; each with a CSV of its main table.
+
+Every page is a few lines over a service; ``?format=csv`` returns the page's main table (with
+``table=`` choosing another one where a page has several).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+from leadline.web.access import workspace_view
+from leadline.workspaces.services import Access
+
+from . import charts, services
+from .dora import dora
+from .forecasts import MAX_DAYS, MAX_ITEMS, forecast
+from .portfolio import PORTFOLIO_DAYS, portfolio
+from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "" if value.get("value") is None else str(value["value"])
+    return str(value)
+
+
+def csv_response(name: str, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> HttpResponse:
+    """Return ``rows`` as a CSV download named ``name``.csv (dates ISO, missing values empty)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_text(row.get(c)) for c in columns])
+    return response
+
+
+def _scope(request: HttpRequest, access: Access, default_days: int) -> Scope:
+    """Parse the page's filters; bad values are reported and the defaults used instead."""
+    team = getattr(request, "team", None)
+    try:
+        return parse_scope(access.workspace, team, request.GET, default_days=default_days)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return parse_scope(access.workspace, team, {}, default_days=default_days)
+
+
+def _csv_link(request: HttpRequest, **extra: str) -> str:
+    query: QueryDict = request.GET.copy()
+    query["format"] = "csv"
+    for key, value in extra.items():
+        query[key] = value
+    return "?" + query.urlencode()
+
+
+CYCLE_COLUMNS = ["key", "type", "team", "started", "finished", "cycle_time_days"]
+AGING_COLUMNS = ["key", "type", "team", "stage", "started", "age_days", "beyond", "at_risk"]
+
+
+@workspace_view()
+def flow_page(request: HttpRequest, access: Access) -> HttpResponse:
+    scope = _scope(request, access, FLOW_DAYS)
+    data = services.flow(scope)
+    if request.GET.get("format") == "csv":
+        if request.GET.get("table") == "aging":
+            return csv_response("aging-wip", data["aging"], AGING_COLUMNS)
+        return csv_response("cycle-times", data["cycle_times"], CYCLE_COLUMNS)
+    return render(
+        request,
+        "metrics/flow.html",
+        {
+            "data": data,
+            "scope": scope,
+            "charts": charts.flow_charts(data),
+            "types": services.item_types(scope),
+            "csv_cycle": _csv_link(request, table="cycle"),
+            "csv_aging": _csv_link(request, table="aging"),
+        },
+    )
+
+
+def _window(request: HttpRequest) -> float:
+    try:
+        return float(positive_int(request.GET, "window", 24, 24 * 90))
+    except ValidationError as exc:
+        messages.error(request, f"window: {' '.join(exc.message_dict['window'])}")
+        return 24.0
+
+
+@workspace_view()
+def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
+    scope = _scope(request, access, DORA_DAYS)
+    data = dora(scope, window_hours=_window(request))
+    if request.GET.get("format") == "csv":
+        table = request.GET.get("table", "trend")
+        if table in ("service", "team"):
+            rows = data[f"by_{table}"]
+            return csv_response(f"dora-by-{table}", rows, [table, *DORA_COLUMNS])
+        return csv_response("dora-monthly", data["trend"], ["month", *DORA_COLUMNS])
+    return render(
+        request,
+        "metrics/dora.html",
+        {
+            "data": data,
+            "scope": scope,
+            "charts": charts.dora_charts(data),
+            "csv_trend": _csv_link(request, table="trend"),
+            "csv_service": _csv_link(request, table="service"),
+            "csv_team": _csv_link(request, table="team"),
+        },
+    )
+
+
+DORA_COLUMNS = [
+    "production_deployments",
+    "failed_deployments",
+    "deployment_frequency",
+    "lead_time_for_changes",
+    "change_failure_rate",
+    "recovery_time",
+    "rework_rate",
+    "downtime_per_release",
+]
+
+
+def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
+    """Return items, days, window, trials and seed from a query; ``by`` (a date) sets days."""
+    days = positive_int(query, "days", 28, MAX_DAYS)
+    by = query.get("by")
+    if by:
+        try:
+            target = date.fromisoformat(by)
+        except ValueError:
+            raise ValidationError({"by": [f"{by!r} is not a date (YYYY-MM-DD)"]}) from None
+        if target <= as_of:
+            raise ValidationError({"by": ["the date must be after the as-of date"]})
+        days = min((target - as_of).days, MAX_DAYS)
+    return {
+        "items": positive_int(query, "items", 20, MAX_ITEMS),
+        "days": days,
+        "window_days": positive_int(query, "window_days", 84, 730, minimum=7),
+        "trials": positive_int(query, "trials", 10_000, 100_000),
+        "seed": positive_int(query, "seed", 0, 2**31 - 1, minimum=0),
+    }
+
+
+@workspace_view()
+def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
+    scope = _scope(request, access, 84)
+    try:
+        inputs = forecast_inputs(request.GET, scope.end)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        inputs = forecast_inputs({}, scope.end)
+    data = forecast(scope, **inputs)
+    if request.GET.get("format") == "csv":
+        rows = [
+            {
+                "percentile": w["percentile"],
+                "when_days": w["days"],
+                "when_date": w["date"],
+                "how_many_items": h["items"],
+            }
+            for w, h in zip(
+                data["when"]["percentiles"], data["how_many"]["percentiles"], strict=True
+            )
+        ]
+        return csv_response(
+            "forecast", rows, ["percentile", "when_days", "when_date", "how_many_items"]
+        )
+    selected = {t.slug for t in scope.teams} or ({scope.team.slug} if scope.team else set())
+    return render(
+        request,
+        "metrics/forecasts.html",
+        {
+            "data": data,
+            "scope": scope,
+            "inputs": inputs,
+            "selected": selected,
+            "charts": charts.forecast_charts(data),
+            "rows": list(
+                zip(data["when"]["percentiles"], data["how_many"]["percentiles"], strict=True)
+            ),
+            "csv": _csv_link(request),
+        },
+    )
+
+
+@workspace_view()
+def portfolio_page(request: HttpRequest, access: Access) -> HttpResponse:
+    scope = _scope(request, access, PORTFOLIO_DAYS)
+    sort = request.GET.get("sort", "team")
+    descending = sort.startswith("-")
+    data = portfolio(scope, sort=sort.lstrip("-"), descending=descending)
+    if request.GET.get("format") == "csv":
+        columns = [c["key"] for c in data["columns"]]
+        return csv_response("portfolio", data["teams"], ["team", "name", *columns[1:]])
+    base = request.GET.copy()
+    headers = []
+    for column in data["columns"]:
+        key = column["key"]
+        active = data["sort"] == key
+        base["sort"] = f"-{key}" if active and not descending else key
+        headers.append(
+            {**column, "url": "?" + base.urlencode(), "active": active, "descending": descending}
+        )
+    return render(
+        request,
+        "metrics/portfolio.html",
+        {
+            "data": data,
+            "scope": scope,
+            "headers": headers,
+            "charts": charts.portfolio_charts(data),
+            "csv": _csv_link(request),
+        },
+    )
