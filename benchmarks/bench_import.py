@@ -93,7 +93,9 @@ def main() -> None:
         _, _, out = run([sys.executable, "-c", BASELINE, str(base_csv)], home)
         n, secs = out.split()
         base_rate = int(n) / float(secs)
-    rows.append(("baseline: ORM save per row (csv)", args.baseline_items, float(secs), base_rate, 0.0))
+    rows.append(
+        ("baseline: ORM save per row (csv)", args.baseline_items, float(secs), base_rate, 0.0)
+    )
     for size in sizes:
         csv_path, json_path = generate(size)
         for kind, path in (("csv", csv_path), ("jira-json", json_path)):

@@ -15,19 +15,27 @@ from leadline.workspaces import views as workspaces
 
 mount()
 
-workspace_urls = [
-    path("", web.workspace_home, name="workspace-home"),
-    path("people/", workspaces.people, name="people"),
-    path("members/", workspaces.members, name="members"),
-    path("audit/", web.audit_log, name="audit"),
-    path("jobs/", jobs.job_list, name="jobs"),
-    path("jobs/start/", jobs.job_start, name="job-start"),
-    path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
-    path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job-cancel"),
-] + [path(f"{area}/", web.area_view(area), name=area) for area in web.AREAS
-    # Feature pages replace the empty states of their areas.
-    if area not in {"raid", "decisions", "delivery", "forecasts"}
-] + governance_urls + delivery_urls + metrics_urls
+workspace_urls = (
+    [
+        path("", web.workspace_home, name="workspace-home"),
+        path("people/", workspaces.people, name="people"),
+        path("members/", workspaces.members, name="members"),
+        path("audit/", web.audit_log, name="audit"),
+        path("jobs/", jobs.job_list, name="jobs"),
+        path("jobs/start/", jobs.job_start, name="job-start"),
+        path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
+        path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job-cancel"),
+    ]
+    + [
+        path(f"{area}/", web.area_view(area), name=area)
+        for area in web.AREAS
+        # Feature pages replace the empty states of their areas.
+        if area not in {"raid", "decisions", "delivery", "forecasts"}
+    ]
+    + governance_urls
+    + delivery_urls
+    + metrics_urls
+)
 
 urlpatterns = [
     path("", web.home, name="home"),

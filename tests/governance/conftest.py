@@ -33,7 +33,12 @@ def world(make_user, make_workspace) -> World:
         for slug in ("mobile", "platform", "checkout")
     }
     people = {}
-    for name, team in [("Ann", "mobile"), ("Bo", "platform"), ("Cy", "checkout"), ("Di", "checkout")]:
+    for name, team in [
+        ("Ann", "mobile"),
+        ("Bo", "platform"),
+        ("Cy", "checkout"),
+        ("Di", "checkout"),
+    ]:
         people[name] = Person.objects.create(workspace=ws, name=name)
         people[name].teams.set([teams[team]])
     people["Mo"] = Person.objects.create(workspace=ws, name="Mo", user=member)

@@ -17,17 +17,30 @@ def items(world):
     risk = raid.create_item(world.access, "risk", {"title": "r"})
     decision = decisions.create_decision(world.access, "d", domains=["Architecture"])
     agreement = agreements.get_or_create_agreement(world.access, world.teams["checkout"])
-    cr = changes.create_change_request(world.access, title="c", team=world.teams["checkout"], added_items=1)
+    cr = changes.create_change_request(
+        world.access, title="c", team=world.teams["checkout"], added_items=1
+    )
     return risk, decision, agreement, cr
 
 
 def test_a_viewer_can_read_but_gets_403_on_every_write_page(world, items, client_for):
     risk, decision, agreement, cr = items
     client = client_for(world.viewer)
-    for url in ["/w/acme/raid/", f"/w/acme/raid/{risk.pk}/", "/w/acme/decisions/", f"/w/acme/decisions/{decision.pk}/",
-                "/w/acme/decisions/who-decides/", "/w/acme/agreements/", f"/w/acme/agreements/{agreement.pk}/",
-                "/w/acme/changes/", f"/w/acme/changes/{cr.pk}/", "/w/acme/raid/dependencies/", "/w/acme/raid/alerts/",
-                "/w/acme/notifications/", "/w/acme/raid/export.csv"]:
+    for url in [
+        "/w/acme/raid/",
+        f"/w/acme/raid/{risk.pk}/",
+        "/w/acme/decisions/",
+        f"/w/acme/decisions/{decision.pk}/",
+        "/w/acme/decisions/who-decides/",
+        "/w/acme/agreements/",
+        f"/w/acme/agreements/{agreement.pk}/",
+        "/w/acme/changes/",
+        f"/w/acme/changes/{cr.pk}/",
+        "/w/acme/raid/dependencies/",
+        "/w/acme/raid/alerts/",
+        "/w/acme/notifications/",
+        "/w/acme/raid/export.csv",
+    ]:
         assert client.get(url).status_code == 200, url
     writes = [
         ("/w/acme/raid/new/", {"kind": "risk", "title": "x"}),
@@ -61,39 +74,73 @@ def test_a_viewer_gets_403_from_the_write_api(world, items, api_for):
         ("/api/v1/workspaces/acme/agreements", {"team": "checkout"}),
         ("/api/v1/workspaces/acme/escalate", {}),
     ]:
-        assert api.post(url, json.dumps(body), content_type="application/json").status_code == 403, url
-    patch = api.patch(f"/api/v1/workspaces/acme/raid/{risk.pk}", json.dumps({"title": "y"}), content_type="application/json")
+        assert (
+            api.post(url, json.dumps(body), content_type="application/json").status_code == 403
+        ), url
+    patch = api.patch(
+        f"/api/v1/workspaces/acme/raid/{risk.pk}",
+        json.dumps({"title": "y"}),
+        content_type="application/json",
+    )
     assert patch.status_code == 403
     assert api.get("/api/v1/workspaces/acme/decisions").status_code == 200
 
 
-def test_another_workspaces_items_are_404_in_pages_and_api(world, items, make_user, make_workspace, client_for, api_for):
+def test_another_workspaces_items_are_404_in_pages_and_api(
+    world, items, make_user, make_workspace, client_for, api_for
+):
     risk, decision, agreement, cr = items
     eve = make_user("eve")
     make_workspace("Other", {eve: "owner"})
     client = client_for(eve)
-    for url in ["/w/acme/raid/", f"/w/acme/raid/{risk.pk}/", f"/w/acme/decisions/{decision.pk}/",
-                f"/w/acme/agreements/{agreement.pk}/", f"/w/acme/changes/{cr.pk}/"]:
+    for url in [
+        "/w/acme/raid/",
+        f"/w/acme/raid/{risk.pk}/",
+        f"/w/acme/decisions/{decision.pk}/",
+        f"/w/acme/agreements/{agreement.pk}/",
+        f"/w/acme/changes/{cr.pk}/",
+    ]:
         assert client.get(url).status_code == 404, url
     # Pks from acme under eve's own workspace are 404 too.
-    for url in [f"/w/other/raid/{risk.pk}/", f"/w/other/decisions/{decision.pk}/",
-                f"/w/other/agreements/{agreement.pk}/", f"/w/other/changes/{cr.pk}/"]:
+    for url in [
+        f"/w/other/raid/{risk.pk}/",
+        f"/w/other/decisions/{decision.pk}/",
+        f"/w/other/agreements/{agreement.pk}/",
+        f"/w/other/changes/{cr.pk}/",
+    ]:
         assert client.get(url).status_code == 404, url
     api = api_for(eve)
-    for url in ["/api/v1/workspaces/acme/decisions", "/api/v1/workspaces/acme/raid",
-                f"/api/v1/workspaces/other/raid/{risk.pk}", f"/api/v1/workspaces/other/decisions/{decision.pk}",
-                f"/api/v1/workspaces/other/changes/{cr.pk}"]:
+    for url in [
+        "/api/v1/workspaces/acme/decisions",
+        "/api/v1/workspaces/acme/raid",
+        f"/api/v1/workspaces/other/raid/{risk.pk}",
+        f"/api/v1/workspaces/other/decisions/{decision.pk}",
+        f"/api/v1/workspaces/other/changes/{cr.pk}",
+    ]:
         assert api.get(url).status_code == 404, url
-    other_decision = api.post("/api/v1/workspaces/other/decisions", json.dumps({"title": "mine"}), content_type="application/json").json()
-    response = api.post(f"/api/v1/workspaces/other/decisions/{other_decision['id']}/supersede",
-                        json.dumps({"superseded_by": decision.pk}), content_type="application/json")
+    other_decision = api.post(
+        "/api/v1/workspaces/other/decisions",
+        json.dumps({"title": "mine"}),
+        content_type="application/json",
+    ).json()
+    response = api.post(
+        f"/api/v1/workspaces/other/decisions/{other_decision['id']}/supersede",
+        json.dumps({"superseded_by": decision.pk}),
+        content_type="application/json",
+    )
     assert response.status_code == 404
 
 
 def test_the_openapi_description_lists_the_governance_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ["/api/v1/workspaces/{workspace}/decisions", "/api/v1/workspaces/{workspace}/decisions/{decision_id}/decide",
-                 "/api/v1/workspaces/{workspace}/decisions/{decision_id}/supersede", "/api/v1/workspaces/{workspace}/raid",
-                 "/api/v1/workspaces/{workspace}/raid/{item_id}", "/api/v1/workspaces/{workspace}/agreements",
-                 "/api/v1/workspaces/{workspace}/changes", "/api/v1/workspaces/{workspace}/changes/{change_id}/resolve"]:
+    for path in [
+        "/api/v1/workspaces/{workspace}/decisions",
+        "/api/v1/workspaces/{workspace}/decisions/{decision_id}/decide",
+        "/api/v1/workspaces/{workspace}/decisions/{decision_id}/supersede",
+        "/api/v1/workspaces/{workspace}/raid",
+        "/api/v1/workspaces/{workspace}/raid/{item_id}",
+        "/api/v1/workspaces/{workspace}/agreements",
+        "/api/v1/workspaces/{workspace}/changes",
+        "/api/v1/workspaces/{workspace}/changes/{change_id}/resolve",
+    ]:
         assert path in paths, path

@@ -15,13 +15,17 @@ pytestmark = pytest.mark.django_db
 def agreement(world):
     a = agreements.get_or_create_agreement(world.access, world.teams["checkout"], "stakeholders")
     a.stakeholders.set([world.people["Sam"]])
-    agreements.save_version(world.access, a, {"channels": "Slack #checkout", "cadence": "Daily stand-up"})
+    agreements.save_version(
+        world.access, a, {"channels": "Slack #checkout", "cadence": "Daily stand-up"}
+    )
     return a
 
 
 def test_each_edit_is_a_new_version_and_the_diff_shows_what_changed(world, agreement, client_for):
     assert agreements.save_version(world.access, agreement, {"channels": "Slack #checkout"}) is None
-    v2 = agreements.save_version(world.access, agreement, {"cadence": "Daily stand-up\nRetro fortnightly"}, note="retro")
+    v2 = agreements.save_version(
+        world.access, agreement, {"cadence": "Daily stand-up\nRetro fortnightly"}, note="retro"
+    )
     assert v2.number == 2 and v2.channels == "Slack #checkout"
     sections = {s["field"]: s for s in agreements.diff(agreement.versions.get(number=1), v2)}
     assert sections["cadence"]["lines"][-1] == "+Retro fortnightly"
@@ -32,7 +36,10 @@ def test_each_edit_is_a_new_version_and_the_diff_shows_what_changed(world, agree
 
 def test_who_has_not_acknowledged_the_latest_version_is_visible(world, agreement, client_for):
     client = client_for(world.member)
-    assert client.post(f"/w/acme/agreements/{agreement.pk}/", {"action": "acknowledge"}).status_code == 302
+    assert (
+        client.post(f"/w/acme/agreements/{agreement.pk}/", {"action": "acknowledge"}).status_code
+        == 302
+    )
     status = agreements.acknowledgement_status(agreement)
     assert [p.name for p in status["acknowledged"]] == ["Mo"]
     assert [p.name for p in status["pending"]] == ["Cy", "Di", "Sam"]
@@ -61,7 +68,9 @@ def test_a_stakeholder_link_shows_only_that_agreement_and_acknowledges_it(world,
 def test_a_tampered_or_foreign_stakeholder_link_is_404(world, agreement, client, make_workspace):
     token = agreements.make_link_token(agreement, world.people["Sam"])
     assert client.get(f"/w/acme/agreements/link/{token[:-2]}xx/").status_code == 404
-    forged = signing.dumps({"a": agreement.pk, "p": world.people["Sam"].pk, "w": agreement.workspace_id}, salt="other")
+    forged = signing.dumps(
+        {"a": agreement.pk, "p": world.people["Sam"].pk, "w": agreement.workspace_id}, salt="other"
+    )
     assert client.get(f"/w/acme/agreements/link/{forged}/").status_code == 404
     make_workspace("Beta")
     assert client.get(f"/w/beta/agreements/link/{token}/").status_code == 404
@@ -85,7 +94,9 @@ def test_the_api_saves_versions_and_lists_acknowledgements(world, api_for):
 
     api = api_for(world.member)
     body = {"team": "platform", "sections": {"channels": "#platform"}}
-    response = api.post("/api/v1/workspaces/acme/agreements", json.dumps(body), content_type="application/json")
+    response = api.post(
+        "/api/v1/workspaces/acme/agreements", json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 201
     data = response.json()
     assert data["version"] == 1 and data["pending"] == ["Bo"]

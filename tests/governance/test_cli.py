@@ -23,7 +23,10 @@ def test_raid_import_is_idempotent_and_export_prints_csv(world, tmp_path):
     result = runner.invoke(app, ["raid", "import", str(path), "--workspace", "acme"])
     assert result.exit_code == 0, result.output
     assert "1 new" in result.output
-    assert "0 new, 0 changed, 1 unchanged" in runner.invoke(app, ["raid", "import", str(path), "--workspace", "acme"]).output
+    assert (
+        "0 new, 0 changed, 1 unchanged"
+        in runner.invoke(app, ["raid", "import", str(path), "--workspace", "acme"]).output
+    )
     assert RaidItem.objects.get().owner.name == "Ann"
     out = runner.invoke(app, ["raid", "export", "--workspace", "acme"]).output
     assert out.splitlines()[1].startswith("R-9,risk,Supplier fails,")

@@ -24,8 +24,11 @@ def post(client, url, data):
 def test_a_cross_domain_decision_routes_to_triage_and_escalates_after_48_hours(world, api_for):
     api = api_for(world.member)
     with time_machine.travel(T0, tick=False):
-        response = post(api, "/api/v1/workspaces/acme/decisions",
-                        {"title": "One-page checkout", "domains": ["User experience", "Architecture"]})
+        response = post(
+            api,
+            "/api/v1/workspaces/acme/decisions",
+            {"title": "One-page checkout", "domains": ["User experience", "Architecture"]},
+        )
         assert response.status_code == 201
         body = response.json()
         assert body["routed_to"] == {"kind": "triage", "name": "Triage group (Cy, Di)"}
@@ -36,7 +39,9 @@ def test_a_cross_domain_decision_routes_to_triage_and_escalates_after_48_hours(w
     late = T0 + timedelta(hours=48, minutes=1)
     alerts = evaluate_escalations(world.workspace, late)
     assert [(a.rule, a.subject) for a in alerts] == [("decision_overdue", f"decision:{body['id']}")]
-    assert Notification.objects.filter(user=world.owner, title__contains="One-page checkout").exists()
+    assert Notification.objects.filter(
+        user=world.owner, title__contains="One-page checkout"
+    ).exists()
     with time_machine.travel(late, tick=False):
         listed = api.get("/api/v1/workspaces/acme/decisions").json()
         assert listed[0]["overdue"] is True
@@ -44,16 +49,26 @@ def test_a_cross_domain_decision_routes_to_triage_and_escalates_after_48_hours(w
 
 
 def test_a_single_domain_decision_routes_to_its_decider(world, api_for):
-    body = post(api_for(world.member), "/api/v1/workspaces/acme/decisions",
-                {"title": "Button colour", "domains": ["User experience"]}).json()
+    body = post(
+        api_for(world.member),
+        "/api/v1/workspaces/acme/decisions",
+        {"title": "Button colour", "domains": ["User experience"]},
+    ).json()
     assert body["routed_to"] == {"kind": "person", "name": "Ann"}
-    body = post(api_for(world.member), "/api/v1/workspaces/acme/decisions",
-                {"title": "PCI scope", "domains": ["Compliance"]}).json()
+    body = post(
+        api_for(world.member),
+        "/api/v1/workspaces/acme/decisions",
+        {"title": "PCI scope", "domains": ["Compliance"]},
+    ).json()
     assert body["routed_to"] == {"kind": "role", "name": "Lead"}
 
 
 def test_an_unknown_domain_is_a_422_naming_it(world, api_for):
-    response = post(api_for(world.member), "/api/v1/workspaces/acme/decisions", {"title": "x", "domains": ["Nope"]})
+    response = post(
+        api_for(world.member),
+        "/api/v1/workspaces/acme/decisions",
+        {"title": "x", "domains": ["Nope"]},
+    )
     assert response.status_code == 422
     assert "Nope" in response.json()["errors"]["domains"][0]
 
@@ -61,14 +76,30 @@ def test_an_unknown_domain_is_a_422_naming_it(world, api_for):
 def test_deciding_records_latency_and_superseding_links_both(world, api_for):
     api = api_for(world.member)
     with time_machine.travel(T0, tick=False):
-        first = post(api, "/api/v1/workspaces/acme/decisions", {"title": "Use Postgres", "domains": ["Architecture"]}).json()
+        first = post(
+            api,
+            "/api/v1/workspaces/acme/decisions",
+            {"title": "Use Postgres", "domains": ["Architecture"]},
+        ).json()
     with time_machine.travel(T0 + timedelta(hours=30), tick=False):
-        decided = post(api, f"/api/v1/workspaces/acme/decisions/{first['id']}/decide", {"decision": "Yes", "rationale": "Ops know it"}).json()
+        decided = post(
+            api,
+            f"/api/v1/workspaces/acme/decisions/{first['id']}/decide",
+            {"decision": "Yes", "rationale": "Ops know it"},
+        ).json()
     assert decided["status"] == "decided" and decided["latency_hours"] == 30.0
     again = post(api, f"/api/v1/workspaces/acme/decisions/{first['id']}/decide", {"decision": "No"})
     assert again.status_code == 422
-    second = post(api, "/api/v1/workspaces/acme/decisions", {"title": "Use Postgres 17", "domains": ["Architecture"]}).json()
-    out = post(api, f"/api/v1/workspaces/acme/decisions/{first['id']}/supersede", {"superseded_by": second["id"]}).json()
+    second = post(
+        api,
+        "/api/v1/workspaces/acme/decisions",
+        {"title": "Use Postgres 17", "domains": ["Architecture"]},
+    ).json()
+    out = post(
+        api,
+        f"/api/v1/workspaces/acme/decisions/{first['id']}/supersede",
+        {"superseded_by": second["id"]},
+    ).json()
     assert out["status"] == "superseded" and out["superseded_by"] == second["id"]
 
 
@@ -83,7 +114,9 @@ def test_the_who_decides_page_answers_and_shows_gaps(world, client_for):
     world.people["Bo"].save()
     decisions.save_domain(world.access, "Data governance")
     html = client_for(world.viewer).get("/w/acme/decisions/who-decides/?q=archi").content.decode()
-    assert 'data-domain="Architecture"' in html and "User experience" not in html.split("data-who")[1]
+    assert (
+        'data-domain="Architecture"' in html and "User experience" not in html.split("data-who")[1]
+    )
     assert "decider Bo has left" in html
     assert "Data governance: no decider" in html
     # With Bo gone, an architecture decision goes to triage, not to someone who left.
@@ -94,7 +127,11 @@ def test_the_who_decides_page_answers_and_shows_gaps(world, client_for):
 def test_the_decision_page_creates_and_routes_a_decision(world, client_for):
     from leadline.governance.models import DecisionDomain
 
-    ids = list(DecisionDomain.objects.filter(name__in=["User experience", "Compliance"]).values_list("pk", flat=True))
+    ids = list(
+        DecisionDomain.objects.filter(name__in=["User experience", "Compliance"]).values_list(
+            "pk", flat=True
+        )
+    )
     client = client_for(world.member)
     response = client.post("/w/acme/decisions/", {"title": "Saved cards", "domains": ids})
     d = Decision.objects.get(title="Saved cards")
@@ -106,7 +143,9 @@ def test_the_decision_page_creates_and_routes_a_decision(world, client_for):
 def test_the_overdue_command_prints_json(world, monkeypatch):
     from leadline.cli import app
 
-    decisions.create_decision(world.access, "Late one", domains=["User experience", "Architecture"], now=T0)
+    decisions.create_decision(
+        world.access, "Late one", domains=["User experience", "Architecture"], now=T0
+    )
     monkeypatch.setattr("leadline.cli.setup_django", lambda: None)
     result = CliRunner().invoke(app, ["decisions", "overdue", "--workspace", "acme", "--json"])
     assert result.exit_code == 0, result.output

@@ -20,7 +20,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    models = [RaidItem, RaidHistory, Decision, DecisionDomain, AgreementVersion, Acknowledgement, ChangeRequest, AuditEvent]
+    models = [
+        RaidItem,
+        RaidHistory,
+        Decision,
+        DecisionDomain,
+        AgreementVersion,
+        Acknowledgement,
+        ChangeRequest,
+        AuditEvent,
+    ]
     return [m.objects.count() for m in models]
 
 
@@ -39,7 +48,13 @@ def test_the_governance_demo_is_idempotent_and_tells_the_story():
     design = Decision.objects.get(title__startswith="Checkout redesign")
     assert design.routed_kind == "triage" and design.domains.count() == 3
     assert "three" in design.context
-    agreement_versions = AgreementVersion.objects.filter(agreement__team__slug="checkout", agreement__scope="team")
+    agreement_versions = AgreementVersion.objects.filter(
+        agreement__team__slug="checkout", agreement__scope="team"
+    )
     latest = agreement_versions.order_by("-number").first()
-    assert latest.number == 2 and latest.acknowledgements.count() < agreement_versions.get(number=1).acknowledgements.count()
+    assert (
+        latest.number == 2
+        and latest.acknowledgements.count()
+        < agreement_versions.get(number=1).acknowledgements.count()
+    )
     assert ChangeRequest.objects.filter(workspace__slug=DEMO_SLUG).count() == 1

@@ -85,7 +85,9 @@ def test_apprise_rejects_a_url_it_does_not_understand(world):
 def test_an_escalation_reaches_a_webhook_channel(world, webhook):
     port, received = webhook
     notify.add_channel(world.access, "Team chat", f"json://127.0.0.1:{port}/hook")
-    decisions.create_decision(world.access, "Stalled design", domains=["User experience", "Architecture"], now=T0)
+    decisions.create_decision(
+        world.access, "Stalled design", domains=["User experience", "Architecture"], now=T0
+    )
     evaluate_escalations(world.workspace, T0 + timedelta(hours=49))
     assert len(received) == 1
     assert "Stalled design" in received[0]["title"] and "overdue" in received[0]["message"]
@@ -95,10 +97,13 @@ def test_an_escalation_reaches_a_webhook_channel(world, webhook):
 def test_an_escalation_reaches_email_through_a_local_smtp_server(world, smtp):
     port, messages = smtp
     notify.add_channel(
-        world.access, "Email",
+        world.access,
+        "Email",
         f"mailto://127.0.0.1:{port}?from=leadline@example.com&to=leads@example.com&mode=insecure",
     )
-    decisions.create_decision(world.access, "Mailed decision", domains=["User experience", "Architecture"], now=T0)
+    decisions.create_decision(
+        world.access, "Mailed decision", domains=["User experience", "Architecture"], now=T0
+    )
     evaluate_escalations(world.workspace, T0 + timedelta(hours=49))
     assert len(messages) == 1
     assert messages[0].rcpt_tos == ["leads@example.com"]
@@ -108,7 +113,9 @@ def test_an_escalation_reaches_email_through_a_local_smtp_server(world, smtp):
 
 def test_a_failing_channel_does_not_stop_escalation(world):
     notify.add_channel(world.access, "Dead", "json://127.0.0.1:9/")
-    decisions.create_decision(world.access, "Still alerts", domains=["User experience", "Architecture"], now=T0)
+    decisions.create_decision(
+        world.access, "Still alerts", domains=["User experience", "Architecture"], now=T0
+    )
     assert len(evaluate_escalations(world.workspace, T0 + timedelta(hours=49))) == 1
 
 
@@ -128,7 +135,9 @@ def test_the_digest_command_sends_to_digest_channels(world, webhook, monkeypatch
 
     port, received = webhook
     notify.add_channel(world.access, "Digest", f"json://127.0.0.1:{port}/")
-    decisions.create_decision(world.access, "Digest item", domains=["User experience", "Architecture"], now=T0)
+    decisions.create_decision(
+        world.access, "Digest item", domains=["User experience", "Architecture"], now=T0
+    )
     monkeypatch.setattr("leadline.cli.setup_django", lambda: None)
     result = CliRunner().invoke(app, ["notify", "digest", "--workspace", "acme"])
     assert result.exit_code == 0, result.output

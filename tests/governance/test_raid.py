@@ -22,8 +22,14 @@ def test_a_risk_is_logged_and_escalates_after_its_threshold(world, client_for):
     with time_machine.travel(T0, tick=False):
         response = client_for(world.member).post(
             "/w/acme/raid/new/",
-            {"kind": "risk", "title": "Vendor API sunsets", "probability": "4", "impact": "5",
-             "owner": world.people["Ann"].pk, "team": world.teams["mobile"].pk},
+            {
+                "kind": "risk",
+                "title": "Vendor API sunsets",
+                "probability": "4",
+                "impact": "5",
+                "owner": world.people["Ann"].pk,
+                "team": world.teams["mobile"].pk,
+            },
         )
         assert response.status_code == 302
         risk = RaidItem.objects.get(title="Vendor API sunsets")
@@ -39,7 +45,9 @@ def test_a_risk_is_logged_and_escalates_after_its_threshold(world, client_for):
         assert evaluate_escalations(world.workspace, later) == []
         assert Alert.objects.count() == 1
         # The workspace's owner (a lead) is notified in the app.
-        assert Notification.objects.filter(user=world.owner, title__contains="Vendor API").count() == 1
+        assert (
+            Notification.objects.filter(user=world.owner, title__contains="Vendor API").count() == 1
+        )
         page = client_for(world.viewer).get("/w/acme/raid/alerts/").content.decode()
         assert "risk_unmitigated" in page and "Vendor API sunsets" in page
     # Writing a mitigation plan resolves the alert at the next run.
@@ -49,8 +57,12 @@ def test_a_risk_is_logged_and_escalates_after_its_threshold(world, client_for):
 
 
 def test_every_change_is_kept_in_the_items_history_and_the_audit_log(world):
-    item = raid.create_item(world.access, "issue", {"title": "Login broken", "severity": "high"}, world.owner)
-    raid.update_item(world.access, item, {"status": "in_progress", "owner": world.people["Bo"]}, world.member)
+    item = raid.create_item(
+        world.access, "issue", {"title": "Login broken", "severity": "high"}, world.owner
+    )
+    raid.update_item(
+        world.access, item, {"status": "in_progress", "owner": world.people["Bo"]}, world.member
+    )
     history = list(item.history.order_by("at", "id"))
     assert [h.action for h in history] == ["create", "update"]
     assert history[1].changes == {"status": ["open", "in_progress"], "owner": [None, "Bo"]}
@@ -59,7 +71,9 @@ def test_every_change_is_kept_in_the_items_history_and_the_audit_log(world):
 
 
 def test_a_materialised_risk_becomes_a_linked_issue_and_can_block_work(world):
-    risk = raid.create_item(world.access, "risk", {"title": "Key engineer leaves", "probability": 2, "impact": 4})
+    risk = raid.create_item(
+        world.access, "risk", {"title": "Key engineer leaves", "probability": 2, "impact": 4}
+    )
     issue = raid.materialise_risk(world.access, risk)
     risk.refresh_from_db()
     assert risk.status == "materialised"
@@ -71,12 +85,20 @@ def test_a_materialised_risk_becomes_a_linked_issue_and_can_block_work(world):
         raid.update_item(world.access, risk, {"blocker": True})
 
 
-def test_a_dependency_past_its_need_by_date_escalates_and_shows_overdue_on_the_board(world, client_for):
+def test_a_dependency_past_its_need_by_date_escalates_and_shows_overdue_on_the_board(
+    world, client_for
+):
     dep = raid.create_item(
-        world.access, "dependency",
-        {"title": "Push API v2", "team": world.teams["mobile"], "provider_kind": "team",
-         "provider_team": world.teams["platform"], "need_by": date(2025, 6, 1),
-         "owner": world.people["Bo"]},
+        world.access,
+        "dependency",
+        {
+            "title": "Push API v2",
+            "team": world.teams["mobile"],
+            "provider_kind": "team",
+            "provider_team": world.teams["platform"],
+            "need_by": date(2025, 6, 1),
+            "owner": world.people["Bo"],
+        },
         now=T0 - timedelta(days=10),
     )
     alerts = evaluate_escalations(world.workspace, T0)
@@ -87,14 +109,20 @@ def test_a_dependency_past_its_need_by_date_escalates_and_shows_overdue_on_the_b
 
 
 def test_an_item_without_owner_escalates(world):
-    item = raid.create_item(world.access, "issue", {"title": "Flaky CI"}, now=T0 - timedelta(days=2))
+    item = raid.create_item(
+        world.access, "issue", {"title": "Flaky CI"}, now=T0 - timedelta(days=2)
+    )
     assert [a.rule for a in evaluate_escalations(world.workspace, T0)] == ["missing_owner"]
     assert Alert.objects.get().subject == f"raid:{item.pk}"
 
 
 def test_the_register_filters_and_the_heat_map_counts_open_risks(world, client_for):
     for p, i in [(4, 5), (4, 5), (1, 1)]:
-        raid.create_item(world.access, "risk", {"title": f"r{p}{i}{RaidItem.objects.count()}", "probability": p, "impact": i})
+        raid.create_item(
+            world.access,
+            "risk",
+            {"title": f"r{p}{i}{RaidItem.objects.count()}", "probability": p, "impact": i},
+        )
     raid.create_item(world.access, "issue", {"title": "an issue", "team": world.teams["mobile"]})
     grid = raid.heat_map(raid.register(world.access, raid.RegisterFilter()))
     assert grid[0][3] == {"probability": 4, "impact": 5, "count": 2, "score": 20}
@@ -122,7 +150,10 @@ def test_csv_import_is_idempotent_and_round_trips_through_export(world):
     assert dep.provider_team == world.teams["platform"] and dep.blocker
     exported = export_csv(RaidItem.objects.filter(workspace=world.workspace))
     assert import_csv(world.access, exported).unchanged == 3
-    changed = import_csv(world.access, CSV.replace("Vendor sunsets API,Ann,mobile,4", "Vendor sunsets API,Ann,mobile,5"))
+    changed = import_csv(
+        world.access,
+        CSV.replace("Vendor sunsets API,Ann,mobile,4", "Vendor sunsets API,Ann,mobile,5"),
+    )
     assert changed.updated == 1
 
 
@@ -147,18 +178,30 @@ def test_the_csv_page_imports_and_exports(world, client_for):
     assert client.post("/w/acme/raid/import/", {"file": upload}).status_code == 302
     assert RaidItem.objects.count() == 3
     bad = SimpleUploadedFile("raid.csv", b"type,title\nrisk,\n", content_type="text/csv")
-    assert "line 2, field title: is required" in client.post("/w/acme/raid/import/", {"file": bad}).content.decode()
+    assert (
+        "line 2, field title: is required"
+        in client.post("/w/acme/raid/import/", {"file": bad}).content.decode()
+    )
     response = client.get("/w/acme/raid/export.csv")
     assert response["Content-Type"] == "text/csv"
     assert b"R-1,risk,Vendor sunsets API" in response.content
 
 
 def test_the_item_page_shows_history_and_edits_record_it(world, client_for):
-    item = raid.create_item(world.access, "risk", {"title": "Outage", "probability": 2, "impact": 2})
+    item = raid.create_item(
+        world.access, "risk", {"title": "Outage", "probability": 2, "impact": 2}
+    )
     client = client_for(world.member)
     response = client.post(
         f"/w/acme/raid/{item.pk}/",
-        {"action": "edit", "kind": "risk", "title": "Outage", "status": "mitigating", "probability": "3", "impact": "2"},
+        {
+            "action": "edit",
+            "kind": "risk",
+            "title": "Outage",
+            "status": "mitigating",
+            "probability": "3",
+            "impact": "2",
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()

@@ -12,7 +12,9 @@ ARCH = DomainRights("Architecture", "person", "Bo")
 
 
 def route(*domains: DomainRights):
-    return route_decision(list(domains), NOW, triage_name="Triage", triage_sla_hours=48, domain_sla_hours=120)
+    return route_decision(
+        list(domains), NOW, triage_name="Triage", triage_sla_hours=48, domain_sla_hours=120
+    )
 
 
 def test_one_domain_routes_to_its_decider_with_the_domain_sla():
@@ -41,7 +43,12 @@ def test_no_domain_goes_to_triage():
 
 
 def facts(**kw) -> Facts:
-    base = {"subject": "raid:1", "kind": "risk", "title": "t", "created_at": NOW - timedelta(days=1)}
+    base = {
+        "subject": "raid:1",
+        "kind": "risk",
+        "title": "t",
+        "created_at": NOW - timedelta(days=1),
+    }
     return Facts(**(base | kw))
 
 
@@ -52,7 +59,9 @@ def rules(items, now=NOW, **thresholds):
 def test_a_risk_without_mitigation_escalates_only_once_the_threshold_passed():
     risk = facts(has_mitigation=False, created_at=NOW - timedelta(days=6, hours=23))
     assert rules([risk], risk_unmitigated_days=7) == []
-    assert rules([risk], now=NOW + timedelta(hours=1), risk_unmitigated_days=7) == ["risk_unmitigated"]
+    assert rules([risk], now=NOW + timedelta(hours=1), risk_unmitigated_days=7) == [
+        "risk_unmitigated"
+    ]
 
 
 def test_a_dependency_escalates_the_day_after_its_need_by_date():
@@ -74,5 +83,8 @@ def test_a_decision_escalates_once_past_its_due_time():
 
 
 def test_the_same_input_gives_the_same_output():
-    items = [facts(has_mitigation=False, created_at=NOW - timedelta(days=30)), facts(kind="issue", due_date=date(2025, 1, 1))]
+    items = [
+        facts(has_mitigation=False, created_at=NOW - timedelta(days=30)),
+        facts(kind="issue", due_date=date(2025, 1, 1)),
+    ]
     assert evaluate(items, Thresholds(), NOW) == evaluate(items, Thresholds(), NOW)

@@ -61,8 +61,10 @@ def save_version(
     if unknown:
         raise ValidationError({f: "Not an agreement section." for f in unknown})
     latest = agreement.latest
-    values = {f: (sections.get(f, getattr(latest, f, "") if latest else "") or "").strip()
-              for f, _ in SECTIONS}
+    values = {
+        f: (sections.get(f, getattr(latest, f, "") if latest else "") or "").strip()
+        for f, _ in SECTIONS
+    }
     if latest is not None and all(getattr(latest, f) == v for f, v in values.items()):
         return None
     number = (agreement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -158,7 +160,9 @@ def person_for_user(workspace: Workspace, user: Any) -> Person | None:
 
 def make_link_token(agreement: WorkingAgreement, person: Person) -> str:
     """Sign a token letting ``person`` read and acknowledge this one agreement, no account needed."""
-    return signing.dumps({"a": agreement.pk, "p": person.pk, "w": agreement.workspace_id}, salt=LINK_SALT)
+    return signing.dumps(
+        {"a": agreement.pk, "p": person.pk, "w": agreement.workspace_id}, salt=LINK_SALT
+    )
 
 
 def resolve_link(slug: str, token: str) -> tuple[WorkingAgreement, Person]:

@@ -286,7 +286,11 @@ def create_decision(
 ) -> Status[dict[str, Any]]:
     """Propose a decision (member role); it is routed to a decider or the triage group."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    team = get_object_or_404(Team, workspace=access.workspace, slug=payload.team) if payload.team else None
+    team = (
+        get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
+        if payload.team
+        else None
+    )
     d = decisions.create_decision(
         access,
         payload.title,
@@ -306,7 +310,9 @@ def get_decision(request: HttpRequest, workspace: str, decision_id: int) -> dict
 
 
 @router.post(WS + "/decisions/{decision_id}/decide", response=DecisionOut)
-def decide(request: HttpRequest, workspace: str, decision_id: int, payload: DecideIn) -> dict[str, Any]:
+def decide(
+    request: HttpRequest, workspace: str, decision_id: int, payload: DecideIn
+) -> dict[str, Any]:
     """Record what was decided (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
     d = decisions.decide(
@@ -502,7 +508,9 @@ def list_changes(request: HttpRequest, workspace: str) -> list[dict[str, Any]]:
 
 
 @router.post(WS + "/changes", response={201: ChangeOut})
-def create_change(request: HttpRequest, workspace: str, payload: ChangeIn) -> Status[dict[str, Any]]:
+def create_change(
+    request: HttpRequest, workspace: str, payload: ChangeIn
+) -> Status[dict[str, Any]]:
     """Capture a change request (member role); the answer includes its impact."""
     access = access_for(request.user, workspace, Role.MEMBER)
     ws = access.workspace

@@ -88,15 +88,19 @@ def create_change_request(
     cr.save()
     cr.domains.set(domains)
     cr.raid_items.set(raid_items)
-    audit(access.workspace, actor, "create", cr, f"Change request {cr.title} (+{added_items} items)")
+    audit(
+        access.workspace, actor, "create", cr, f"Change request {cr.title} (+{added_items} items)"
+    )
     return cr
 
 
 def get_change(access: Access, pk: int) -> ChangeRequest:
     """Return one change request of the workspace; another workspace's is a 404."""
-    cr = ChangeRequest.objects.select_related("team", "requested_by", "decision").filter(
-        workspace=access.workspace, pk=pk
-    ).first()
+    cr = (
+        ChangeRequest.objects.select_related("team", "requested_by", "decision")
+        .filter(workspace=access.workspace, pk=pk)
+        .first()
+    )
     if cr is None:
         raise Http404("No such change request")
     return cr
@@ -133,12 +137,17 @@ def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
             for p in without["days"]
         }
         impact["forecast"] = {"without": without, "with": with_change, "delay_days": delay}
-    touched = RaidItem.objects.filter(workspace=cr.workspace, status__in=OPEN_STATUSES).filter(
-        Q(team=cr.team) | Q(provider_team=cr.team) | Q(change_requests=cr)
-    ).select_related("team", "provider_team", "owner").distinct()
+    touched = (
+        RaidItem.objects.filter(workspace=cr.workspace, status__in=OPEN_STATUSES)
+        .filter(Q(team=cr.team) | Q(provider_team=cr.team) | Q(change_requests=cr))
+        .select_related("team", "provider_team", "owner")
+        .distinct()
+    )
     impact["dependencies"] = [i for i in touched if i.kind == RaidItem.Kind.DEPENDENCY]
     impact["raid"] = [i for i in touched if i.kind != RaidItem.Kind.DEPENDENCY]
-    domains = list(cr.domains.select_related("decider_person").prefetch_related("consulted", "informed"))
+    domains = list(
+        cr.domains.select_related("decider_person").prefetch_related("consulted", "informed")
+    )
     impact["deciders"] = [
         {
             "domain": d.name,
@@ -183,8 +192,12 @@ def resolve_change(
         now=now,
     )
     decision_services.decide(
-        access, decision, outcome=f"{OUTCOMES[outcome].capitalize()}", rationale=rationale,
-        actor=actor, now=now,
+        access,
+        decision,
+        outcome=f"{OUTCOMES[outcome].capitalize()}",
+        rationale=rationale,
+        actor=actor,
+        now=now,
     )
     cr.status = OUTCOMES[outcome]
     cr.decision = decision

@@ -47,7 +47,9 @@ def _system_access(slug: str) -> Any:
 
 @raid_app.command("import")
 def raid_import(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV file (see the README)."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV file (see the README)."
+    ),
     workspace: str = typer.Option(..., help="Workspace slug."),
 ) -> None:
     """Import RAID items from CSV; idempotent, all or nothing, errors name line and field."""
@@ -70,7 +72,9 @@ def raid_import(
 @raid_app.command("export")
 def raid_export(
     workspace: str = typer.Option(..., help="Workspace slug."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default stdout)."
+    ),
 ) -> None:
     """Export every RAID item as CSV (the import's columns)."""
     _setup()
@@ -118,7 +122,9 @@ def decisions_overdue(
     table = Table("workspace", "decision", "routed to", "due", "hours overdue")
     for d in overdue(workspaces, now):
         hours = round((now - d.due_at).total_seconds() / 3600, 1)
-        table.add_row(d.workspace.slug, d.title, d.routed_name, f"{d.due_at:%Y-%m-%d %H:%M}", str(hours))
+        table.add_row(
+            d.workspace.slug, d.title, d.routed_name, f"{d.due_at:%Y-%m-%d %H:%M}", str(hours)
+        )
     console.print(table if rows else "No overdue decisions.")
 
 

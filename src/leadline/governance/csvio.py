@@ -102,7 +102,11 @@ def _parse_row(
     data["external_id"] = value.get("external_id", "")
     for column, attr in TEXT.items():
         if column in value:
-            data[attr] = value[column].lower() if column in {"status", "severity", "provider_kind"} else value[column]
+            data[attr] = (
+                value[column].lower()
+                if column in {"status", "severity", "provider_kind"}
+                else value[column]
+            )
     if not data.get("status"):
         data.pop("status", None)
     for column in DATES:
@@ -134,7 +138,10 @@ def _parse_row(
         if value.get(column):
             found = lookup.get(value[column].lower())
             if found is None:
-                err(column, f"no {'person' if column == 'owner' else 'team'} {value[column]!r} in this workspace")
+                err(
+                    column,
+                    f"no {'person' if column == 'owner' else 'team'} {value[column]!r} in this workspace",
+                )
             data[attr] = found
         elif column in value:
             data[attr] = None
@@ -152,7 +159,9 @@ def import_csv(access: Access, text: str, actor: Any = None) -> ImportResult:
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or "type" not in header or "title" not in header:
         problems = [f"line 1, field {h}: unknown column" for h in unknown]
-        problems += [f"line 1, field {c}: missing column" for c in ("type", "title") if c not in header]
+        problems += [
+            f"line 1, field {c}: missing column" for c in ("type", "title") if c not in header
+        ]
         raise CsvImportError(problems)
     reader.fieldnames = header
     ws = access.workspace
@@ -183,7 +192,9 @@ def import_csv(access: Access, text: str, actor: Any = None) -> ImportResult:
                 raid.create_item(access, kind, data, actor)
                 result.created += 1
             elif existing.kind != kind:
-                raise CsvImportError([f"line {line}, field type: {data['external_id']} is a {existing.kind}"])
+                raise CsvImportError(
+                    [f"line {line}, field type: {data['external_id']} is a {existing.kind}"]
+                )
             elif raid.update_item(access, existing, data, actor):
                 result.updated += 1
             else:

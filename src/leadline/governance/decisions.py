@@ -151,9 +151,7 @@ def decide(
 
 
 @transaction.atomic
-def supersede(
-    access: Access, old: Decision, new: Decision, actor: Any = None
-) -> Decision:
+def supersede(access: Access, old: Decision, new: Decision, actor: Any = None) -> Decision:
     """Mark ``old`` superseded by ``new`` (member role); both must be in the workspace."""
     access.require(Role.MEMBER)
     if old.pk == new.pk:

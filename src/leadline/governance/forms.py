@@ -26,8 +26,17 @@ class RaidForm(forms.ModelForm):
         fields = ["kind", *EDITABLE]
         widgets = {
             f: DATE for f in ("review_date", "proximity", "validate_by", "due_date", "need_by")
-        } | {f: forms.Textarea(attrs={"rows": 2}) for f in (
-            "description", "cause", "effect", "mitigation", "mitigation_actions", "needed")}
+        } | {
+            f: forms.Textarea(attrs={"rows": 2})
+            for f in (
+                "description",
+                "cause",
+                "effect",
+                "mitigation",
+                "mitigation_actions",
+                "needed",
+            )
+        }
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

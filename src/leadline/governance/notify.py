@@ -109,7 +109,9 @@ def notify(
     now = now or timezone.now()
     recipients = {u.pk: u for u in [*users, *leads_of(workspace)] if u is not None}
     created = Notification.objects.bulk_create(
-        Notification(workspace=workspace, user=u, title=title[:300], body=body, url=url, created_at=now)
+        Notification(
+            workspace=workspace, user=u, title=title[:300], body=body, url=url, created_at=now
+        )
         for u in recipients.values()
     )
     if channels:
@@ -149,7 +151,9 @@ def digest(workspace: Workspace, now: datetime) -> tuple[str, str]:
     lines = [f"Open alerts: {alerts.count()}"]
     lines += [f"  - {a.title}: {a.message}" for a in alerts[:10]]
     lines.append(f"Overdue decisions: {overdue.count()}")
-    lines += [f"  - {d.title} (with {d.routed_name}, due {d.due_at:%Y-%m-%d %H:%M})" for d in overdue[:10]]
+    lines += [
+        f"  - {d.title} (with {d.routed_name}, due {d.due_at:%Y-%m-%d %H:%M})" for d in overdue[:10]
+    ]
     lines.append(f"RAID items due within 7 days: {due_soon.distinct().count()}")
     lines += [f"  - {i.get_kind_display()}: {i.title}" for i in due_soon.distinct()[:10]]
     lines += unacknowledged_summary(workspace)

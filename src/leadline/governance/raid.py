@@ -87,8 +87,12 @@ def _validate(access: Access, item: RaidItem) -> None:
         raise ValidationError(errors)
 
 
-def _record(item: RaidItem, actor: Any, action: str, changes: dict[str, Any], now: datetime) -> None:
-    name = actor.get_username() if actor is not None and hasattr(actor, "get_username") else "system"
+def _record(
+    item: RaidItem, actor: Any, action: str, changes: dict[str, Any], now: datetime
+) -> None:
+    name = (
+        actor.get_username() if actor is not None and hasattr(actor, "get_username") else "system"
+    )
     RaidHistory.objects.create(
         item=item,
         at=now,
@@ -121,7 +125,11 @@ def create_item(
 
 @transaction.atomic
 def update_item(
-    access: Access, item: RaidItem, data: dict[str, Any], actor: Any = None, now: datetime | None = None
+    access: Access,
+    item: RaidItem,
+    data: dict[str, Any],
+    actor: Any = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Change fields of an item (member role); record and return {field: [old, new]}."""
     access.require(Role.MEMBER)
@@ -247,8 +255,10 @@ def heat_map(items: QuerySet[RaidItem]) -> list[list[dict[str, int]]]:
         .values_list("probability", "impact")
     )
     return [
-        [{"probability": p, "impact": i, "count": counts.get((p, i), 0), "score": p * i}
-         for p in range(1, 6)]
+        [
+            {"probability": p, "impact": i, "count": counts.get((p, i), 0), "score": p * i}
+            for p in range(1, 6)
+        ]
         for i in range(5, 0, -1)
     ]
 

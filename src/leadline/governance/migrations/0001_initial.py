@@ -7,288 +7,836 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workspaces', '0001_initial'),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DecisionDomain',
+            name="DecisionDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('decider_role', models.CharField(blank=True, choices=[('owner', 'Owner'), ('lead', 'Lead'), ('member', 'Member'), ('viewer', 'Viewer')], help_text='A workspace role that decides, when no one person does', max_length=16)),
-                ('consulted', models.ManyToManyField(blank=True, related_name='consulted_on', to='workspaces.person')),
-                ('decider_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decides', to='workspaces.person')),
-                ('informed', models.ManyToManyField(blank=True, related_name='informed_of', to='workspaces.person')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decision_domains', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "decider_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("owner", "Owner"),
+                            ("lead", "Lead"),
+                            ("member", "Member"),
+                            ("viewer", "Viewer"),
+                        ],
+                        help_text="A workspace role that decides, when no one person does",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "consulted",
+                    models.ManyToManyField(
+                        blank=True, related_name="consulted_on", to="workspaces.person"
+                    ),
+                ),
+                (
+                    "decider_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decides",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "informed",
+                    models.ManyToManyField(
+                        blank=True, related_name="informed_of", to="workspaces.person"
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decision_domains",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('context', models.TextField(blank=True)),
-                ('options', models.TextField(blank=True)),
-                ('decision', models.TextField(blank=True, help_text='What was decided')),
-                ('rationale', models.TextField(blank=True)),
-                ('consequences', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('decided', 'Decided'), ('superseded', 'Superseded')], default='proposed', max_length=16)),
-                ('routed_kind', models.CharField(choices=[('person', 'Person'), ('role', 'Role'), ('triage', 'Triage group')], max_length=16)),
-                ('routed_role', models.CharField(blank=True, max_length=16)),
-                ('routed_name', models.CharField(max_length=200)),
-                ('due_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by_name', models.CharField(blank=True, max_length=150)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('routed_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='routed_decisions', to='workspaces.person')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supersedes', to='governance.decision')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='workspaces.workspace')),
-                ('domains', models.ManyToManyField(blank=True, related_name='decisions', to='governance.decisiondomain')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("context", models.TextField(blank=True)),
+                ("options", models.TextField(blank=True)),
+                ("decision", models.TextField(blank=True, help_text="What was decided")),
+                ("rationale", models.TextField(blank=True)),
+                ("consequences", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("decided", "Decided"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "routed_kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("role", "Role"),
+                            ("triage", "Triage group"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("routed_role", models.CharField(blank=True, max_length=16)),
+                ("routed_name", models.CharField(max_length=200)),
+                ("due_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_by_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "routed_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="routed_decisions",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supersedes",
+                        to="governance.decision",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "domains",
+                    models.ManyToManyField(
+                        blank=True, related_name="decisions", to="governance.decisiondomain"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GovernanceSettings',
+            name="GovernanceSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('risk_unmitigated_days', models.PositiveIntegerField(default=7, help_text='Escalate a risk still without a mitigation plan after this many days')),
-                ('dependency_grace_days', models.PositiveIntegerField(default=0, help_text='Escalate an undelivered dependency this many days after its need-by date')),
-                ('review_grace_days', models.PositiveIntegerField(default=0, help_text='Escalate an item this many days after its review date passed')),
-                ('missing_owner_days', models.PositiveIntegerField(default=1, help_text='Escalate an open item without an owner after this many days')),
-                ('triage_sla_hours', models.PositiveIntegerField(default=48, help_text='Hours the triage group has to decide a cross-domain decision')),
-                ('domain_sla_hours', models.PositiveIntegerField(default=120, help_text="Hours a domain's decider has to decide a single-domain decision")),
-                ('triage_group', models.ManyToManyField(blank=True, related_name='triage_groups', to='workspaces.person')),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='governance_settings', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "risk_unmitigated_days",
+                    models.PositiveIntegerField(
+                        default=7,
+                        help_text="Escalate a risk still without a mitigation plan after this many days",
+                    ),
+                ),
+                (
+                    "dependency_grace_days",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Escalate an undelivered dependency this many days after its need-by date",
+                    ),
+                ),
+                (
+                    "review_grace_days",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Escalate an item this many days after its review date passed",
+                    ),
+                ),
+                (
+                    "missing_owner_days",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Escalate an open item without an owner after this many days",
+                    ),
+                ),
+                (
+                    "triage_sla_hours",
+                    models.PositiveIntegerField(
+                        default=48,
+                        help_text="Hours the triage group has to decide a cross-domain decision",
+                    ),
+                ),
+                (
+                    "domain_sla_hours",
+                    models.PositiveIntegerField(
+                        default=120,
+                        help_text="Hours a domain's decider has to decide a single-domain decision",
+                    ),
+                ),
+                (
+                    "triage_group",
+                    models.ManyToManyField(
+                        blank=True, related_name="triage_groups", to="workspaces.person"
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="governance_settings",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'governance settings',
+                "verbose_name_plural": "governance settings",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField(blank=True)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField(blank=True)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NotificationChannel',
+            name="NotificationChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('url_encrypted', models.TextField()),
-                ('url_hint', models.CharField(help_text='Scheme and host, for display', max_length=40)),
-                ('active', models.BooleanField(default=True)),
-                ('digest', models.BooleanField(default=True, help_text='Also receives the daily digest')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_channels', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("url_encrypted", models.TextField()),
+                (
+                    "url_hint",
+                    models.CharField(help_text="Scheme and host, for display", max_length=40),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "digest",
+                    models.BooleanField(default=True, help_text="Also receives the daily digest"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_channels",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RaidItem',
+            name="RaidItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('risk', 'Risk'), ('assumption', 'Assumption'), ('issue', 'Issue'), ('dependency', 'Dependency')], max_length=16)),
-                ('external_id', models.CharField(blank=True, help_text='Key from another tool; CSV re-imports match on it', max_length=100)),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('mitigating', 'Mitigating'), ('materialised', 'Materialised'), ('validated', 'Validated'), ('invalidated', 'Invalidated'), ('in_progress', 'In progress'), ('delivered', 'Delivered'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='open', max_length=16)),
-                ('blocker', models.BooleanField(default=False, help_text='It blocks work now')),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('cause', models.TextField(blank=True)),
-                ('effect', models.TextField(blank=True)),
-                ('probability', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('impact', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('proximity', models.DateField(blank=True, help_text='When the risk could occur', null=True)),
-                ('mitigation', models.TextField(blank=True, help_text='Mitigation plan')),
-                ('mitigation_actions', models.TextField(blank=True)),
-                ('trigger', models.CharField(blank=True, max_length=300)),
-                ('validate_by', models.DateField(blank=True, null=True)),
-                ('severity', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], max_length=16)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('provider_kind', models.CharField(blank=True, choices=[('team', 'Team'), ('vendor', 'Vendor'), ('person', 'Person')], max_length=16)),
-                ('provider_name', models.CharField(blank=True, help_text='Vendor or person', max_length=200)),
-                ('needed', models.TextField(blank=True, help_text='What is needed')),
-                ('need_by', models.DateField(blank=True, null=True)),
-                ('work_items', models.CharField(blank=True, help_text='Linked work item keys, comma-separated', max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='raid_items', to='workspaces.person')),
-                ('provider_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='provided_dependencies', to='workspaces.team')),
-                ('source_risk', models.ForeignKey(blank=True, help_text='The risk this issue materialised from', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='materialised_as', to='governance.raiditem')),
-                ('team', models.ForeignKey(blank=True, help_text='The team it concerns (for a dependency: the consumer team that waits)', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='raid_items', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='raid_items', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("risk", "Risk"),
+                            ("assumption", "Assumption"),
+                            ("issue", "Issue"),
+                            ("dependency", "Dependency"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Key from another tool; CSV re-imports match on it",
+                        max_length=100,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("mitigating", "Mitigating"),
+                            ("materialised", "Materialised"),
+                            ("validated", "Validated"),
+                            ("invalidated", "Invalidated"),
+                            ("in_progress", "In progress"),
+                            ("delivered", "Delivered"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("blocker", models.BooleanField(default=False, help_text="It blocks work now")),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("cause", models.TextField(blank=True)),
+                ("effect", models.TextField(blank=True)),
+                ("probability", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("impact", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "proximity",
+                    models.DateField(blank=True, help_text="When the risk could occur", null=True),
+                ),
+                ("mitigation", models.TextField(blank=True, help_text="Mitigation plan")),
+                ("mitigation_actions", models.TextField(blank=True)),
+                ("trigger", models.CharField(blank=True, max_length=300)),
+                ("validate_by", models.DateField(blank=True, null=True)),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "provider_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("team", "Team"), ("vendor", "Vendor"), ("person", "Person")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(blank=True, help_text="Vendor or person", max_length=200),
+                ),
+                ("needed", models.TextField(blank=True, help_text="What is needed")),
+                ("need_by", models.DateField(blank=True, null=True)),
+                (
+                    "work_items",
+                    models.CharField(
+                        blank=True,
+                        help_text="Linked work item keys, comma-separated",
+                        max_length=500,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="raid_items",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "provider_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="provided_dependencies",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "source_risk",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The risk this issue materialised from",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="materialised_as",
+                        to="governance.raiditem",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The team it concerns (for a dependency: the consumer team that waits)",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="raid_items",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="raid_items",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RaidHistory',
+            name="RaidHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(max_length=32)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='governance.raiditem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                ("action", models.CharField(max_length=32)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="governance.raiditem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'RAID history',
-                'ordering': ['-at', '-id'],
+                "verbose_name_plural": "RAID history",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('urgency', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('critical', 'Critical')], default='normal', max_length=16)),
-                ('added_items', models.PositiveIntegerField(help_text='Work items the change adds')),
-                ('remaining_items', models.PositiveIntegerField(blank=True, help_text='Items left in the current scope (when not known from data)', null=True)),
-                ('throughput_samples', models.CharField(blank=True, help_text='Daily throughput, comma-separated, when no delivery data is imported', max_length=2000)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('declined', 'Declined'), ('deferred', 'Deferred')], default='pending', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='change_requests', to='workspaces.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_requests', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_requests', to='workspaces.workspace')),
-                ('decision', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='change_request', to='governance.decision')),
-                ('domains', models.ManyToManyField(blank=True, related_name='change_requests', to='governance.decisiondomain')),
-                ('raid_items', models.ManyToManyField(blank=True, related_name='change_requests', to='governance.raiditem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        default="normal",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "added_items",
+                    models.PositiveIntegerField(help_text="Work items the change adds"),
+                ),
+                (
+                    "remaining_items",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Items left in the current scope (when not known from data)",
+                        null=True,
+                    ),
+                ),
+                (
+                    "throughput_samples",
+                    models.CharField(
+                        blank=True,
+                        help_text="Daily throughput, comma-separated, when no delivery data is imported",
+                        max_length=2000,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("deferred", "Deferred"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="change_requests",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="change_requests",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="change_requests",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="change_request",
+                        to="governance.decision",
+                    ),
+                ),
+                (
+                    "domains",
+                    models.ManyToManyField(
+                        blank=True, related_name="change_requests", to="governance.decisiondomain"
+                    ),
+                ),
+                (
+                    "raid_items",
+                    models.ManyToManyField(
+                        blank=True, related_name="change_requests", to="governance.raiditem"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingAgreement',
+            name="WorkingAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('team', 'Team'), ('stakeholders', 'Team and stakeholders')], default='team', max_length=16)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stakeholders', models.ManyToManyField(blank=True, related_name='stakeholder_agreements', to='workspaces.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("team", "Team"), ("stakeholders", "Team and stakeholders")],
+                        default="team",
+                        max_length=16,
+                    ),
+                ),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "stakeholders",
+                    models.ManyToManyField(
+                        blank=True, related_name="stakeholder_agreements", to="workspaces.person"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team__name', 'scope'],
+                "ordering": ["team__name", "scope"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementVersion',
+            name="AgreementVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('channels', models.TextField(blank=True)),
-                ('cadence', models.TextField(blank=True)),
-                ('norms', models.TextField(blank=True)),
-                ('decision_paths', models.TextField(blank=True)),
-                ('escalation_routes', models.TextField(blank=True)),
-                ('definition_of_done', models.TextField(blank=True)),
-                ('note', models.CharField(blank=True, help_text='What changed and why', max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by_name', models.CharField(blank=True, max_length=150)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='governance.workingagreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("channels", models.TextField(blank=True)),
+                ("cadence", models.TextField(blank=True)),
+                ("norms", models.TextField(blank=True)),
+                ("decision_paths", models.TextField(blank=True)),
+                ("escalation_routes", models.TextField(blank=True)),
+                ("definition_of_done", models.TextField(blank=True)),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text="What changed and why", max_length=300),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_by_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="governance.workingagreement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='Acknowledgement',
+            name="Acknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('via_link', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='workspaces.person')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='governance.agreementversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("via_link", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="governance.agreementversion",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('version', 'person'), name='ack_unique_person')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("version", "person"), name="ack_unique_person")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(help_text='raid:<id> or decision:<id>', max_length=64)),
-                ('rule', models.CharField(max_length=32)),
-                ('title', models.CharField(max_length=300)),
-                ('message', models.CharField(max_length=500)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('raised_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(help_text="raid:<id> or decision:<id>", max_length=64),
+                ),
+                ("rule", models.CharField(max_length=32)),
+                ("title", models.CharField(max_length=300)),
+                ("message", models.CharField(max_length=500)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("raised_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'subject', 'rule'), name='alert_unique_subject_rule')],
+                "ordering": ["-raised_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "subject", "rule"), name="alert_unique_subject_rule"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='decisiondomain',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='domain_unique_name'),
+            model_name="decisiondomain",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="domain_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['workspace', 'status', 'due_at'], name='governance__workspa_962ca3_idx'),
+            model_name="decision",
+            index=models.Index(
+                fields=["workspace", "status", "due_at"], name="governance__workspa_962ca3_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'workspace', 'read_at'], name='governance__user_id_a7ca46_idx'),
+            model_name="notification",
+            index=models.Index(
+                fields=["user", "workspace", "read_at"], name="governance__user_id_a7ca46_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='raiditem',
-            index=models.Index(fields=['workspace', 'kind', 'status'], name='governance__workspa_3aa66d_idx'),
+            model_name="raiditem",
+            index=models.Index(
+                fields=["workspace", "kind", "status"], name="governance__workspa_3aa66d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='raiditem',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('workspace', 'external_id'), name='raid_unique_external_id'),
+            model_name="raiditem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("workspace", "external_id"),
+                name="raid_unique_external_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='raiditem',
-            constraint=models.CheckConstraint(condition=models.Q(('probability__isnull', True), models.Q(('probability__gte', 1), ('probability__lte', 5)), _connector='OR'), name='raid_probability_1_5'),
+            model_name="raiditem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("probability__isnull", True),
+                    models.Q(("probability__gte", 1), ("probability__lte", 5)),
+                    _connector="OR",
+                ),
+                name="raid_probability_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='raiditem',
-            constraint=models.CheckConstraint(condition=models.Q(('impact__isnull', True), models.Q(('impact__gte', 1), ('impact__lte', 5)), _connector='OR'), name='raid_impact_1_5'),
+            model_name="raiditem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("impact__isnull", True),
+                    models.Q(("impact__gte", 1), ("impact__lte", 5)),
+                    _connector="OR",
+                ),
+                name="raid_impact_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workingagreement',
-            constraint=models.UniqueConstraint(fields=('team', 'scope'), name='agreement_unique_scope'),
+            model_name="workingagreement",
+            constraint=models.UniqueConstraint(
+                fields=("team", "scope"), name="agreement_unique_scope"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementversion',
-            constraint=models.UniqueConstraint(fields=('agreement', 'number'), name='version_unique_number'),
+            model_name="agreementversion",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "number"), name="version_unique_number"
+            ),
         ),
     ]

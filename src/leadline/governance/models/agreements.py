@@ -28,9 +28,7 @@ class WorkingAgreement(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="agreements")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="agreements")
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.TEAM)
-    stakeholders = models.ManyToManyField(
-        Person, blank=True, related_name="stakeholder_agreements"
-    )
+    stakeholders = models.ManyToManyField(Person, blank=True, related_name="stakeholder_agreements")
     review_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

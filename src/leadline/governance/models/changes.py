@@ -38,7 +38,9 @@ class ChangeRequest(models.Model):
     urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
     added_items = models.PositiveIntegerField(help_text="Work items the change adds")
     remaining_items = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Items left in the current scope (when not known from data)"
+        null=True,
+        blank=True,
+        help_text="Items left in the current scope (when not known from data)",
     )
     throughput_samples = models.CharField(
         max_length=2000,

@@ -36,9 +36,7 @@ class Alert(models.Model):
 class Notification(models.Model):
     """An in-app notification for one user (the bell)."""
 
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="notifications"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="notifications")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )

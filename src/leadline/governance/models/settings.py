@@ -17,7 +17,8 @@ class GovernanceSettings(models.Model):
         default=7, help_text="Escalate a risk still without a mitigation plan after this many days"
     )
     dependency_grace_days = models.PositiveIntegerField(
-        default=0, help_text="Escalate an undelivered dependency this many days after its need-by date"
+        default=0,
+        help_text="Escalate an undelivered dependency this many days after its need-by date",
     )
     review_grace_days = models.PositiveIntegerField(
         default=0, help_text="Escalate an item this many days after its review date passed"

@@ -55,7 +55,9 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 return redirect("agreement", access.workspace.slug, a.pk)
             if action == "link":
                 access.require(Role.LEAD)
-                person = get_object_or_404(Person, workspace=access.workspace, pk=request.POST.get("person"))
+                person = get_object_or_404(
+                    Person, workspace=access.workspace, pk=request.POST.get("person")
+                )
                 token = agreements.make_link_token(a, person)
                 link = request.build_absolute_uri(
                     reverse("agreement-link", args=[access.workspace.slug, token])
@@ -65,7 +67,11 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 if form.is_valid():
                     c = form.cleaned_data
                     v = agreements.save_version(
-                        access, a, {f: c[f] for f, _ in SECTIONS}, note=c["note"], actor=request.user
+                        access,
+                        a,
+                        {f: c[f] for f, _ in SECTIONS},
+                        note=c["note"],
+                        actor=request.user,
                     )
                     messages.success(request, f"Saved version {v.number}." if v else "No changes.")
                     return redirect("agreement", access.workspace.slug, a.pk)

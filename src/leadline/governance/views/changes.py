@@ -40,7 +40,10 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             changes.resolve_change(
-                access, cr, request.POST.get("outcome", ""), request.POST.get("rationale", ""),
+                access,
+                cr,
+                request.POST.get("outcome", ""),
+                request.POST.get("rationale", ""),
                 request.user,
             )
         except ValidationError as exc:

@@ -64,7 +64,9 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "supersede":
-                new = decisions.get_decision(access, int(request.POST.get("superseded_by", "0") or 0))
+                new = decisions.get_decision(
+                    access, int(request.POST.get("superseded_by", "0") or 0)
+                )
                 decisions.supersede(access, d, new, request.user)
                 messages.success(request, f"Superseded by “{new.title}”.")
                 return redirect("decision", access.workspace.slug, d.pk)

@@ -35,14 +35,18 @@ def channels(request: HttpRequest, access: Access) -> HttpResponse:
         action = request.POST.get("action")
         if action == "add" and form.is_valid():
             try:
-                notify.add_channel(access, form.cleaned_data["name"], form.cleaned_data["url"], request.user)
+                notify.add_channel(
+                    access, form.cleaned_data["name"], form.cleaned_data["url"], request.user
+                )
             except ValidationError as exc:
                 report(request, exc)
             else:
                 messages.success(request, "Channel added.")
                 return redirect("notification-channels", access.workspace.slug)
         elif action in {"test", "toggle", "delete"}:
-            ch = get_object_or_404(NotificationChannel, workspace=access.workspace, pk=request.POST.get("channel"))
+            ch = get_object_or_404(
+                NotificationChannel, workspace=access.workspace, pk=request.POST.get("channel")
+            )
             if action == "test":
                 ok = notify.send_to_channels([ch], "Leadline test", "This channel works.")
                 (messages.success if ok.get(ch.name) else messages.error)(

@@ -97,7 +97,9 @@ def item_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
             if action == "blocker":
                 raid.update_item(access, item, {"blocker": not item.blocker}, request.user)
                 return redirect("raid-item", access.workspace.slug, item.pk)
-            form = RaidForm(request.POST, instance=raid.get_item(access, pk), workspace=access.workspace)
+            form = RaidForm(
+                request.POST, instance=raid.get_item(access, pk), workspace=access.workspace
+            )
             if form.is_valid():
                 data = form.data_for_service()
                 fresh = raid.get_item(access, pk)
