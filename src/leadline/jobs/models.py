@@ -76,3 +76,13 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job kind was last started; claimed with a conditional UPDATE."""
+
+    kind = models.CharField(max_length=64, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} last started {self.last_started_at}"

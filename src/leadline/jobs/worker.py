@@ -29,6 +29,9 @@ def run_worker(*, burst: bool = False, recover: bool = True) -> None:
         from leadline.delivery.schedule import schedule_loop  # scheduled connection syncs
 
         threading.Thread(target=schedule_loop, args=(stop,), daemon=True).start()
+        from .periodic import periodic_loop  # hourly escalations, the daily digest
+
+        threading.Thread(target=periodic_loop, args=(stop,), daemon=True).start()
     try:
         if uses_redis():
             args = [
