@@ -1,0 +1,187 @@
+"""Working agreements and change requests API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Schema, Status
+
+from leadline.workspaces.models import Person, Role, Team
+from leadline.workspaces.services import access_for
+
+from .. import agreements, changes
+from ..models import ChangeRequest, DecisionDomain, WorkingAgreement
+from ..models.agreements import SECTIONS
+from ._router import WS, router
+
+
+# --- Working agreements ---------------------------------------------------------------------
+class AgreementOut(Schema):
+    id: int
+    team: str
+    scope: str
+    review_date: date | None
+    version: int | None
+    sections: dict[str, str]
+    acknowledged: list[str]
+    pending: list[str]
+
+
+class AgreementIn(Schema):
+    team: str
+    scope: WorkingAgreement.Scope = WorkingAgreement.Scope.TEAM
+    sections: dict[str, str] = {}
+    note: str = ""
+
+
+def _agreement_out(a: WorkingAgreement) -> dict[str, Any]:
+    status = agreements.acknowledgement_status(a)
+    latest = status["latest"]
+    return {
+        "id": a.pk,
+        "team": a.team.slug,
+        "scope": a.scope,
+        "review_date": a.review_date,
+        "version": latest.number if latest else None,
+        "sections": {f: getattr(latest, f) for f, _ in SECTIONS} if latest else {},
+        "acknowledged": [p.name for p in status["acknowledged"]],
+        "pending": [p.name for p in status["pending"]],
+    }
+
+
+@router.get(WS + "/agreements", response=list[AgreementOut])
+def list_agreements(request: HttpRequest, workspace: str) -> list[dict[str, Any]]:
+    """List working agreements with their latest version and acknowledgements."""
+    access = access_for(request.user, workspace)
+    rows = WorkingAgreement.objects.filter(workspace=access.workspace).select_related("team")
+    return [_agreement_out(a) for a in rows]
+
+
+@router.post(WS + "/agreements", response={201: AgreementOut})
+def save_agreement(
+    request: HttpRequest, workspace: str, payload: AgreementIn
+) -> Status[dict[str, Any]]:
+    """Create the team's agreement or save a new version of it (member role)."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    team = get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
+    a = agreements.get_or_create_agreement(access, team, payload.scope, actor=request.user)
+    agreements.save_version(access, a, payload.sections, note=payload.note, actor=request.user)
+    return Status(201, _agreement_out(a))
+
+
+@router.post(WS + "/agreements/{agreement_id}/acknowledge", response=AgreementOut)
+def acknowledge(request: HttpRequest, workspace: str, agreement_id: int) -> dict[str, Any]:
+    """Acknowledge the latest version as the caller's own Person record."""
+    access = access_for(request.user, workspace)
+    a = get_object_or_404(WorkingAgreement, workspace=access.workspace, pk=agreement_id)
+    person = agreements.person_for_user(access.workspace, request.user)
+    if person is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"person": "Your account is not linked to a person here."})
+    agreements.acknowledge(a, person)
+    return _agreement_out(a)
+
+
+# --- Change requests ------------------------------------------------------------------------
+class ChangeOut(Schema):
+    id: int
+    title: str
+    team: str
+    urgency: str
+    added_items: int
+    remaining_items: int | None
+    status: str
+    decision_id: int | None
+    impact: dict[str, Any] | None = None
+
+
+class ChangeIn(Schema):
+    title: str
+    team: str
+    added_items: int
+    description: str = ""
+    urgency: ChangeRequest.Urgency = ChangeRequest.Urgency.NORMAL
+    requested_by_id: int | None = None
+    remaining_items: int | None = None
+    throughput_samples: str = ""
+    domains: list[str] = []
+
+
+class ResolveIn(Schema):
+    outcome: str
+    rationale: str = ""
+
+
+def _change_out(cr: ChangeRequest, impact: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": cr.pk,
+        "title": cr.title,
+        "team": cr.team.slug,
+        "urgency": cr.urgency,
+        "added_items": cr.added_items,
+        "remaining_items": cr.remaining_items,
+        "status": cr.status,
+        "decision_id": cr.decision_id,
+    }
+    if impact:
+        data = changes.change_impact(cr, timezone.localdate())
+        data["dependencies"] = [i.pk for i in data["dependencies"]]
+        data["raid"] = [i.pk for i in data["raid"]]
+        out["impact"] = data
+    return out
+
+
+@router.get(WS + "/changes", response=list[ChangeOut])
+def list_changes(request: HttpRequest, workspace: str) -> list[dict[str, Any]]:
+    """List change requests, newest first."""
+    access = access_for(request.user, workspace)
+    rows = ChangeRequest.objects.filter(workspace=access.workspace).select_related("team")
+    return [_change_out(cr) for cr in rows]
+
+
+@router.post(WS + "/changes", response={201: ChangeOut})
+def create_change(
+    request: HttpRequest, workspace: str, payload: ChangeIn
+) -> Status[dict[str, Any]]:
+    """Capture a change request (member role); the answer includes its impact."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    ws = access.workspace
+    domains = list(DecisionDomain.objects.filter(workspace=ws, name__in=payload.domains))
+    cr = changes.create_change_request(
+        access,
+        title=payload.title,
+        team=get_object_or_404(Team, workspace=ws, slug=payload.team),
+        added_items=payload.added_items,
+        description=payload.description,
+        urgency=payload.urgency,
+        requested_by=get_object_or_404(Person, workspace=ws, pk=payload.requested_by_id)
+        if payload.requested_by_id
+        else None,
+        remaining_items=payload.remaining_items,
+        throughput_samples=payload.throughput_samples,
+        domains=domains,
+        actor=request.user,
+    )
+    return Status(201, _change_out(cr, impact=True))
+
+
+@router.get(WS + "/changes/{change_id}", response=ChangeOut)
+def get_change(request: HttpRequest, workspace: str, change_id: int) -> dict[str, Any]:
+    """Return a change request with its impact: forecast with and without it, what it touches."""
+    return _change_out(changes.get_change(access_for(request.user, workspace), change_id), True)
+
+
+@router.post(WS + "/changes/{change_id}/resolve", response=ChangeOut)
+def resolve_change(
+    request: HttpRequest, workspace: str, change_id: int, payload: ResolveIn
+) -> dict[str, Any]:
+    """Approve, decline or defer a change request (member role); it is logged as a decision."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    cr = changes.get_change(access, change_id)
+    changes.resolve_change(access, cr, payload.outcome, payload.rationale, request.user)
+    return _change_out(changes.get_change(access, change_id))

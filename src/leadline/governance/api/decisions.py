@@ -1,0 +1,194 @@
+"""Decision log and decision-rights framework API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Schema, Status
+
+from leadline.workspaces.models import Person, Role, Team
+from leadline.workspaces.services import access_for
+
+from .. import decisions
+from ..models import Decision
+from ._router import WS, router
+
+
+# --- Decisions ------------------------------------------------------------------------------
+class RoutedTo(Schema):
+    kind: str
+    name: str
+
+
+class DecisionOut(Schema):
+    id: int
+    title: str
+    status: str
+    domains: list[str]
+    routed_to: RoutedTo
+    due_at: datetime
+    decided_at: datetime | None
+    created_at: datetime
+    context: str
+    options: str
+    decision: str
+    rationale: str
+    consequences: str
+    superseded_by: int | None
+    latency_hours: float | None
+    overdue: bool
+
+
+class DecisionIn(Schema):
+    title: str
+    domains: list[str] = []
+    context: str = ""
+    options: str = ""
+    team: str | None = None
+
+
+class DecideIn(Schema):
+    decision: str
+    rationale: str = ""
+    consequences: str = ""
+
+
+class SupersedeIn(Schema):
+    superseded_by: int
+
+
+def _decision_out(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "title": d.title,
+        "status": d.status,
+        "domains": [x.name for x in d.domains.all()],
+        "routed_to": {"kind": d.routed_kind, "name": d.routed_name},
+        "due_at": d.due_at,
+        "decided_at": d.decided_at,
+        "created_at": d.created_at,
+        "context": d.context,
+        "options": d.options,
+        "decision": d.decision,
+        "rationale": d.rationale,
+        "consequences": d.consequences,
+        "superseded_by": d.superseded_by_id,
+        "latency_hours": d.latency_hours,
+        "overdue": d.is_overdue(timezone.now()),
+    }
+
+
+@router.get(WS + "/decisions", response=list[DecisionOut])
+def list_decisions(request: HttpRequest, workspace: str, status: str = "") -> list[dict[str, Any]]:
+    """List the decision log, newest first; filter by status."""
+    access = access_for(request.user, workspace)
+    rows = Decision.objects.filter(workspace=access.workspace).prefetch_related("domains")
+    if status:
+        rows = rows.filter(status=status)
+    return [_decision_out(d) for d in rows]
+
+
+@router.post(WS + "/decisions", response={201: DecisionOut})
+def create_decision(
+    request: HttpRequest, workspace: str, payload: DecisionIn
+) -> Status[dict[str, Any]]:
+    """Propose a decision (member role); it is routed to a decider or the triage group."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    team = (
+        get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
+        if payload.team
+        else None
+    )
+    d = decisions.create_decision(
+        access,
+        payload.title,
+        domains=payload.domains,
+        context=payload.context,
+        options=payload.options,
+        team=team,
+        actor=request.user,
+    )
+    return Status(201, _decision_out(d))
+
+
+@router.get(WS + "/decisions/{decision_id}", response=DecisionOut)
+def get_decision(request: HttpRequest, workspace: str, decision_id: int) -> dict[str, Any]:
+    """Return one decision."""
+    return _decision_out(decisions.get_decision(access_for(request.user, workspace), decision_id))
+
+
+@router.post(WS + "/decisions/{decision_id}/decide", response=DecisionOut)
+def decide(
+    request: HttpRequest, workspace: str, decision_id: int, payload: DecideIn
+) -> dict[str, Any]:
+    """Record what was decided (member role)."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    d = decisions.decide(
+        access,
+        decisions.get_decision(access, decision_id),
+        outcome=payload.decision,
+        rationale=payload.rationale,
+        consequences=payload.consequences,
+        actor=request.user,
+    )
+    return _decision_out(d)
+
+
+@router.post(WS + "/decisions/{decision_id}/supersede", response=DecisionOut)
+def supersede(
+    request: HttpRequest, workspace: str, decision_id: int, payload: SupersedeIn
+) -> dict[str, Any]:
+    """Mark a decision superseded by another one (member role)."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    old = decisions.get_decision(access, decision_id)
+    new = decisions.get_decision(access, payload.superseded_by)
+    return _decision_out(decisions.supersede(access, old, new, request.user))
+
+
+class DomainOut(Schema):
+    name: str
+    decider: str | None
+    decider_kind: str | None
+    consulted: list[str]
+    informed: list[str]
+    gaps: list[str]
+
+
+class DomainIn(Schema):
+    name: str
+    description: str = ""
+    decider_person_id: int | None = None
+    decider_role: str = ""
+    consulted_ids: list[int] = []
+    informed_ids: list[int] = []
+
+
+@router.get(WS + "/decision-domains", response=list[DomainOut])
+def who_decides(request: HttpRequest, workspace: str, q: str = "") -> list[dict[str, Any]]:
+    """Answer "who decides X?": domains matching ``q`` with decider, consulted, informed, gaps."""
+    return decisions.who_decides(access_for(request.user, workspace), q)
+
+
+@router.post(WS + "/decision-domains", response={201: DomainOut})
+def save_domain(request: HttpRequest, workspace: str, payload: DomainIn) -> Status[dict[str, Any]]:
+    """Create or update a decision domain by name (lead role)."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    people = Person.objects.filter(workspace=access.workspace)
+    decisions.save_domain(
+        access,
+        payload.name,
+        description=payload.description,
+        decider_person=get_object_or_404(people, pk=payload.decider_person_id)
+        if payload.decider_person_id
+        else None,
+        decider_role=payload.decider_role,
+        consulted=people.filter(pk__in=payload.consulted_ids),
+        informed=people.filter(pk__in=payload.informed_ids),
+        actor=request.user,
+    )
+    row = next(r for r in decisions.who_decides(access) if r["name"] == payload.name.strip())
+    return Status(201, row)

@@ -1,0 +1,203 @@
+"""RAID log and escalation alerts API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Schema, Status
+
+from leadline.workspaces.models import Person, Role, Team
+from leadline.workspaces.services import Access, access_for
+
+from .. import raid
+from ..escalate import evaluate_escalations
+from ..models import Alert, RaidItem
+from ._router import WS, router
+
+
+# --- RAID -----------------------------------------------------------------------------------
+class RaidOut(Schema):
+    id: int
+    kind: str
+    external_id: str
+    title: str
+    description: str
+    status: str
+    owner: str | None
+    team: str | None
+    blocker: bool
+    score: int | None
+    probability: int | None
+    impact: int | None
+    mitigation: str
+    review_date: date | None
+    validate_by: date | None
+    severity: str
+    due_date: date | None
+    provider: str | None
+    needed: str
+    need_by: date | None
+    work_items: list[str]
+    source_risk: int | None
+    created_at: datetime
+
+
+class RaidIn(Schema):
+    kind: RaidItem.Kind
+    title: str
+    description: str = ""
+    status: str | None = None
+    owner_id: int | None = None
+    team: str | None = None
+    blocker: bool = False
+    review_date: date | None = None
+    external_id: str = ""
+    cause: str = ""
+    effect: str = ""
+    probability: int | None = None
+    impact: int | None = None
+    proximity: date | None = None
+    mitigation: str = ""
+    mitigation_actions: str = ""
+    trigger: str = ""
+    validate_by: date | None = None
+    severity: str = ""
+    due_date: date | None = None
+    provider_kind: str = ""
+    provider_team: str | None = None
+    provider_name: str = ""
+    needed: str = ""
+    need_by: date | None = None
+    work_items: str = ""
+
+
+class RaidPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    status: str | None = None
+    owner_id: int | None = None
+    mitigation: str | None = None
+    probability: int | None = None
+    impact: int | None = None
+    blocker: bool | None = None
+    review_date: date | None = None
+    need_by: date | None = None
+    due_date: date | None = None
+
+
+def _raid_out(i: RaidItem) -> dict[str, Any]:
+    return {
+        **{f: getattr(i, f) for f in RaidOut.model_fields if hasattr(i, f)},
+        "owner": i.owner.name if i.owner else None,
+        "team": i.team.slug if i.team else None,
+        "provider": i.provider_label if i.kind == RaidItem.Kind.DEPENDENCY else None,
+        "work_items": i.work_item_keys(),
+        "source_risk": i.source_risk_id,
+    }
+
+
+def _resolve_refs(access: Access, data: dict[str, Any]) -> dict[str, Any]:
+    ws = access.workspace
+    if "owner_id" in data:
+        pk = data.pop("owner_id")
+        data["owner"] = get_object_or_404(Person, workspace=ws, pk=pk) if pk else None
+    for key in ("team", "provider_team"):
+        if key in data:
+            slug = data[key]
+            data[key] = get_object_or_404(Team, workspace=ws, slug=slug) if slug else None
+    return data
+
+
+@router.get(WS + "/raid", response=list[RaidOut])
+def list_raid(
+    request: HttpRequest,
+    workspace: str,
+    kind: str = "",
+    status: str = "",
+    owner: int | None = None,
+    team: str = "",
+) -> list[dict[str, Any]]:
+    """List RAID items; filter by kind, status ("open", "closed" or exact), owner id, team slug."""
+    access = access_for(request.user, workspace)
+    rows = raid.register(access, raid.RegisterFilter(kind, status, owner, team))
+    return [_raid_out(i) for i in rows]
+
+
+@router.post(WS + "/raid", response={201: RaidOut})
+def create_raid(request: HttpRequest, workspace: str, payload: RaidIn) -> Status[dict[str, Any]]:
+    """Log a RAID item (member role)."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    data = _resolve_refs(access, payload.dict(exclude={"kind"}))
+    item = raid.create_item(access, payload.kind, data, request.user)
+    return Status(201, _raid_out(item))
+
+
+@router.get(WS + "/raid/{item_id}", response=RaidOut)
+def get_raid(request: HttpRequest, workspace: str, item_id: int) -> dict[str, Any]:
+    """Return one RAID item."""
+    return _raid_out(raid.get_item(access_for(request.user, workspace), item_id))
+
+
+@router.patch(WS + "/raid/{item_id}", response=RaidOut)
+def update_raid(
+    request: HttpRequest, workspace: str, item_id: int, payload: RaidPatch
+) -> dict[str, Any]:
+    """Change fields of a RAID item (member role); each change is kept in its history."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    item = raid.get_item(access, item_id)
+    data = _resolve_refs(access, payload.dict(exclude_unset=True))
+    raid.update_item(access, item, data, request.user)
+    return _raid_out(raid.get_item(access, item_id))
+
+
+@router.delete(WS + "/raid/{item_id}", response={204: None})
+def delete_raid(request: HttpRequest, workspace: str, item_id: int) -> Status[None]:
+    """Delete a RAID item (lead role); prefer closing it, which keeps its history."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    raid.get_item(access, item_id).delete()
+    return Status(204, None)
+
+
+@router.post(WS + "/raid/{item_id}/materialise", response={201: RaidOut})
+def materialise(request: HttpRequest, workspace: str, item_id: int) -> Status[dict[str, Any]]:
+    """Turn a risk that happened into a linked issue (member role)."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    issue = raid.materialise_risk(access, raid.get_item(access, item_id), request.user)
+    return Status(201, _raid_out(issue))
+
+
+@router.get(WS + "/raid-heatmap")
+def raid_heatmap(request: HttpRequest, workspace: str) -> list[list[dict[str, int]]]:
+    """Return open risks on the probability × impact grid (rows impact 5→1)."""
+    access = access_for(request.user, workspace)
+    return raid.heat_map(raid.register(access, raid.RegisterFilter()))
+
+
+# --- Alerts ---------------------------------------------------------------------------------
+class AlertOut(Schema):
+    subject: str
+    rule: str
+    title: str
+    message: str
+    url: str
+    raised_at: datetime
+    resolved_at: datetime | None
+
+
+@router.get(WS + "/alerts", response=list[AlertOut])
+def list_alerts(request: HttpRequest, workspace: str, open_only: bool = True) -> Any:
+    """List escalation alerts (open ones by default)."""
+    access = access_for(request.user, workspace)
+    rows = Alert.objects.filter(workspace=access.workspace)
+    return rows.filter(resolved_at=None) if open_only else rows
+
+
+@router.post(WS + "/escalate", response=list[AlertOut])
+def escalate(request: HttpRequest, workspace: str) -> Any:
+    """Evaluate the escalation rules now (lead role); return the alerts newly raised."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    return evaluate_escalations(access.workspace, timezone.now())
