@@ -56,8 +56,12 @@ test-browser: dev chromium
 
 test: lint typecheck test-sqlite test-postgres test-browser
 
-bench: dev
-	$(BIN)/python benchmarks/run_all.py
+# The peer tool (jira-agile-metrics) gets its own venv with the pins that work for it.
+benchmarks/.peer-venv/bin/python: benchmarks/peer/requirements.txt
+	bash benchmarks/peer/setup.sh
+
+bench: dev benchmarks/.peer-venv/bin/python
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .leadline .mypy_cache .ruff_cache
