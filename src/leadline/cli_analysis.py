@@ -321,6 +321,43 @@ _AS_OF = typer.Option(None, "--as-of", help="Last day of the window (default: to
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
+def _emit(
+    values: Any,
+    inputs: Any,
+    origin: dict[str, Any],
+    window_dates: Any,
+    as_json: bool,
+    *,
+    key: tuple[str, int],
+    unit: str,
+    title: str,
+    column: str,
+    samples: int,
+) -> None:
+    """Print a forecast as JSON (percentiles, the question, inputs) or as a table."""
+    extra = {**origin, "window_start": None, "window_end": None}
+    if window_dates:
+        extra.update(
+            window_start=window_dates[0].isoformat(), window_end=window_dates[1].isoformat()
+        )
+    result = {
+        "percentiles": {str(p): values[p] for p in _PCTS},
+        key[0]: key[1],
+        "unit": unit,
+        "inputs": _inputs_json(inputs, extra),
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    _print_table(
+        title,
+        column,
+        values,
+        f"{inputs.trials:,} trials over {samples} days of throughput "
+        f"({inputs.total_items} items, {inputs.zero_days} zero days), seed {inputs.seed}",
+    )
+
+
 @forecast_app.command("when")
 def forecast_when_cmd(
     items: int = typer.Option(..., "--items", min=0, help="How many items remain."),
@@ -347,27 +384,11 @@ def forecast_when_cmd(
     except ValueError as error:
         _fail(str(error))
         return
-    extra = {**origin, "window_start": None, "window_end": None}
-    if window_dates:
-        extra.update(
-            window_start=window_dates[0].isoformat(), window_end=window_dates[1].isoformat()
-        )
-    result = {
-        "percentiles": {str(p): fc.days[p] for p in _PCTS},
-        "items": items,
-        "unit": "days (day 1 = the first forecast day)",
-        "inputs": _inputs_json(fc.inputs, extra),
-    }
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    _print_table(
-        f"When will {items} items be done?",
-        "within days",
-        fc.days,
-        f"{trials:,} trials over {len(samples)} days of throughput "
-        f"({fc.inputs.total_items} items, {fc.inputs.zero_days} zero days), seed {seed}",
-    )
+    _emit(
+        fc.days, fc.inputs, origin, window_dates, as_json,
+        key=("items", items), unit="days (day 1 = the first forecast day)",
+        title=f"When will {items} items be done?", column="within days", samples=len(samples),
+    )  # fmt: skip
 
 
 @forecast_app.command("how-many")
@@ -392,27 +413,11 @@ def forecast_how_many_cmd(
     except ValueError as error:
         _fail(str(error))
         return
-    extra = {**origin, "window_start": None, "window_end": None}
-    if window_dates:
-        extra.update(
-            window_start=window_dates[0].isoformat(), window_end=window_dates[1].isoformat()
-        )
-    result = {
-        "percentiles": {str(p): fc.items[p] for p in _PCTS},
-        "days": days,
-        "unit": "items, at least (read downward)",
-        "inputs": _inputs_json(fc.inputs, extra),
-    }
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    _print_table(
-        f"How many items in {days} days?",
-        "at least items",
-        fc.items,
-        f"{trials:,} trials over {len(samples)} days of throughput "
-        f"({fc.inputs.total_items} items, {fc.inputs.zero_days} zero days), seed {seed}",
-    )
+    _emit(
+        fc.items, fc.inputs, origin, window_dates, as_json,
+        key=("days", days), unit="items, at least (read downward)",
+        title=f"How many items in {days} days?", column="at least items", samples=len(samples),
+    )  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
