@@ -63,38 +63,49 @@ class _Issue(msgspec.Struct):
     fields: _Fields | None = None
 
 
-class _Export(msgspec.Struct):
-    issues: list[_Issue] = []
-
-
 def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[StatusRecord], int]:
     """Read the categories Jira gives each status seen as a current status in an export.
 
     Returns the statuses and the number of issues (used as the import's progress total).
     """
+    # Only the statuses are read, streaming: an export can be larger than memory.
+    import ijson
+
     from leadline.connectors.jira.export import JiraExportError
     from leadline.connectors.jira.mapping import category_from_status
 
-    # Only the statuses are decoded (msgspec skips everything else), so this pass is cheap.
     try:
-        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-        stripped = raw.lstrip()
-        if stripped.startswith(b"["):
-            issues = msgspec.json.decode(raw, type=list[_Issue])
-        elif stripped.startswith(b"{") and b'"issues"' in stripped[:4096]:
-            issues = msgspec.json.decode(raw, type=_Export).issues
-        else:  # JSON lines: one issue per line
-            decoder = msgspec.json.Decoder(_Issue)
-            issues = [decoder.decode(line) for line in raw.splitlines() if line.strip()]
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as error:
+        with path.open("rb") as raw:
+            head = raw.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+            raw.seek(0)
+            first_line = raw.readline(20_000_000).strip().removeprefix(b"\xef\xbb\xbf")
+            raw.seek(0)
+            statuses: list[Any]
+            if (
+                head.startswith(b"{")
+                and first_line.endswith(b"}")
+                and b'"issues"' not in first_line[:4096]
+            ):
+                decoder = msgspec.json.Decoder(_Issue)  # JSON lines: one issue per line
+                issues = [decoder.decode(line) for line in raw if line.strip()]
+                statuses = [i.fields.status if i.fields else None for i in issues]
+            else:
+                prefix = (
+                    "item.fields.status" if head.startswith(b"[") else "issues.item.fields.status"
+                )
+                statuses = [
+                    _Status(name=s.get("name") or "", statusCategory=s.get("statusCategory"))
+                    for s in ijson.items(raw, prefix, use_float=True)
+                    if isinstance(s, dict)
+                ]
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ijson.JSONError) as error:
         raise JiraExportError(f"{path.name}: not readable as a Jira export ({error})") from None
     seen: dict[str, StatusRecord] = {}
-    for issue in issues:
-        status = issue.fields.status if issue.fields else None
+    for status in statuses:
         if status and status.name and status.name not in seen:
             category = category_from_status({"statusCategory": status.statusCategory})
             seen[status.name] = StatusRecord(source, "", status.name, category)
-    return list(seen.values()), len(issues)
+    return list(seen.values()), len(statuses)
 
 
 def file_source(kind: str, path: str | Path, *, source: str | None = None) -> Source:

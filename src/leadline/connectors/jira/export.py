@@ -53,27 +53,70 @@ def _issues(path: Path) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
         if stripped.startswith("{") and _is_issue_line(stripped):
             yield from _json_lines(path, handle, first)
             return
-        text = first + handle.read()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise JiraExportError(
-            f"{path.name} line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
-        ) from None
-    if isinstance(data, Mapping):
-        issues = data.get("issues")
-        if not isinstance(issues, list):
-            raise JiraExportError(f"{path.name}: a JSON object export needs an 'issues' list")
-        names = data.get("names") if isinstance(data.get("names"), dict) else None
-    elif isinstance(data, list):
-        issues, names = data, None
+    yield from _document(path)
+
+
+def _document(path: Path) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
+    """Stream the issues of a JSON document one by one (an export can be gigabytes)."""
+    import ijson
+
+    with path.open("rb") as raw:
+        head = raw.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"["):
+        prefix, names = "item", None
+    elif head.startswith(b"{"):
+        prefix, names = "issues.item", _names(path)
     else:
         raise JiraExportError(f"{path.name}: expected an object with 'issues' or a list")
-    for index, issue in enumerate(issues, start=1):
-        yield index, issue, names
+    index = 0
+    try:
+        with path.open("rb") as raw:
+            for index, issue in enumerate(ijson.items(raw, prefix, use_float=True), start=1):
+                yield index, issue, names
+    except ijson.JSONError as error:
+        raise JiraExportError(_position(path, index, error)) from None
+    if index == 0 and prefix == "issues.item" and not _has_issues(path):
+        raise JiraExportError(f"{path.name}: a JSON object export needs an 'issues' list")
+
+
+def _position(path: Path, index: int, error: Exception) -> str:
+    """Describe where a document stops being valid JSON, by line and column when possible."""
+    try:  # only on the error path: the standard parser knows line and column
+        json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exact:
+        return (
+            f"{path.name} line {exact.lineno}, column {exact.colno}: not valid JSON ({exact.msg})"
+        )
+    except (OSError, MemoryError):
+        pass
+    where = f"after issue #{index}" if index else "before the first issue"
+    return f"{path.name}: not valid JSON {where} ({error})"
+
+
+def _names(path: Path) -> dict[str, str] | None:
+    """Return the export's ``names`` map (field id → name) when it has one."""
+    import ijson
+
+    try:
+        with path.open("rb") as raw:
+            found = next(ijson.items(raw, "names"), None)
+    except ijson.JSONError:
+        return None  # reported with its position when the issues are read
+    return found if isinstance(found, dict) else None
+
+
+def _has_issues(path: Path) -> bool:
+    import ijson
+
+    with path.open("rb") as raw:
+        return any(
+            prefix == "issues" and event == "start_array" for prefix, event, _ in ijson.parse(raw)
+        )
 
 
 def _is_issue_line(line: str) -> bool:
+    if len(line) > 20_000_000:  # a whole document on one line, not one issue
+        return False
     try:
         value = json.loads(line)
     except json.JSONDecodeError:
