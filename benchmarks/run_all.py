@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/run_all.py [--quick]
 
 Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M items, and
-forecasts, with its per-item Python baseline measured in the same run), bench_import.py when it
-exists, and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
+forecasts, with its per-item Python baseline measured in the same run), bench_import.py
+(`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
+team flow page at 10k items against loading through ORM objects), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
 whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
 measured in the same run (the Python baseline, the peer tool).
 """
@@ -46,8 +47,11 @@ def main() -> None:
     if args.quick:
         flow += ["--items", "100000", "--teams", "50", "--baseline-items", "5000"]
     jobs.append(("engine + forecasts (bench_flow)", flow))
-    if (HERE / "bench_import.py").exists():
-        jobs.append(("imports (bench_import)", [PY, str(HERE / "bench_import.py")]))
+    imports = [PY, str(HERE / "bench_import.py")]
+    if args.quick:
+        imports += ["--sizes", "10000", "--baseline-items", "1000"]
+    jobs.append(("imports (bench_import)", imports))
+    jobs.append(("team dashboard (bench_dashboard)", [PY, str(HERE / "bench_dashboard.py")]))
     peer = [PY, str(HERE / "bench_peer.py")]
     if args.quick:
         peer += ["--sizes", "1000"]
