@@ -10,6 +10,15 @@ from django.test import Client
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Start every test with an empty cache (cached reports are keyed on data, not tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db: Any) -> Any:
     """Return a factory creating a user with the shared test password."""

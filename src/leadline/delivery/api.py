@@ -20,7 +20,7 @@ from leadline.workspaces.services import access_for
 
 from . import data
 from .models import Connection, Deployment, Incident, StatusMapping, WorkItem
-from .quality import quality_report
+from .quality import cached_quality_report
 
 router = Router(tags=["delivery"])
 WS = "/workspaces/{ws}"
@@ -240,7 +240,7 @@ def get_quality(request: HttpRequest, ws: str, team: str | None = None) -> dict[
     tracker URL where known).
     """
     access = access_for(request.user, ws)
-    report = quality_report(access.workspace, _team(access.workspace, team))
+    report = cached_quality_report(access.workspace, _team(access.workspace, team))
     return data.link_examples(report, access.workspace)
 
 

@@ -6,13 +6,15 @@ The report is computed from the stored histories and the workspace's status mapp
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from leadline.workspaces.models import Team, Workspace
 
@@ -186,3 +188,35 @@ def quality_note(report: dict[str, Any]) -> str:
         return f"All {report['items']} items passed the data-quality checks."
     parts = [f"{c['count']} {c['check'].replace('_', ' ')}" for c in flagged]
     return f"{report['items']} items; check: " + ", ".join(parts) + "."
+
+
+def data_version(workspace: Workspace, team: Team | None = None) -> str:
+    """Return a key that changes whenever the data behind a quality report can have changed.
+
+    Imports stamp every item they write (``imported_at``); mappings and rejected rows are few,
+    so they are read whole. Cheap next to the report itself.
+    """
+    items = WorkItem.objects.filter(workspace=workspace)
+    if team is not None:
+        items = items.filter(team=team)
+    stamp = items.aggregate(n=Count("id"), last=Max("imported_at"))
+    mappings = list(
+        StatusMapping.objects.filter(workspace=workspace)
+        .order_by("id")
+        .values_list("id", "category", "waiting")
+    )
+    problems = ImportProblem.objects.filter(workspace=workspace).aggregate(
+        n=Count("id"), m=Max("id")
+    )
+    raw = repr((stamp, mappings, problems)).encode()
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def cached_quality_report(workspace: Workspace, team: Team | None = None) -> dict[str, Any]:
+    """Return :func:`quality_report`, recomputed only when the data changed since last time."""
+    key = f"quality:{workspace.pk}:{team.pk if team else 'all'}:{data_version(workspace, team)}"
+    report = cache.get(key)
+    if report is None:
+        report = quality_report(workspace, team)
+        cache.set(key, report, timeout=24 * 3600)
+    return report

@@ -23,7 +23,7 @@ from leadline.workspaces.services import Access
 from . import data
 from .forms import ConnectionForm, ImportForm, JamConfigForm, MappingForm
 from .models import Connection, ImportProblem, StatusMapping, WorkItem
-from .quality import quality_report
+from .quality import cached_quality_report
 
 SHOWN_EXAMPLES = 10
 CHECK_TITLES = {
@@ -286,7 +286,7 @@ def workflow_jam(request: HttpRequest, access: Access) -> HttpResponse:
 def quality(request: HttpRequest, access: Access) -> HttpResponse:
     """The data-quality report for the team in the switcher (or the whole workspace)."""
     team = getattr(request, "team", None)
-    report = data.link_examples(quality_report(access.workspace, team), access.workspace)
+    report = data.link_examples(cached_quality_report(access.workspace, team), access.workspace)
     for check in report["checks"]:
         check["title"] = CHECK_TITLES.get(check["check"], check["check"].replace("_", " "))
         check["shown"] = check["examples"][:SHOWN_EXAMPLES]
@@ -297,5 +297,5 @@ def quality(request: HttpRequest, access: Access) -> HttpResponse:
 @workspace_view()
 def quality_json(request: HttpRequest, access: Access) -> JsonResponse:
     """The same report as JSON (the API has it too, at /api/v1/workspaces/{ws}/quality)."""
-    report: dict[str, Any] = quality_report(access.workspace, getattr(request, "team", None))
+    report: dict[str, Any] = cached_quality_report(access.workspace, getattr(request, "team", None))
     return JsonResponse(data.link_examples(report, access.workspace))

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from leadline.delivery.quality import quality_report
+from leadline.delivery.quality import cached_quality_report
 from leadline.delivery.services import load_frames, workflow_for
 from leadline.flow.dora import classify
 
@@ -97,7 +97,7 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
             target["change_failure_rate"] = None if cfr is None else round(cfr, 3)
             target["change_failure_rate_tier"] = classify("change_failure_rate", cfr)
     for team in teams:
-        rows[team.slug]["quality_findings"] = quality_report(workspace, team)["findings"]
+        rows[team.slug]["quality_findings"] = cached_quality_report(workspace, team)["findings"]
     key = sort if sort in dict(COLUMNS) else "team"
     ordered = sorted(
         rows.values(),

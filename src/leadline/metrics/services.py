@@ -14,7 +14,7 @@ import polars as pl
 from django.db import connection
 
 from leadline.delivery.models import WorkItem
-from leadline.delivery.quality import quality_note, quality_report
+from leadline.delivery.quality import cached_quality_report, quality_note
 from leadline.delivery.services import load_frames, workflow_for
 from leadline.flow.frames import FLAGS_SCHEMA
 from leadline.flow.metrics import DEFAULT_PERCENTILES
@@ -78,7 +78,7 @@ def item_types(scope: Scope) -> list[str]:
 
 def quality_summary(scope: Scope) -> dict[str, Any]:
     """Return the data-quality note shown beside each metric, and the findings count."""
-    report = quality_report(scope.workspace, scope.team)
+    report = cached_quality_report(scope.workspace, scope.team)
     return {"note": quality_note(report), "findings": report["findings"], "items": report["items"]}
 
 
