@@ -238,16 +238,18 @@ def test_the_standalone_command_decodes_in_a_child_and_writes_the_same_outputs(t
         assert a == b, name
 
 
-def test_a_prefetched_decode_equals_the_in_process_one():
+@pytest.mark.parametrize("split", [False, True])
+def test_a_prefetched_decode_equals_the_in_process_one(tmp_path, split):
     from leadline.analyze import jira_decode
 
-    path = PEER / "search_issues.json"
+    path = _search_response(tmp_path) if split else PEER / "search_issues.json"
     script = (
         "import sys\n"
         "from leadline.analyze import jira_decode as d\n"
+        f"d._SPLIT_MIN_BYTES = {0 if split else 1 << 40}\n"
         f"d.prefetch({str(path)!r})\n"
         "assert d._pending is not None\n"
-        f"got = d.take({str(path)!r})\n"
+        f"got = d.plain_columns(d.take({str(path)!r}))\n"
         "import msgspec\n"
         "sys.stdout.buffer.write(msgspec.json.encode(got))\n"
     )
@@ -258,3 +260,78 @@ def test_a_prefetched_decode_equals_the_in_process_one():
     expected = jira_decode.decode_file(path)
     assert expected is not None
     assert msgspec.json.decode(done.stdout) == msgspec.json.decode(msgspec.json.encode(expected))
+
+
+def _search_response(tmp_path: Path, *, copies: int = 3, indent: int | None = None) -> Path:
+    issues = json.loads((PEER / "search_issues.json").read_text())
+    many = []
+    for n in range(copies):
+        for issue in issues:
+            many.append({**issue, "key": f"{issue['key']}-{n}"})
+    body = {"expand": "names", "startAt": 0, "total": len(many), "issues": many, "x": [1]}
+    path = tmp_path / f"search-{copies}-{indent}.json"
+    path.write_text(json.dumps(body, indent=indent))
+    return path
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_split_decode_equals_the_whole_one(tmp_path, indent):
+    from leadline.analyze import jira_decode as d
+
+    path = _search_response(tmp_path, indent=indent)
+    split = d.split_point(path, min_bytes=0)
+    assert split is not None
+    first = d.decode_part(path, split, False)
+    second = d.decode_part(path, split, True)
+    assert first is not None and second is not None
+    assert 0 < len(first[0]) < len(first[0]) + len(second[0])
+    wired = [d._unwire(msgspec_roundtrip(d._wire(c))) for c in (first, second)]
+    expected = d.decode_file(path)
+    assert d.merge(first, second) == expected
+    assert d.plain_columns(d.merge(*wired)) == expected
+
+
+def msgspec_roundtrip(value):
+    import msgspec
+
+    return msgspec.msgpack.decode(msgspec.msgpack.encode(value))
+
+
+def test_any_split_comma_gives_the_whole_decode_or_fails(tmp_path):
+    from leadline.analyze import jira_decode as d
+
+    path = _search_response(tmp_path, copies=1)
+    path.write_bytes(path.read_bytes().replace(b'"x": [1]', b'"x": [{"key": "K"}, {"a": 1}]'))
+    data = path.read_bytes()
+    start = data.index(b'"issues"')
+    expected = d.decode_file(path)
+    commas = [i for i in range(start, len(data)) if data[i : i + 1] == b","]
+    ok = 0
+    for comma in commas:
+        first = d.decode_part(path, (start, comma), False)
+        second = d.decode_part(path, (start, comma), True)
+        if first is not None and second is not None:
+            assert d.merge(first, second) == expected, comma
+            ok += 1
+    # Exactly the commas between two issues split the array.
+    assert ok == len(json.loads(data)["issues"]) - 1
+
+
+def test_packed_columns_give_the_same_frames(tmp_path):
+    from polars.testing import assert_frame_equal
+
+    from leadline.analyze import jira_decode as d
+    from leadline.analyze import jira_fast
+
+    cols = d.decode_file(_search_response(tmp_path))
+    assert cols is not None
+    packed = d._unwire(msgspec_roundtrip(d._wire(cols)))
+    assert any(isinstance(c, d.Packed) and c.nulls for c in packed)
+    a, b = jira_fast._frames(*cols), jira_fast._frames(*packed)
+    assert a is not None and b is not None
+    assert_frame_equal(a.items, b.items)
+    assert_frame_equal(a.transitions, b.transitions)
+    # A value holding the separator stays a list; odd timestamps take the general parser.
+    assert d._pack(["a\x00b", "c"], False) == ["a\x00b", "c"]
+    odd = d.Packed("2021-01-01T09:00:00Z\x002021-01-01T09:00:00.000+0000", 2, [])
+    assert jira_fast._timestamps(odd) is not None

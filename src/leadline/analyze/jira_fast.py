@@ -21,6 +21,7 @@ from leadline.analyze import jira_decode as _decode
 from leadline.analyze.jira_decode import (  # noqa: F401 (re-exported)
     _DECODER,
     _LIST_DECODER,
+    Packed,
     _Issue,
     columns,
     decode_file,
@@ -44,12 +45,30 @@ class JiraFrames:
     categories: dict[str, str]
 
 
-def _timestamps(values: list[str]) -> pl.Series | None:
+def _strings(values: list[str] | list[str | None] | Packed) -> pl.Series:
+    """Return a string column (a list, or NUL-joined by a prefetch child) as a Series."""
+    if not isinstance(values, Packed):
+        return pl.Series(values, dtype=pl.Utf8)
+    if not values.n:
+        return pl.Series([], dtype=pl.Utf8)
+    out = pl.Series([values.joined], dtype=pl.Utf8).str.split(_decode._SEP).explode()
+    if values.nulls:
+        out = out.scatter(values.nulls, None)
+    return out
+
+
+def _timestamps(values: list[str] | Packed) -> pl.Series | None:
     """Parse Jira timestamps to UTC; return None when any value is not one."""
-    fast = _fixed_width_us(values)
+    if isinstance(values, Packed):
+        packed = None if values.nulls else _packed_fixed_width_us(values)
+        if packed is None:
+            return _timestamps(values.values())  # type: ignore[arg-type]
+        fast: np.ndarray | None = packed
+    else:
+        fast = _fixed_width_us(values)
     if fast is not None:
         return pl.Series(fast, dtype=pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    raw = pl.Series(values, dtype=pl.Utf8)
+    raw = pl.Series(values if isinstance(values, list) else values.values(), dtype=pl.Utf8)
     parsed = raw.str.to_datetime(_FORMAT, time_unit="us", strict=False)
     if parsed.null_count():
         zulu = raw.str.replace(r"Z$", "+0000").str.to_datetime(
@@ -78,30 +97,41 @@ def _fixed_width_us(values: list[str]) -> np.ndarray | None:
         arr = np.array(values, dtype="S29")
     except UnicodeEncodeError:
         return None
-    b = arr.view(np.uint8).reshape(len(values), 29)
+    return _fixed_width_bytes(arr.view(np.uint8).reshape(len(values), 29))
+
+
+def _packed_fixed_width_us(values: Packed) -> np.ndarray | None:
+    """``_fixed_width_us`` of a NUL-joined column: each value must be 28 bytes then a NUL."""
+    raw = (values.joined + _decode._SEP).encode()
+    if len(raw) != 29 * values.n:
+        return None
+    return _fixed_width_bytes(np.frombuffer(raw, dtype=np.uint8).reshape(values.n, 29))
+
+
+def _fixed_width_bytes(b: np.ndarray) -> np.ndarray | None:
+    """Microseconds of rows of 29 bytes: a timestamp's 28 ASCII bytes then a NUL."""
     ok = (b[:, 28] == 0) & ((b[:, 23] == ord("+")) | (b[:, 23] == ord("-")))
     for pos, char in _SEPARATORS.items():
         ok &= b[:, pos] == ord(char)
-    d = b[:, _DIGITS].astype(np.int64) - ord("0")
-    ok &= ((d >= 0) & (d <= 9)).all(axis=1)
+    # Digits as small integers (uint8 wraps below "0", so one bound checks both sides).
+    d = b[:, _DIGITS] - np.uint8(ord("0"))
+    ok &= (d <= 9).all(axis=1)
     if not ok.all():
         return None
-    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
-    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
-    hour, minute, second = (
-        d[:, 8] * 10 + d[:, 9],
-        d[:, 10] * 10 + d[:, 11],
-        d[:, 12] * 10 + d[:, 13],
-    )
-    millis = d[:, 14] * 100 + d[:, 15] * 10 + d[:, 16]
-    off = (d[:, 17] * 10 + d[:, 18]) * 3600 + (d[:, 19] * 10 + d[:, 20]) * 60
+    col = [d[:, i].astype(np.int64) for i in range(len(_DIGITS))]
+    year = col[0] * 1000 + col[1] * 100 + col[2] * 10 + col[3]
+    month, day = col[4] * 10 + col[5], col[6] * 10 + col[7]
+    hour, minute, second = col[8] * 10 + col[9], col[10] * 10 + col[11], col[12] * 10 + col[13]
+    millis = col[14] * 100 + col[15] * 10 + col[16]
+    off_h, off_m = col[17] * 10 + col[18], col[19] * 10 + col[20]
+    off = off_h * 3600 + off_m * 60
     off = np.where(b[:, 23] == ord("-"), -off, off)
     if not ((month >= 1) & (month <= 12)).all():
         return None
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     dim = _MONTH_DAYS[month - 1] + ((month == 2) & leap)
     valid = (year >= 1) & (day >= 1) & (day <= dim) & (hour < 24) & (minute < 60) & (second < 60)
-    valid &= (d[:, 17] * 10 + d[:, 18] < 24) & (d[:, 19] * 10 + d[:, 20] < 60)
+    valid &= (off_h < 24) & (off_m < 60)
     if not valid.all():
         return None
     # Days from the civil date (Howard Hinnant's algorithm), then seconds, then microseconds.
@@ -129,27 +159,37 @@ def read_jira_frames(path: str | Path) -> JiraFrames | None:
     return _frames(*cols)
 
 
+_Strings = list[str] | Packed
+_Nullable = list[str | None] | Packed
+
+
 def _frames(
-    keys: list[str],
-    teams: list[str],
-    types: list[str],
-    created: list[str],
-    current: list[str],
+    keys: _Strings,
+    teams: _Strings,
+    types: _Strings,
+    created: _Strings,
+    current: _Strings,
     categories: dict[str, str],
     t_idx: list[int],
-    t_at: list[str],
-    t_hid: list[str | None],
-    t_from: list[str | None],
-    t_to: list[str | None],
+    t_at: _Strings,
+    t_hid: _Nullable,
+    t_from: _Nullable,
+    t_to: _Nullable,
 ) -> JiraFrames | None:
     created_at = _timestamps(created)
     change_at = _timestamps(t_at)
     if created_at is None or change_at is None:
         return None
-    n = len(keys)
+    n = _decode._length(keys)
     ids = pl.int_range(1, n + 1, dtype=pl.Int64, eager=True)
     items = pl.DataFrame(
-        {"item_id": ids, "key": keys, "team": teams, "type": types, "created": created_at},
+        {
+            "item_id": ids,
+            "key": _strings(keys),
+            "team": _strings(teams),
+            "type": _strings(types),
+            "created": created_at,
+        },
         schema=ITEMS_SCHEMA,
     )
     changes = (
@@ -159,9 +199,9 @@ def _frames(
                 "at": change_at,
                 # The connector's rules: ids sort numerically (non-numbers as 0), an empty
                 # from-status counts as none, an empty to-status is "".
-                "hid": pl.Series(t_hid, dtype=pl.Utf8).cast(pl.Int64, strict=False).fill_null(0),
-                "from": pl.Series(t_from, dtype=pl.Utf8).replace("", None),
-                "status": pl.Series(t_to, dtype=pl.Utf8).fill_null(""),
+                "hid": _strings(t_hid).cast(pl.Int64, strict=False).fill_null(0),
+                "from": _strings(t_from).replace("", None),
+                "status": _strings(t_to).fill_null(""),
             }
         )
         .with_row_index("seq")
@@ -171,7 +211,7 @@ def _frames(
         pl.col("at").first().alias("first_at"), pl.col("from").first().alias("first_from")
     )
     opening = (
-        items.select("item_id", "created", current=pl.Series(current, dtype=pl.Utf8))
+        items.select("item_id", "created", current=_strings(current))
         .join(first, on="item_id", how="left")
         .select(
             "item_id",
