@@ -121,19 +121,16 @@ def load_frames(
         {"item_id": pl.Int64, "key": pl.Utf8, "team": pl.Utf8, "type": pl.Utf8,
          "created": "datetime", "title": pl.Utf8},
     )  # fmt: skip
+    # One pass over the history: the first change's "from" status rides along (NULL elsewhere).
     transitions = _frame(
-        f"SELECT x.item_id, {ts('x.at')}, x.to_status, x.seq FROM delivery_transition x "
+        f"SELECT x.item_id, {ts('x.at')}, x.to_status, x.seq, "
+        "CASE WHEN x.seq = 0 THEN x.from_status END FROM delivery_transition x "
         f"JOIN delivery_workitem i ON i.id = x.item_id WHERE {where} ORDER BY x.item_id, x.seq",
         params,
-        {"item_id": pl.Int64, "at": "datetime", "status": pl.Utf8, "seq": pl.Int64},
-    )
-    first = _frame(
-        "SELECT x.item_id, x.from_status FROM delivery_transition x "
-        f"JOIN delivery_workitem i ON i.id = x.item_id WHERE {where} AND x.seq = 0 "
-        "AND x.from_status IS NOT NULL",
-        params,
-        {"item_id": pl.Int64, "from_status": pl.Utf8},
-    )
+        {"item_id": pl.Int64, "at": "datetime", "status": pl.Utf8, "seq": pl.Int64,
+         "from_status": pl.Utf8},
+    )  # fmt: skip
+    first = transitions.filter(pl.col("from_status").is_not_null()).select("item_id", "from_status")
     # Where the source's first change starts from a status (Jira's changelog does), the item
     # sat in that status from creation: add that entry.
     created = (
@@ -142,7 +139,7 @@ def load_frames(
         .with_columns(pl.lit(-1, dtype=pl.Int64).alias("seq"))
     )
     transitions = (
-        pl.concat([created, transitions])
+        pl.concat([created, transitions.drop("from_status")])
         .sort(["item_id", "at", "seq"])
         .select("item_id", "at", "status")
     )
