@@ -123,17 +123,26 @@ def run(n_items: int, days: int, repeat: int) -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
 
+    from django.core.cache import cache
+
     def engine_on(frames: Any) -> Any:
         with mock.patch.object(services, "load_frames", lambda *a, **k: frames):
-            return services.flow(scope, quality=False)
+            return services.compute_flow(scope)
+
+    page = f"/w/{workspace.slug}/delivery/?team={team.slug}&end={end}"
+
+    def cold(fn: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            cache.clear()
+            return fn()
+
+        return run
 
     rows = [
-        ("flow (SQL → Polars → engine)", lambda: services.flow(scope, quality=False)),
-        ("flow + data-quality note", lambda: services.flow(scope)),
-        (
-            "whole page (Django client)",
-            lambda: client.get(f"/w/{workspace.slug}/delivery/?team={team.slug}&end={end}"),
-        ),
+        ("flow (SQL → Polars → engine)", lambda: services.compute_flow(scope)),
+        ("flow + data-quality note, cold", cold(lambda: services.flow(scope))),
+        ("whole page, cold (cache emptied)", cold(lambda: client.get(page))),
+        ("whole page, warm (data unchanged)", lambda: client.get(page)),
         ("baseline: ORM objects → engine", lambda: engine_on(_orm_baseline(workspace, team))),
     ]
     results = [(name, *_time(fn, repeat)) for name, fn in rows]
@@ -141,8 +150,9 @@ def run(n_items: int, days: int, repeat: int) -> None:
     print(f"{'what':<34} {'median ms':>10} {'min ms':>8} {'× flow':>7}")
     for name, median, best in results:
         print(f"{name:<34} {median:>10.0f} {best:>8.0f} {median / base:>7.2f}")
-    target = "meets" if results[2][1] < 300 else "MISSES"
-    print(f"# whole page {results[2][1]:.0f} ms: {target} the 300 ms target")
+    for row in (results[2], results[3]):
+        verdict = "meets" if row[1] < 300 else "MISSES"
+        print(f"# {row[0]}: {row[1]:.0f} ms, {verdict} the 300 ms target")
 
 
 if __name__ == "__main__":

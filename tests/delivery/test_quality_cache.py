@@ -34,3 +34,20 @@ def test_the_cached_report_changes_when_data_or_mappings_change(make_workspace):
     StatusMapping.objects.filter(workspace=ws, status="Done").update(category="done", edited=True)
     after = cached_quality_report(ws)
     assert next(c for c in after["checks"] if c["check"] == "unmapped_statuses")["count"] == 1
+
+
+def test_a_cached_dashboard_is_recomputed_after_an_import(make_workspace):
+    from leadline.metrics import services
+    from leadline.metrics.scope import parse_scope
+
+    ws = make_workspace("Flow cache")
+    import_records(ws, [_item("B-1", "Todo", "Done")])
+    StatusMapping.objects.filter(workspace=ws, status="Done").update(category="done")
+    StatusMapping.objects.filter(workspace=ws, status="Todo").update(category="backlog")
+    scope = parse_scope(ws, None, {"start": "2024-12-01", "end": "2025-02-01"})
+    first = services.flow(scope, quality=False)
+    assert services.flow(scope, quality=False) == first  # served from the cache
+    import_records(ws, [_item("B-2", "Todo", "Done"), _item("B-3", "Todo", "Done")])
+    again = services.flow(scope, quality=False)
+    assert again != first
+    assert again == services.compute_flow(scope)

@@ -7,14 +7,16 @@ Nothing is cached between calls: a team's dashboard is a few Polars passes over 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
+from django.core.cache import cache
 from django.db import connection
 
 from leadline.delivery.models import WorkItem
-from leadline.delivery.quality import cached_quality_report, quality_note
+from leadline.delivery.quality import cached_quality_report, data_version, quality_note
 from leadline.delivery.services import load_frames, workflow_for
 from leadline.flow.frames import FLAGS_SCHEMA
 from leadline.flow.metrics import DEFAULT_PERCENTILES
@@ -87,7 +89,33 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
-    """Return every flow metric of the scope over [start, end], as of ``end``.
+    """Return every flow metric of the scope, computed once per version of the data.
+
+    The result is cached under the scope and :func:`data_version` (which changes with every
+    import and mapping edit), so a dashboard is computed once and then served from the cache
+    until the data behind it changes.
+    """
+    key_parts = (
+        scope.workspace.pk,
+        scope.team.pk if scope.team else None,
+        tuple(t.pk for t in scope.teams),
+        scope.start.isoformat(),
+        scope.end.isoformat(),
+        scope.types,
+        data_version(scope.workspace, scope.team),
+    )
+    key = "flow:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()[:40]
+    result: dict[str, Any] | None = cache.get(key)
+    if result is None:
+        result = compute_flow(scope)
+        cache.set(key, result, timeout=24 * 3600)
+    if quality:
+        result["quality"] = quality_summary(scope)
+    return result
+
+
+def compute_flow(scope: Scope) -> dict[str, Any]:
+    """Compute every flow metric of the scope over [start, end], as of ``end`` (no cache).
 
     Throughput, cycle times, percentiles, flow efficiency and blocked time count items finished
     in the range; WIP and aging are as of ``end``; aging compares ages with the range's cycle-time
@@ -108,8 +136,6 @@ def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
     items, transitions = scoped_frames(scope)
     workflow = workflow_for(scope.workspace)
     result: dict[str, Any] = _flow_head(scope, workflow, items.height)
-    if quality:
-        result["quality"] = quality_summary(scope)
     if items.is_empty():
         return result
     dates = stage_dates(items, transitions, workflow, OPTIONS, strict=False)
