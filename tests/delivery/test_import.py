@@ -174,15 +174,6 @@ def test_import_git_reads_commits_merges_and_tags(workspace, tmp_path):
     assert Release.objects.filter(workspace=workspace, tag="v1.0").exists()
 
 
-def _database_url() -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @override_settings(JOB_STALE_SECONDS=3)
@@ -190,7 +181,7 @@ def test_an_import_killed_midway_and_run_again_ends_with_the_same_data(make_work
     from leadline.synth import simple_spec
     from leadline.synth.items import iter_items
     from leadline.synth.writers import write_csv
-    from tests.jobs.test_jobs import _kill, _wait, _worker
+    from tests.jobs.test_jobs import _database_url, _kill, _wait, _worker
 
     path = tmp_path / "items.csv"
     write_csv(iter_items(simple_spec(teams=2, items_per_team=2000, end=date(2025, 6, 1))), path)
