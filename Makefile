@@ -61,7 +61,7 @@ benchmarks/.peer-venv/bin/python: benchmarks/peer/requirements.txt
 	bash benchmarks/peer/setup.sh
 
 bench: dev benchmarks/.peer-venv/bin/python
-	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/run_all.py --postgres $(PG_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .leadline .mypy_cache .ruff_cache

@@ -4,13 +4,17 @@ Builds a throwaway SQLite database, imports synthetic items (``leadline.synth.si
 through the real import service, then times:
 
 - ``flow``:      ``leadline.metrics.services.flow`` without the data-quality note (the page's
-                 figures: SQL → Polars → engine);
+                 figures: columnar SQL reads → Polars → engine);
+- ``cursor``:    the same figures with the rows read through the plain cursor instead of the
+                 columnar path (ADBC on SQLite, COPY on PostgreSQL);
 - ``flow+dq``:   the same with the data-quality note the page shows;
 - ``page``:      the whole page through Django's test client (figures, charts, template);
 - ``baseline``:  the same inputs loaded through ORM objects (WorkItem + Transition instances)
                  into the engine, i.e. what ARCHITECTURE.md says not to do; ratio = baseline/flow.
 
-Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--items 10000] [--repeat 5]``
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--items 10000] [--repeat 5]
+[--postgres postgres://postgres@127.0.0.1:5432]`` (with ``--postgres``, in a throwaway database
+created on that server and dropped afterwards).
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from datetime import date
 from typing import Any
 
 
-def _setup(home: str) -> None:
+def _setup(home: str, database_url: str | None = None) -> None:
     os.environ["LEADLINE_HOME"] = home
     os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadline.settings")
     import django
 
@@ -84,19 +90,38 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres", help="server URL; default: SQLite in a temporary folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="leadline-bench-") as home:
-        _setup(home)
-        run(args.items, args.days, args.repeat)
+        if not args.postgres:
+            _setup(home)
+            run(args.items, args.days, args.repeat, "SQLite")
+            return
+        import psycopg
+
+        name = f"leadline_bench_{os.getpid()}"
+        server = args.postgres.rstrip("/")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        try:
+            _setup(home, f"{server}/{name}")
+            run(args.items, args.days, args.repeat, "PostgreSQL")
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
-def run(n_items: int, days: int, repeat: int) -> None:
+def run(n_items: int, days: int, repeat: int, database: str) -> None:
     from unittest import mock
 
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     from leadline.delivery.imports import import_records
+    from leadline.delivery.reader import cursor_only
     from leadline.metrics import services
     from leadline.metrics.scope import parse_scope
     from leadline.synth import iter_items, simple_spec, status_records
@@ -117,7 +142,7 @@ def run(n_items: int, days: int, repeat: int) -> None:
 
     n_tr = Transition.objects.filter(item__workspace=workspace).count()
     print(f"# {WorkItem.objects.count():,} items, {n_tr:,} transitions over {days} days "
-          f"(imported in {imported:.1f} s); median of {repeat} runs, SQLite")  # fmt: skip
+          f"(imported in {imported:.1f} s); median of {repeat} runs, {database}")  # fmt: skip
 
     scope = parse_scope(workspace, team, {"end": end.isoformat()})
     client = Client(HTTP_HOST="localhost")
@@ -138,8 +163,13 @@ def run(n_items: int, days: int, repeat: int) -> None:
 
         return run
 
+    def through_cursor() -> Any:
+        with cursor_only():
+            return services.compute_flow(scope)
+
     rows = [
         ("flow (SQL → Polars → engine)", lambda: services.compute_flow(scope)),
+        ("flow, rows read through the cursor", through_cursor),
         ("flow + data-quality note, cold", cold(lambda: services.flow(scope))),
         ("whole page, cold (cache emptied)", cold(lambda: client.get(page))),
         ("whole page, warm (data unchanged)", lambda: client.get(page)),
@@ -150,7 +180,7 @@ def run(n_items: int, days: int, repeat: int) -> None:
     print(f"{'what':<34} {'median ms':>10} {'min ms':>8} {'× flow':>7}")
     for name, median, best in results:
         print(f"{name:<34} {median:>10.0f} {best:>8.0f} {median / base:>7.2f}")
-    for row in (results[2], results[3]):
+    for row in (results[3], results[4]):
         verdict = "meets" if row[1] < 300 else "MISSES"
         print(f"# {row[0]}: {row[1]:.0f} ms, {verdict} the 300 ms target")
 

@@ -5,7 +5,8 @@
 Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M items, and
 forecasts, with its per-item Python baseline measured in the same run), bench_import.py
 (`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
-team flow page at 10k items against loading through ORM objects), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
+team flow page at 10k items against loading through ORM objects; on SQLite, and with --postgres
+URL also on PostgreSQL), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
 whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
 measured in the same run (the Python baseline, the peer tool).
 """
@@ -41,6 +42,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--postgres", help="also time the dashboard on this PostgreSQL server")
     args = ap.parse_args()
     jobs: list[tuple[str, list[str]]] = []
     flow = [PY, str(HERE / "bench_flow.py")]
@@ -51,7 +53,16 @@ def main() -> None:
     if args.quick:
         imports += ["--sizes", "10000", "--baseline-items", "1000"]
     jobs.append(("imports (bench_import)", imports))
-    jobs.append(("team dashboard (bench_dashboard)", [PY, str(HERE / "bench_dashboard.py")]))
+    jobs.append(
+        ("team dashboard, SQLite (bench_dashboard)", [PY, str(HERE / "bench_dashboard.py")])
+    )
+    if args.postgres:
+        jobs.append(
+            (
+                "team dashboard, PostgreSQL (bench_dashboard)",
+                [PY, str(HERE / "bench_dashboard.py"), "--postgres", args.postgres],
+            )
+        )
     peer = [PY, str(HERE / "bench_peer.py")]
     if args.quick:
         peer += ["--sizes", "1000"]

@@ -112,7 +112,26 @@ def import_records(
         stats.batches = number + 1
         if progress is not None:
             progress(number + 1, {"batch": number + 1})
+    if stats.transitions + stats.items >= REFRESH_STATISTICS_ROWS:
+        refresh_statistics()
     return stats
+
+
+REFRESH_STATISTICS_ROWS = 1_000
+
+
+def refresh_statistics() -> None:
+    """Let the database's query planner see what a large import changed.
+
+    Without it PostgreSQL plans a team's history read for the empty tables it last analysed
+    (a nested loop and a sort spilling to disk: measured 2x slower on 10k items). SQLite's
+    ``PRAGMA optimize`` analyses only where its planner would benefit.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE delivery_workitem, delivery_transition")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
 
 
 def _write_batch(

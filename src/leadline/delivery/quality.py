@@ -7,19 +7,18 @@ The report is computed from the stored histories and the workspace's status mapp
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Max
 
 from leadline.workspaces.models import Team, Workspace
 
 from .models import ImportProblem, StatusMapping, WorkItem
-from .services import ts
+from .services import History, load_history
 
 RANK = {"backlog": 0, "active": 1, "done": 2}
 LIMIT = 200  # items listed per check; the count is always complete
@@ -52,45 +51,24 @@ class Finding:
             self.examples.append({"key": key, "detail": detail})
 
 
-def quality_report(workspace: Workspace, team: Team | None = None) -> dict[str, Any]:
-    """Return the report: item totals, and per check its meaning, count and examples."""
-    items = WorkItem.objects.filter(workspace=workspace)
-    if team is not None:
-        items = items.filter(team=team)
-    mapping = {
-        (m.source, m.status): m.category for m in StatusMapping.objects.filter(workspace=workspace)
-    }
-    findings = {name: Finding(name) for name in CHECKS}
-    # Raw rows, timestamps left as the database returns them cheaply (text on SQLite, epoch µs
-    # on PostgreSQL): the checks only compare them, and format the few shown as examples.
-    where, params = "i.workspace_id = %s", [workspace.pk]
-    if team is not None:
-        where += " AND i.team_id = %s"
-        params.append(team.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT i.id, i.key, i.source, {ts('i.created')} FROM delivery_workitem i "
-            f"WHERE {where}",
-            params,
-        )
-        info = {pk: (key, source, created) for pk, key, source, created in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT x.item_id, {ts('x.at')}, x.from_status, x.to_status "
-            "FROM delivery_transition x JOIN delivery_workitem i ON i.id = x.item_id "
-            f"WHERE {where} ORDER BY x.item_id, x.seq",
-            params,
-        )
-        history: dict[int, list[tuple[Any, str | None, str]]] = defaultdict(list)
-        for item_id, at, from_status, to_status in cursor.fetchall():
-            history[item_id].append((at, from_status, to_status))
-    unmapped: dict[str, int] = defaultdict(int)
-    for pk, (key, source, created) in info.items():
-        _check_item(key, source, created, history.get(pk, []), mapping, findings, unmapped)
-    for status, n in sorted(unmapped.items(), key=lambda kv: -kv[1]):
-        findings["unmapped_statuses"].count += 1
-        findings["unmapped_statuses"].examples.append(
-            {"key": status, "detail": f"{n} transitions into it"}
-        )
+def quality_report(
+    workspace: Workspace, team: Team | None = None, history: History | None = None
+) -> dict[str, Any]:
+    """Return the report: item totals, and per check its meaning, count and examples.
+
+    The checks run as column operations over the scope's history (``history``, when the caller
+    has already loaded it for the same workspace and team, else loaded here).
+    """
+    if history is None:
+        history = load_history(workspace, team)
+    mapping = pl.DataFrame(
+        list(StatusMapping.objects.filter(workspace=workspace).values_list(
+            "source", "status", "category"
+        )),
+        schema={"source": pl.Utf8, "to_status": pl.Utf8, "category": pl.Utf8},
+        orient="row",
+    )  # fmt: skip
+    findings = check_history(history, mapping)
     problems = ImportProblem.objects.filter(workspace=workspace)
     for problem in problems[:LIMIT]:
         findings["rejected_rows"].examples.append(
@@ -100,11 +78,12 @@ def quality_report(workspace: Workspace, team: Team | None = None) -> dict[str, 
     affected = sum(
         f.count for n, f in findings.items() if n not in ("unmapped_statuses", "rejected_rows")
     )
+    by_type = history.items.group_by("type").len().sort("type")
     return {
         "workspace": workspace.slug,
         "team": team.slug if team else None,
-        "items": len(info),
-        "transitions": sum(len(h) for h in history.values()),
+        "items": history.items.height,
+        "transitions": history.transitions.height,
         "findings": affected,
         "checks": [
             {
@@ -115,68 +94,111 @@ def quality_report(workspace: Workspace, team: Team | None = None) -> dict[str, 
             }
             for name in CHECKS
         ],
-        "by_type": dict(items.values_list("type").annotate(n=Count("id")).values_list("type", "n")),
+        "by_type": dict(by_type.iter_rows()),
     }
 
 
-def _check_item(
-    key: str,
-    source: str,
-    created: Any,
-    history: list[tuple[Any, str | None, str]],
-    mapping: dict[tuple[str, str], str | None],
-    findings: dict[str, Finding],
-    unmapped: dict[str, int],
-) -> None:
-    previous: str | None = None
-    started = done = False
-    last_done_at = None
-    backwards: list[str] = []
-    after_done: list[str] = []
-    for at, from_status, to_status in history:
-        if previous is not None and from_status is not None and from_status != previous:
-            findings["history_gaps"].add(
-                key, f"{_day(at)}: left {from_status!r} but was in {previous!r}"
-            )
-        category = mapping.get((source, to_status))
-        if category is None:
-            unmapped[to_status] += 1
-        before = mapping.get((source, previous)) if previous else None
-        if category == "active":
-            started = True
-        if before in RANK and category in RANK and RANK[category] < RANK[before]:
-            backwards.append(f"{previous} → {to_status} on {_day(at)}")
-        if before == "done" and category == "done" and previous != to_status:
-            after_done.append(f"{previous} → {to_status} on {_day(at)}")
-        if category == "done" and before != "done":
-            done, last_done_at = True, at
-        elif category in ("active", "backlog"):
-            done = False
-        previous = to_status
-    if done and not started:
+def check_history(history: History, mapping: pl.DataFrame) -> dict[str, Finding]:
+    """Run the checks on stored histories; ``mapping`` has source, to_status and category.
+
+    Pure: no database. Rows with no category (unmapped, or mapped to nothing) are unmapped.
+    """
+    findings = {name: Finding(name) for name in CHECKS}
+    rows = _classified(history, mapping)
+    _history_checks(rows, history.items, findings)
+    unmapped = (
+        rows.filter(pl.col("category").is_null())
+        .group_by("to_status")
+        .len()
+        .sort(["len", "to_status"], descending=[True, False])
+    )
+    for status, n in unmapped.iter_rows():
+        findings["unmapped_statuses"].count += 1
+        findings["unmapped_statuses"].examples.append(
+            {"key": status, "detail": f"{n} transitions into it"}
+        )
+    return findings
+
+
+def _classified(history: History, mapping: pl.DataFrame) -> pl.DataFrame:
+    """Return each transition with its item's key, its category and the one before it."""
+    same_item = pl.col("item_id") == pl.col("item_id").shift(1)
+
+    def before(column: str) -> pl.Expr:  # rows are sorted by item: shift, then cut at items
+        return pl.when(same_item).then(pl.col(column).shift(1))
+
+    return (
+        history.transitions.join(
+            history.items.select("item_id", "key", "source"), on="item_id", how="inner"
+        )
+        .join(mapping, on=["source", "to_status"], how="left")
+        .sort("item_id", "seq")
+        .with_columns(
+            rank=pl.col("category").replace_strict(RANK, default=None, return_dtype=pl.Int8)
+        )
+        .with_columns(
+            previous=before("to_status"), before=before("category"), before_rank=before("rank")
+        )
+    )
+
+
+def _history_checks(rows: pl.DataFrame, items: pl.DataFrame, findings: dict[str, Finding]) -> None:
+    """Fill the per-item checks from the classified transitions (see :data:`CHECKS`)."""
+    day = pl.col("at").dt.strftime("%Y-%m-%d")
+    # concat_str, not pl.format: Polars 2.1's format panics on this frame's shifted strings.
+    move = pl.concat_str(pl.col("previous"), pl.lit(" → "), "to_status", pl.lit(" on "), day)
+    gaps = rows.filter(
+        pl.col("previous").is_not_null()
+        & pl.col("from_status").is_not_null()
+        & (pl.col("from_status") != pl.col("previous"))
+    )
+    for key, at, left, was in gaps.select("key", "at", "from_status", "previous").iter_rows():
+        findings["history_gaps"].add(key, f"{at:%Y-%m-%d}: left {left!r} but was in {was!r}")
+    _per_item(
+        rows.filter(pl.col("rank") < pl.col("before_rank")), move, findings["moved_backwards"]
+    )
+    after_done = (
+        (pl.col("before") == "done")
+        & (pl.col("category") == "done")
+        & (pl.col("previous") != pl.col("to_status"))
+    )
+    _per_item(rows.filter(after_done), move, findings["changed_after_done"])
+    # The item is done after its last move into done from elsewhere, unless a later move went
+    # back to active or backlog; moves into unmapped or removed statuses change nothing.
+    entered_done = (pl.col("category") == "done") & (pl.col("before").fill_null("") != "done")
+    state = (
+        rows.filter(entered_done | pl.col("category").is_in(["active", "backlog"]))
+        .group_by("item_id")
+        .agg(
+            done=entered_done.last(),
+            last_done_at=pl.col("at").filter(entered_done).last(),
+        )
+    )
+    started = rows.group_by("item_id").agg(started=(pl.col("category") == "active").any())
+    finished = (
+        state.filter("done")
+        .join(started, on="item_id", how="left")
+        .join(items.select("item_id", "key", "created"), on="item_id")
+        .sort("item_id")
+    )
+    for (key,) in finished.filter(~pl.col("started").fill_null(False)).select("key").iter_rows():
         findings["finished_never_started"].add(key, "went to done with no active stage")
-    if backwards:
-        findings["moved_backwards"].add(key, "; ".join(backwards[:3]))
-    if after_done:
-        findings["changed_after_done"].add(key, "; ".join(after_done[:3]))
-    if done and last_done_at is not None and last_done_at < created:
+    early = finished.filter(pl.col("last_done_at") < pl.col("created"))
+    for key, done_at, created in early.select("key", "last_done_at", "created").iter_rows():
         findings["finished_before_created"].add(
-            key, f"finished {_minute(last_done_at)}, created {_minute(created)}"
+            key, f"finished {done_at:%Y-%m-%d %H:%M}, created {created:%Y-%m-%d %H:%M}"
         )
 
 
-def _when(value: Any) -> datetime:
-    if isinstance(value, int):  # epoch microseconds (PostgreSQL)
-        return datetime.fromtimestamp(value / 1_000_000, UTC)
-    return datetime.fromisoformat(str(value))
-
-
-def _day(value: Any) -> str:
-    return f"{_when(value):%Y-%m-%d}"
-
-
-def _minute(value: Any) -> str:
-    return f"{_when(value):%Y-%m-%d %H:%M}"
+def _per_item(moves: pl.DataFrame, detail: pl.Expr, finding: Finding) -> None:
+    """Record one finding per item with up to three of its moves as the detail."""
+    per_item = (
+        moves.select("item_id", "key", detail.alias("detail"))
+        .group_by("item_id", maintain_order=True)
+        .agg(pl.col("key").first(), pl.col("detail").head(3).str.join("; "))
+    )
+    for key, text in per_item.select("key", "detail").iter_rows():
+        finding.add(key, text)
 
 
 def quality_note(report: dict[str, Any]) -> str:
@@ -212,11 +234,22 @@ def data_version(workspace: Workspace, team: Team | None = None) -> str:
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
-def cached_quality_report(workspace: Workspace, team: Team | None = None) -> dict[str, Any]:
-    """Return :func:`quality_report`, recomputed only when the data changed since last time."""
-    key = f"quality:{workspace.pk}:{team.pk if team else 'all'}:{data_version(workspace, team)}"
+def cached_quality_report(
+    workspace: Workspace,
+    team: Team | None = None,
+    *,
+    version: str | None = None,
+    history: Callable[[], History] | None = None,
+) -> dict[str, Any]:
+    """Return :func:`quality_report`, recomputed only when the data changed since last time.
+
+    ``version`` is :func:`data_version` if the caller already has it; ``history`` returns the
+    scope's history if the caller has loaded (or will load) it anyway.
+    """
+    version = version or data_version(workspace, team)
+    key = f"quality:{workspace.pk}:{team.pk if team else 'all'}:{version}"
     report = cache.get(key)
     if report is None:
-        report = quality_report(workspace, team)
+        report = quality_report(workspace, team, history() if history else None)
         cache.set(key, report, timeout=24 * 3600)
     return report

@@ -2,12 +2,14 @@
 plain dicts (dates stay ``date`` objects; the API's encoder and the CSV writer both take them).
 
 Pages, the API and CSV downloads call these functions and nothing else, so the three always agree.
-Nothing is cached between calls: a team's dashboard is a few Polars passes over its own rows.
+A dashboard is cached per scope and version of the data (:func:`flow`); computing it is two
+columnar reads and a few Polars passes over the scope's own rows (:func:`compute_flow`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,7 +19,13 @@ from django.db import connection
 
 from leadline.delivery.models import WorkItem
 from leadline.delivery.quality import cached_quality_report, data_version, quality_note
-from leadline.delivery.services import load_frames, workflow_for
+from leadline.delivery.services import (
+    History,
+    engine_frames,
+    load_frames,
+    load_history,
+    workflow_for,
+)
 from leadline.flow.frames import FLAGS_SCHEMA
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
@@ -35,9 +43,16 @@ def pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
     return {f"p{p}": row.get(f"p{p}") for p in DEFAULT_PERCENTILES}
 
 
-def scoped_frames(scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Load (items, transitions) for the scope, with a constant ``scope`` column on items."""
-    if scope.teams:
+def scoped_frames(
+    scope: Scope, history: History | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Load (items, transitions) for the scope, with a constant ``scope`` column on items.
+
+    ``history``, when given, is the scope's already loaded history (see :func:`flow`).
+    """
+    if history is not None:
+        items, transitions = engine_frames(history)
+    elif scope.teams:
         items, transitions = load_frames(scope.workspace, None, list(scope.types) or None)
         slugs = [t.slug for t in scope.teams]
         items = items.filter(pl.col("team").is_in(slugs))
@@ -78,9 +93,11 @@ def item_types(scope: Scope) -> list[str]:
     return sorted(set(rows.values_list("type", flat=True).distinct()))
 
 
-def quality_summary(scope: Scope) -> dict[str, Any]:
+def quality_summary(
+    scope: Scope, *, version: str | None = None, history: Callable[[], History] | None = None
+) -> dict[str, Any]:
     """Return the data-quality note shown beside each metric, and the findings count."""
-    report = cached_quality_report(scope.workspace, scope.team)
+    report = cached_quality_report(scope.workspace, scope.team, version=version, history=history)
     return {"note": quality_note(report), "findings": report["findings"], "items": report["items"]}
 
 
@@ -93,8 +110,10 @@ def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
 
     The result is cached under the scope and :func:`data_version` (which changes with every
     import and mapping edit), so a dashboard is computed once and then served from the cache
-    until the data behind it changes.
+    until the data behind it changes. When both the figures and the quality note must be
+    computed for a whole team (no type filter), they share one load of its history.
     """
+    version = data_version(scope.workspace, scope.team)
     key_parts = (
         scope.workspace.pk,
         scope.team.pk if scope.team else None,
@@ -102,19 +121,27 @@ def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
         scope.start.isoformat(),
         scope.end.isoformat(),
         scope.types,
-        data_version(scope.workspace, scope.team),
+        version,
     )
     key = "flow:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()[:40]
+    loaded: list[History] = []
+
+    def history() -> History:
+        if not loaded:
+            loaded.append(load_history(scope.workspace, scope.team))
+        return loaded[0]
+
+    whole = not scope.types and not scope.teams  # the quality note's scope: one team, all types
     result: dict[str, Any] | None = cache.get(key)
     if result is None:
-        result = compute_flow(scope)
+        result = compute_flow(scope, history=history() if whole else None)
         cache.set(key, result, timeout=24 * 3600)
     if quality:
-        result["quality"] = quality_summary(scope)
+        result["quality"] = quality_summary(scope, version=version, history=history)
     return result
 
 
-def compute_flow(scope: Scope) -> dict[str, Any]:
+def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]:
     """Compute every flow metric of the scope over [start, end], as of ``end`` (no cache).
 
     Throughput, cycle times, percentiles, flow efficiency and blocked time count items finished
@@ -133,7 +160,7 @@ def compute_flow(scope: Scope) -> dict[str, Any]:
         throughput,
     )
 
-    items, transitions = scoped_frames(scope)
+    items, transitions = scoped_frames(scope, history)
     workflow = workflow_for(scope.workspace)
     result: dict[str, Any] = _flow_head(scope, workflow, items.height)
     if items.is_empty():
