@@ -15,7 +15,7 @@ from django.db import connection
 from leadline.records import StageCategory
 from leadline.workspaces.models import Team, Workspace
 
-from .models import StatusMapping
+from .models import StatusMapping, WorkItem
 
 if TYPE_CHECKING:
     import polars as pl
@@ -149,6 +149,33 @@ def load_frames(
     return engine_frames(load_history(workspace, team, types))
 
 
+def epic_keys(workspace: Workspace) -> list[str]:
+    """Return the keys that items of the workspace name as their epic."""
+    rows = WorkItem.objects.filter(workspace=workspace).exclude(epic_key="")
+    return sorted(set(rows.values_list("epic_key", flat=True).distinct()))
+
+
+def without_epics(
+    workspace: Workspace, items: pl.DataFrame, transitions: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Leave out epics: items that other items of the workspace name as their epic.
+
+    An epic stays open while its stories flow through it, for months; counted beside its own
+    stories it would swamp WIP, ages and cycle times. Dashboards leave epics out unless item
+    types are chosen explicitly. Returns (items, transitions, how many were left out).
+    """
+    import polars as pl
+
+    keys = epic_keys(workspace)
+    if not keys or items.is_empty():
+        return items, transitions, 0
+    kept = items.filter(~pl.col("key").is_in(keys))
+    left_out = items.height - kept.height
+    if not left_out:
+        return items, transitions, 0
+    return kept, transitions.join(kept.select("item_id"), on="item_id", how="semi"), left_out
+
+
 def team_daily_throughput(
     workspace_slug: str, team_slug: str | None, as_of: date, window_days: int = 84
 ) -> list[int]:
@@ -160,7 +187,7 @@ def team_daily_throughput(
 
     workspace = Workspace.objects.get(slug=workspace_slug)
     team = Team.objects.get(workspace=workspace, slug=team_slug) if team_slug else None
-    items, transitions = load_frames(workspace, team)
+    items, transitions, _ = without_epics(workspace, *load_frames(workspace, team))
     dates = stage_dates(items, transitions, workflow_for(workspace), strict=False)
     start = as_of - timedelta(days=window_days)
     counts = [0] * window_days

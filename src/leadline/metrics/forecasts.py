@@ -29,7 +29,7 @@ def daily_throughput(scope: Scope) -> pl.DataFrame:
     from the first finish to the scope's end."""
     from leadline.flow import stage_dates, throughput
 
-    items, transitions = scoped_frames(scope)
+    items, transitions, _ = scoped_frames(scope)
     if items.is_empty():
         return pl.DataFrame(schema={SCOPE: pl.Utf8, "day": pl.Date, "count": pl.Int64})
     workflow = _workflow(scope)

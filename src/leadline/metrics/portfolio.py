@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from leadline.delivery.quality import cached_quality_report
-from leadline.delivery.services import load_frames, workflow_for
+from leadline.delivery.services import load_frames, without_epics, workflow_for
 from leadline.flow.dora import classify
 
 from .definitions import DEFINITIONS
@@ -44,6 +44,8 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
     workspace = scope.workspace
     teams = list(workspace.teams.all())
     items, transitions = load_frames(workspace, None, list(scope.types) or None)
+    if not scope.types:
+        items, transitions, _ = without_epics(workspace, items, transitions)
     workflow = workflow_for(workspace)
     rows: dict[str, dict[str, Any]] = {
         t.slug: {

@@ -24,6 +24,7 @@ from leadline.delivery.services import (
     engine_frames,
     load_frames,
     load_history,
+    without_epics,
     workflow_for,
 )
 from leadline.flow.frames import FLAGS_SCHEMA
@@ -45,10 +46,12 @@ def pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
 
 def scoped_frames(
     scope: Scope, history: History | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Load (items, transitions) for the scope, with a constant ``scope`` column on items.
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Load (items, transitions, epics left out) for the scope, with a constant ``scope``
+    column on items.
 
-    ``history``, when given, is the scope's already loaded history (see :func:`flow`).
+    Without chosen item types, epics are left out (:func:`without_epics`). ``history``, when
+    given, is the scope's already loaded history (see :func:`flow`).
     """
     if history is not None:
         items, transitions = engine_frames(history)
@@ -59,7 +62,10 @@ def scoped_frames(
         transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
     else:
         items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
-    return items.with_columns(pl.lit("all").alias(SCOPE)), transitions
+    left_out = 0
+    if not scope.types:
+        items, transitions, left_out = without_epics(scope.workspace, items, transitions)
+    return items.with_columns(pl.lit("all").alias(SCOPE)), transitions, left_out
 
 
 def load_flags(scope: Scope) -> pl.DataFrame:
@@ -160,9 +166,10 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
         throughput,
     )
 
-    items, transitions = scoped_frames(scope, history)
+    items, transitions, epics_left_out = scoped_frames(scope, history)
     workflow = workflow_for(scope.workspace)
     result: dict[str, Any] = _flow_head(scope, workflow, items.height)
+    result["epics_left_out"] = epics_left_out
     if items.is_empty():
         return result
     dates = stage_dates(items, transitions, workflow, OPTIONS, strict=False)
@@ -231,6 +238,7 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
         "as_of": scope.end,
         "types": list(scope.types),
         "items": n_items,
+        "epics_left_out": 0,
         "stages": [
             {"name": s.name, "category": str(s.category), "waiting": s.waiting}
             for s in workflow.stages
