@@ -48,6 +48,20 @@ def _parse_date(value: str | None, option: str) -> date | None:
     return None  # unreachable
 
 
+IMAGE_FORMATS = ("svg", "png")  # leadline.analyze.images.FORMATS, without importing it here
+
+
+def _parse_images(value: str | None) -> tuple[str, ...]:
+    """Return the formats of a comma-separated ``--images`` value (none for None)."""
+    if value is None:
+        return ()
+    formats = [part.strip().lower() for part in value.split(",")]
+    if not all(f in IMAGE_FORMATS for f in formats):
+        allowed = " and ".join(IMAGE_FORMATS)
+        _fail(f"--images {value!r}: the allowed values are {allowed}, comma-separated (svg,png)")
+    return tuple(dict.fromkeys(formats))
+
+
 def analyze(
     files: list[Path] = typer.Argument(..., help="Tracker export files (all the same source)."),
     out: Path = typer.Option(..., "--out", help="Folder to write the outputs into."),
@@ -67,6 +81,9 @@ def analyze(
     trials: int = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same forecast)."),
     window: int = typer.Option(84, "--window", min=1, help="Throughput window in days."),
+    images: str | None = typer.Option(
+        None, "--images", help="Also draw every chart as svg, png or svg,png (default: none)."
+    ),
 ) -> None:
     """Analyse tracker files: cycle times, CFD, throughput, percentiles, aging, forecasts, report.
 
@@ -74,6 +91,7 @@ def analyze(
     nothing is written then.
     """
     _allocator_settings()
+    formats = _parse_images(images)
     standalone = _standalone()
     if standalone and source == "jira-json" and len(files) == 1:
         # Decode the export in a forked child while this process imports Polars and NumPy.
@@ -94,6 +112,7 @@ def analyze(
             trials,
             seed,
             window,
+            formats,
         )
     finally:
         from leadline.analyze.jira_decode import cancel
@@ -119,6 +138,7 @@ _ANALYZE_OPTIONS = {
     "--trials": "trials",
     "--seed": "seed",
     "--window": "window",
+    "--images": "images",
 }
 _INT_MIN: dict[str, int | None] = {
     "forecast_items": None,
@@ -201,6 +221,7 @@ def _analyze(
     trials: int,
     seed: int,
     window: int,
+    images: tuple[str, ...] = (),
 ) -> None:
     from leadline.analyze.run import AnalyzeOptions
     from leadline.analyze.run import analyze as run
@@ -217,6 +238,7 @@ def _analyze(
         window_days=window,
         forecast_items=forecast_items,
         forecast_days=forecast_days,
+        images=images,
     )
     try:
         summary = run(files, out, options)

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from leadline.analyze import charts
+from leadline.analyze.images import check_format
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
 from leadline.flow import jam
 from leadline.flow.forecast import (
@@ -35,7 +36,10 @@ SCOPE = "scope"  # one constant group: the whole input is analysed as one portfo
 
 @dataclass(frozen=True, slots=True)
 class AnalyzeOptions:
-    """What to analyse and how; ``as_of`` None means today in ``tz``."""
+    """What to analyse and how; ``as_of`` None means today in ``tz``.
+
+    ``images`` lists picture formats ("svg", "png") to draw every chart in besides its spec.
+    """
 
     source: str = "jira-json"
     workflow: str | None = None
@@ -47,6 +51,7 @@ class AnalyzeOptions:
     window_days: int = 84
     forecast_items: int | None = None
     forecast_days: int = 28
+    images: tuple[str, ...] = ()
 
 
 def analyze(
@@ -55,12 +60,15 @@ def analyze(
     """Analyse ``paths`` and write every output into ``out``; return the summary.
 
     Outputs are written to a temporary folder beside ``out`` and moved in only when all are
-    done, so bad input leaves ``out`` untouched. Raise AnalyzeInputError for unreadable input.
+    done, so bad input leaves ``out`` untouched. Raise AnalyzeInputError for unreadable input
+    or an unknown preset, time zone or image format.
     """
     try:
         opts = dataclasses.replace(preset(options.preset), tz=options.tz)
         as_of = options.as_of or _today(options.tz)
-    except Exception as error:  # unknown preset or time zone
+        images = tuple(check_format(fmt) for fmt in dict.fromkeys(options.images))
+        options = dataclasses.replace(options, images=images)
+    except Exception as error:  # unknown preset, time zone or image format
         raise AnalyzeInputError(str(error)) from None
     loaded = load(paths, options.source, workflow_path=options.workflow)
     target = Path(out)
@@ -262,6 +270,12 @@ def _compute_and_write(
     (out / "charts").mkdir()
     for name, spec in specs.items():
         _write_json(spec, out / "charts" / f"{name}.vl.json", indent=0)
+    if options.images:  # vl-convert (a V8 with Vega) loads only when pictures are asked for
+        from leadline.analyze.images import render_chart
+
+        for name, spec in specs.items():
+            for fmt in options.images:
+                (out / "charts" / f"{name}.{fmt}").write_bytes(render_chart(spec, fmt))
 
     summary = _summary(
         loaded, dates, cycle, aging, tp_daily, pct_json, forecasts, options, as_of, files
@@ -411,8 +425,9 @@ def _summary(
                 "report.html",
             ]
             + [
-                f"charts/{n}.vl.json"
+                f"charts/{n}.{ext}"
                 for n in ("cfd", "throughput", "scatter", "histogram", "aging", "forecast")
+                for ext in ("vl.json", *options.images)
             ]
         ),
     }

@@ -1,7 +1,8 @@
 """Dashboard pages: team flow, DORA, forecasts, portfolio; each with a CSV of its main table.
 
 Every page is a few lines over a service; ``?format=csv`` returns the page's main table (with
-``table=`` choosing another one where a page has several).
+``table=`` choosing another one where a page has several), and ``?format=svg|png&chart=NAME``
+one of its charts drawn on the server, with its title and definition.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import render
 
+from leadline.analyze import images
 from leadline.web.access import workspace_view
 from leadline.workspaces.services import Access
 
@@ -66,6 +68,28 @@ def _csv_link(request: HttpRequest, **extra: str) -> str:
     return "?" + query.urlencode()
 
 
+def chart_image(
+    request: HttpRequest, page: str, specs: dict[str, dict[str, Any]]
+) -> HttpResponse | None:
+    """Return the chart ``?chart=NAME`` of ``specs`` as a ``?format=svg|png`` download named
+    ``page-NAME.svg|png``; None when no image format is asked for, 404 for an unknown chart."""
+    fmt = request.GET.get("format", "")
+    if fmt not in images.FORMATS:
+        return None
+    name = request.GET.get("chart", "")
+    if name not in specs:
+        available = ", ".join(specs) or "none for this selection"
+        return HttpResponseNotFound(
+            f"No chart {name!r} on the {page} page; available charts: {available}.",
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(
+        images.render_chart(specs[name], fmt), content_type=images.CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{page}-{name}.{fmt}"'
+    return response
+
+
 CYCLE_COLUMNS = ["key", "type", "team", "started", "finished", "cycle_time_days"]
 AGING_COLUMNS = ["key", "type", "team", "stage", "started", "age_days", "beyond", "at_risk"]
 
@@ -78,13 +102,16 @@ def flow_page(request: HttpRequest, access: Access) -> HttpResponse:
         if request.GET.get("table") == "aging":
             return csv_response("aging-wip", data["aging"], AGING_COLUMNS)
         return csv_response("cycle-times", data["cycle_times"], CYCLE_COLUMNS)
+    specs = charts.flow_charts(data)
+    if (image := chart_image(request, "flow", specs)) is not None:
+        return image
     return render(
         request,
         "metrics/flow.html",
         {
             "data": data,
             "scope": scope,
-            "charts": charts.flow_charts(data),
+            "charts": specs,
             "types": services.item_types(scope),
             "csv_cycle": _csv_link(request, table="cycle"),
             "csv_aging": _csv_link(request, table="aging"),
@@ -110,13 +137,16 @@ def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
             rows = data[f"by_{table}"]
             return csv_response(f"dora-by-{table}", rows, [table, *DORA_COLUMNS])
         return csv_response("dora-monthly", data["trend"], ["month", *DORA_COLUMNS])
+    specs = charts.dora_charts(data)
+    if (image := chart_image(request, "dora", specs)) is not None:
+        return image
     return render(
         request,
         "metrics/dora.html",
         {
             "data": data,
             "scope": scope,
-            "charts": charts.dora_charts(data),
+            "charts": specs,
             "csv_trend": _csv_link(request, table="trend"),
             "csv_service": _csv_link(request, table="service"),
             "csv_team": _csv_link(request, table="team"),
@@ -182,6 +212,9 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
         return csv_response(
             "forecast", rows, ["percentile", "when_days", "when_date", "how_many_items"]
         )
+    specs = charts.forecast_charts(data)
+    if (image := chart_image(request, "forecasts", specs)) is not None:
+        return image
     selected = {t.slug for t in scope.teams} or ({scope.team.slug} if scope.team else set())
     return render(
         request,
@@ -191,7 +224,7 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
             "scope": scope,
             "inputs": inputs,
             "selected": selected,
-            "charts": charts.forecast_charts(data),
+            "charts": specs,
             "rows": list(
                 zip(data["when"]["percentiles"], data["how_many"]["percentiles"], strict=True)
             ),
@@ -209,6 +242,9 @@ def portfolio_page(request: HttpRequest, access: Access) -> HttpResponse:
     if request.GET.get("format") == "csv":
         columns = [c["key"] for c in data["columns"]]
         return csv_response("portfolio", data["teams"], ["team", "name", *columns[1:]])
+    specs = charts.portfolio_charts(data)
+    if (image := chart_image(request, "portfolio", specs)) is not None:
+        return image
     base = request.GET.copy()
     headers = []
     for column in data["columns"]:
@@ -225,7 +261,7 @@ def portfolio_page(request: HttpRequest, access: Access) -> HttpResponse:
             "data": data,
             "scope": scope,
             "headers": headers,
-            "charts": charts.portfolio_charts(data),
+            "charts": specs,
             "csv": _csv_link(request),
         },
     )
