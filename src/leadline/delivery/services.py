@@ -81,6 +81,15 @@ class History:
     items: pl.DataFrame
     transitions: pl.DataFrame
 
+    def for_team(self, slug: str) -> History:
+        """Return the part of this history that belongs to team ``slug``."""
+        import polars as pl
+
+        items = self.items.filter(pl.col("team") == slug)
+        return History(
+            items, self.transitions.join(items.select("item_id"), on="item_id", how="semi")
+        )
+
 
 def load_history(
     workspace: Workspace, team: Team | None = None, types: list[str] | None = None

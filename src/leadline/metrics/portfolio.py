@@ -1,18 +1,27 @@
 """Portfolio figures: every team of the workspace side by side over one date range.
 
 The workspace's items are loaded once and grouped by team (one engine pass, not one per team);
-DORA figures are grouped by the deployments' team.
+each team's data-quality check runs on its part of that same load; DORA figures are grouped by
+the deployments' team.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import polars as pl
 
 from leadline.delivery.quality import cached_quality_report
-from leadline.delivery.services import load_frames, without_epics, workflow_for
+from leadline.delivery.services import (
+    History,
+    engine_frames,
+    load_history,
+    without_epics,
+    workflow_for,
+)
 from leadline.flow.dora import classify
 
 from .definitions import DEFINITIONS
@@ -43,7 +52,8 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
 
     workspace = scope.workspace
     teams = list(workspace.teams.all())
-    items, transitions = load_frames(workspace, None, list(scope.types) or None)
+    loaded = [load_history(workspace, None, list(scope.types) or None)]
+    items, transitions = engine_frames(loaded[0])
     if not scope.types:
         items, transitions, _ = without_epics(workspace, items, transitions)
     workflow = workflow_for(workspace)
@@ -98,8 +108,16 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
             )
             target["change_failure_rate"] = None if cfr is None else round(cfr, 3)
             target["change_failure_rate_tier"] = classify("change_failure_rate", cfr)
+
+    def everything() -> History:  # each team's quality report covers all its item types
+        if scope.types and len(loaded) == 1:
+            loaded.append(load_history(workspace))
+        return loaded[-1]
+
     for team in teams:
-        rows[team.slug]["quality_findings"] = cached_quality_report(workspace, team)["findings"]
+        part: Callable[[], History] = partial(lambda slug: everything().for_team(slug), team.slug)
+        report = cached_quality_report(workspace, team, history=part)
+        rows[team.slug]["quality_findings"] = report["findings"]
     key = sort if sort in dict(COLUMNS) else "team"
     ordered = sorted(
         rows.values(),
