@@ -50,6 +50,14 @@ def days_phrase(inclusive: bool) -> str:
     )
 
 
+# Date axes read "3 Mar" / "Mar 2025" whatever the tick spacing (Vega's default mixes in
+# weekday names such as "Thu 21").
+DATE_AXIS_FORMAT = {
+    "year": "%Y", "quarter": "%b %Y", "month": "%b %Y", "week": "%-d %b", "date": "%-d %b",
+    "hours": "%H:%M", "minutes": "%H:%M", "seconds": "%H:%M:%S", "milliseconds": "%H:%M:%S",
+}  # fmt: skip
+
+
 def chart_spec(title: str, caption: str, data: list[dict[str, Any]], **body: Any) -> dict[str, Any]:
     """Return a Vega-Lite spec sized to its container, captioned with its definition."""
     return {
@@ -59,6 +67,7 @@ def chart_spec(title: str, caption: str, data: list[dict[str, Any]], **body: Any
         "width": "container",
         "height": 260,
         "data": {"values": data},
+        "config": {"axisTemporal": {"format": DATE_AXIS_FORMAT}},
         **body,
     }
 
@@ -141,6 +150,13 @@ def scatter_spec(
 def percentile_layers(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return dashed horizontal rules with their labels ("p85 10d") for {percentile, days} rows."""
     labelled = [{**r, "label": f"{r['percentile']} {r['days']:g}d"} for r in rules]
+    # Percentiles that coincide share one label ("p50 = p70 16d") instead of overprinting.
+    shared: dict[Any, list[str]] = {}
+    for r in rules:
+        shared.setdefault(r["days"], []).append(str(r["percentile"]))
+    labels = [
+        {"days": days, "label": f"{' = '.join(names)} {days:g}d"} for days, names in shared.items()
+    ]
     return [
         {
             "data": {"values": labelled},
@@ -151,7 +167,7 @@ def percentile_layers(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
             },
         },
         {
-            "data": {"values": labelled},
+            "data": {"values": labels},
             "mark": {
                 "type": "text",
                 "align": "right",
