@@ -1,6 +1,8 @@
 """JSON twins of the dashboard pages: the same services, the same query parameters.
 
 Dates are ISO strings; a workspace the caller is not a member of is a 404, bad parameters a 422.
+Each answer is described field by field in the OpenAPI document (:mod:`.schemas`); the schemas
+pass the services' dicts through unchanged.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from . import services
 from .dora import dora
 from .forecasts import forecast
 from .portfolio import PORTFOLIO_DAYS, portfolio
+from .schemas import DoraOut, FlowOut, ForecastHowManyOut, ForecastWhenOut, PortfolioOut
 from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int, team_by_slug
 from .views import forecast_inputs
 
@@ -29,7 +32,7 @@ def _scope(request: HttpRequest, workspace: str, default_days: int) -> Scope:
     return parse_scope(access.workspace, team, request.GET, default_days=default_days)
 
 
-@router.get(f"{WS}/flow", response=dict[str, Any])
+@router.get(f"{WS}/flow", response=FlowOut)
 def flow(
     request: HttpRequest,
     workspace: str,
@@ -47,7 +50,7 @@ def flow(
     return services.flow(_scope(request, workspace, FLOW_DAYS))
 
 
-@router.get(f"{WS}/dora", response=dict[str, Any])
+@router.get(f"{WS}/dora", response=DoraOut)
 def dora_metrics(
     request: HttpRequest,
     workspace: str,
@@ -72,7 +75,7 @@ def _forecast(request: HttpRequest, workspace: str) -> dict[str, Any]:
     return forecast(scope, **forecast_inputs(request.GET, scope.end))
 
 
-@router.get(f"{WS}/forecast/when", response=dict[str, Any])
+@router.get(f"{WS}/forecast/when", response=ForecastWhenOut)
 def forecast_when(
     request: HttpRequest,
     workspace: str,
@@ -93,7 +96,7 @@ def forecast_when(
     return data
 
 
-@router.get(f"{WS}/forecast/how-many", response=dict[str, Any])
+@router.get(f"{WS}/forecast/how-many", response=ForecastHowManyOut)
 def forecast_how_many(
     request: HttpRequest,
     workspace: str,
@@ -114,7 +117,7 @@ def forecast_how_many(
     return data
 
 
-@router.get(f"{WS}/portfolio", response=dict[str, Any])
+@router.get(f"{WS}/portfolio", response=PortfolioOut)
 def portfolio_metrics(
     request: HttpRequest,
     workspace: str,

@@ -220,6 +220,7 @@ def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
     return {
         "workspace": scope.workspace.slug,
         "team": scope.team.slug if scope.team else None,
+        "teams": [t.slug for t in scope.teams],
         "label": scope.label,
         "start": scope.start,
         "end": scope.end,

@@ -27,7 +27,7 @@ from leadline.flow.dora import classify
 from .definitions import DEFINITIONS
 from .dora import load_delivery
 from .scope import Scope
-from .services import OPTIONS
+from .services import OPTIONS, round_or_none
 
 PORTFOLIO_DAYS = 84  # the last 12 weeks, the forecasting window: "how are teams doing lately"
 
@@ -102,11 +102,11 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
             target = rows[row["team"]]
             freq = row.get("deployment_days_per_week")
             cfr = row.get("change_failure_rate")
-            target["deployment_frequency"] = None if freq is None else round(freq, 2)
+            target["deployment_frequency"] = round_or_none(freq, 2)
             target["deployment_frequency_tier"] = classify(
                 "deployment_frequency", row.get("median_days_per_week") or 0.0
             )
-            target["change_failure_rate"] = None if cfr is None else round(cfr, 3)
+            target["change_failure_rate"] = round_or_none(cfr, 3)
             target["change_failure_rate_tier"] = classify("change_failure_rate", cfr)
 
     def everything() -> History:  # each team's quality report covers all its item types

@@ -107,7 +107,8 @@ def quality_summary(
     return {"note": quality_note(report), "findings": report["findings"], "items": report["items"]}
 
 
-def _round(value: float | None, digits: int = 1) -> float | None:
+def round_or_none(value: float | None, digits: int = 1) -> float | None:
+    """Return ``value`` rounded, or None for no value or NaN (never NaN in JSON)."""
     return None if value is None or value != value else round(float(value), digits)
 
 
@@ -262,7 +263,13 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
         "cfd": [],
         "cycle_times": [],
         "aging": [],
-        "flow_efficiency": {"pooled": None, "median": None, "items": 0},
+        "flow_efficiency": {
+            "pooled": None,
+            "median": None,
+            "items": 0,
+            "working_days": None,
+            "waiting_days": None,
+        },
         "blocked": {"items_blocked": 0, "blocked_days": 0, "share_blocked": None, "top": []},
     }
 
@@ -275,18 +282,20 @@ FLOW_DEFINITIONS = (
 
 def _efficiency(per_item: pl.DataFrame) -> dict[str, Any]:
     if per_item.is_empty():
-        return {"pooled": None, "median": None, "items": 0, "working_days": 0, "waiting_days": 0}
+        return {
+            "pooled": None, "median": None, "items": 0, "working_days": None, "waiting_days": None,
+        }  # fmt: skip
     sums = per_item.select(
         pl.col("working", "waiting", "cycle_time").dt.total_microseconds().sum() / 86_400e6
     ).row(0, named=True)
     total = sums["cycle_time"]
     median = per_item.get_column("efficiency").median()
     return {
-        "pooled": _round(sums["working"] / total, 3) if total else None,
-        "median": _round(float(median), 3) if isinstance(median, int | float) else None,
+        "pooled": round_or_none(sums["working"] / total, 3) if total else None,
+        "median": round_or_none(float(median), 3) if isinstance(median, int | float) else None,
         "items": per_item.height,
-        "working_days": _round(sums["working"]),
-        "waiting_days": _round(sums["waiting"]),
+        "working_days": round_or_none(sums["working"]),
+        "waiting_days": round_or_none(sums["waiting"]),
     }
 
 
@@ -308,7 +317,7 @@ def _blocked(
     return {
         "items_blocked": finished.height,
         "blocked_days": int(finished.get_column("blocked_days").sum()) if finished.height else 0,
-        "share_blocked": _round(finished.height / cycle.height, 3) if cycle.height else None,
+        "share_blocked": round_or_none(finished.height / cycle.height, 3) if cycle.height else None,
         "top": top.to_dicts(),
     }
 
