@@ -4,9 +4,9 @@ Builds a throwaway SQLite database, imports synthetic items (``leadline.synth.si
 through the real import service, then times:
 
 - ``flow``:      ``leadline.metrics.services.flow`` without the data-quality note (the page's
-                 figures: columnar SQL reads → Polars → engine);
+                 figures: bulk SQL reads → Polars → engine);
 - ``cursor``:    the same figures with the rows read through the plain cursor instead of the
-                 columnar path (ADBC on SQLite, COPY on PostgreSQL);
+                 bulk path (JSON built in SQLite, COPY on PostgreSQL);
 - ``flow+dq``:   the same with the data-quality note the page shows;
 - ``page``:      the whole page through Django's test client (figures, charts, template);
 - ``baseline``:  the same inputs loaded through ORM objects (WorkItem + Transition instances)

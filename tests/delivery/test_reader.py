@@ -1,8 +1,4 @@
-"""Columnar reads (ADBC on SQLite, COPY on PostgreSQL) give the same frames as the cursor.
-
-These tests commit their rows (``transaction=True``): ADBC reads SQLite on its own connection,
-which only sees committed data, and is only used outside transactions.
-"""
+"""Bulk reads (JSON built inside SQLite, COPY on PostgreSQL) give the same frames as the cursor."""
 
 from __future__ import annotations
 
@@ -19,10 +15,10 @@ from leadline.delivery.reader import cursor_only
 from leadline.delivery.services import load_frames, load_history
 from leadline.records import TransitionRecord, WorkItemRecord
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 ODD = ['In "QA", again', "Done\nreally", "Ärger, ünd Ñ", "", "Done"]
-COLUMNAR = {"sqlite": "via adbc-sqlite", "postgresql": "via postgresql-copy"}
+COLUMNAR = {"sqlite": "via sqlite-json", "postgresql": "via postgresql-copy"}
 
 
 def _items(n: int) -> list[WorkItemRecord]:
@@ -60,8 +56,8 @@ def _read_both(ws, caplog, **kwargs):
 
 def test_columnar_and_cursor_reads_give_identical_histories(make_workspace, caplog):
     ws = make_workspace("Columnar")
-    # More than one ADBC batch, with the first ~1,100 "from" statuses missing: every path
-    # must still see one text column.
+    # Over a thousand rows, the first ~1,200 "from" statuses missing: every path must still see
+    # one text column with its gaps.
     import_records(ws, _items(1_205))
     fast, slow = _read_both(ws, caplog)
     assert COLUMNAR[connection.vendor] in caplog.text

@@ -1,20 +1,23 @@
-"""Read a query's rows into a Polars frame through the database's columnar path.
+"""Read a query's rows into a Polars frame without a Python object per value.
 
 ARCHITECTURE.md, "Data paths": rows through a plain cursor cost a Python object per value, so
-analytics reads go columnar where the database allows it:
+analytics reads hand the rows over in bulk, on Django's own connection (so they see the current
+transaction like any other query):
 
-- SQLite: ADBC's SQLite driver on its own read connection returns Arrow, which Polars takes
-  without a copy. A second connection only sees committed rows, so inside a transaction
-  (``atomic`` blocks, and the test suite's per-test transactions) the cursor is used instead.
-- PostgreSQL: ``COPY (query) TO STDOUT`` on Django's own connection, parsed by Polars' CSV
-  reader: no second connection, and it sees the current transaction like any other query.
-- Anything else, or if the columnar read fails: the cursor.
+- SQLite: the query's rows are turned into one JSON document inside SQLite
+  (``json_group_array(json_object(...))``) and parsed by Polars' JSON reader.
+- PostgreSQL: ``COPY (query) TO STDOUT`` in CSV, parsed by Polars' CSV reader.
+- Anything else, or if the bulk read fails: the cursor.
 
-The three give identical frames (``tests/delivery/test_reader.py``). Columns are declared in a
+Not ADBC's SQLite driver, although it hands over Arrow directly: it links its own copy of
+SQLite, and two copies of SQLite in one process release each other's POSIX file locks, which
+corrupts the database (sqlite.org, "How To Corrupt An SQLite Database File", 2.2.1); the test
+suite saw exactly that ("database disk image is malformed").
+
+The paths give identical frames (``tests/delivery/test_reader.py``). Columns are declared in a
 schema: a Polars dtype, :data:`DATETIME` (stored text on SQLite or epoch µs on PostgreSQL, as
-:func:`leadline.delivery.services.ts` selects them) or :data:`NULLABLE_TEXT`, which the query
-must select as ``COALESCE(column, '')`` so every path sees one type (ADBC's SQLite driver infers
-a column's type from its first rows) and which comes back with ``''`` read as missing.
+:func:`leadline.delivery.services.ts` selects them) or :data:`NULLABLE_TEXT`, text where ``''``
+is read as missing (queries select such columns as ``COALESCE(column, '')``).
 """
 
 from __future__ import annotations
@@ -34,25 +37,25 @@ log = logging.getLogger(__name__)
 DATETIME = "datetime"
 NULLABLE_TEXT = "text?"
 Schema = dict[str, Any]
-_columnar: ContextVar[bool] = ContextVar("columnar", default=True)
+_bulk: ContextVar[bool] = ContextVar("bulk", default=True)
 
 
 @contextmanager
 def cursor_only() -> Iterator[None]:
     """Read through the plain cursor inside this block (to compare the paths)."""
-    token = _columnar.set(False)
+    token = _bulk.set(False)
     try:
         yield
     finally:
-        _columnar.reset(token)
+        _bulk.reset(token)
 
 
 def read_frame(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame:
     """Run ``sql`` (``%s`` placeholders, values in ``params``) and return its rows as a frame."""
     frame, path = None, "cursor"
-    if _columnar.get() and connection.vendor == "sqlite" and not connection.in_atomic_block:
-        frame, path = _sqlite_arrow(sql, params), "adbc-sqlite"
-    elif _columnar.get() and connection.vendor == "postgresql":
+    if _bulk.get() and connection.vendor == "sqlite":
+        frame, path = _sqlite_json(sql, params, schema), "sqlite-json"
+    elif _bulk.get() and connection.vendor == "postgresql":
         frame, path = _postgres_copy(sql, params, schema), "postgresql-copy"
     if frame is None:
         frame, path = _cursor(sql, params, schema), "cursor"
@@ -101,29 +104,27 @@ def _cursor(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=list(schema), orient="row")
 
 
-def _placeholders(sql: str, style: str) -> str:
-    parts = sql.split("%s")
-    if any("%" in part for part in parts):
-        raise ValueError("only %s placeholders may appear in a columnar query")
-    out = parts[0]
-    for n, part in enumerate(parts[1:], start=1):
-        out += (f"${n}" if style == "numbered" else "?") + part
-    return out
-
-
-def _sqlite_arrow(sql: str, params: list[Any]) -> pl.DataFrame | None:
-    path = str(connection.settings_dict["NAME"])
-    if not path or path == ":memory:" or path.startswith("file:"):
-        return None  # an in-memory database is only visible to Django's own connection
+def _sqlite_json(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame | None:
+    names = [f"c{n}" for n in range(len(schema))]
+    pairs = ", ".join(f"'{name}', {name}" for name in names)
+    wrapped = (
+        f"WITH q({', '.join(names)}) AS ({sql}) "  # noqa: S608 - only our own column names
+        f"SELECT json_group_array(json_object({pairs})) FROM q"
+    )
     try:
-        import adbc_driver_sqlite.dbapi as adbc
-
-        with adbc.connect(path, autocommit=True) as conn, conn.cursor() as cursor:
-            cursor.execute(_placeholders(sql, "qmark"), parameters=tuple(params))
-            return pl.DataFrame(cursor.fetch_arrow()).rechunk()
-    except Exception as exc:  # the cursor still works; say why the fast path did not
-        log.warning("columnar read failed, using the cursor instead: %s", exc)
+        with connection.cursor() as cursor:
+            cursor.execute(wrapped, params)
+            (document,) = cursor.fetchone()
+    except Exception as exc:  # e.g. an SQLite without JSON, or a result too big for one string
+        log.warning("bulk read failed, using the cursor instead: %s", exc)
         return None
+    types = {
+        name: (pl.Utf8 if declared in (DATETIME, NULLABLE_TEXT) else declared)
+        for name, declared in zip(names, schema.values(), strict=True)
+    }
+    if document == "[]":
+        return pl.DataFrame()
+    return pl.read_json(io.StringIO(document), schema=types)
 
 
 def _postgres_copy(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame:

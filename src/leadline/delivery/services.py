@@ -94,7 +94,7 @@ class History:
 def load_history(
     workspace: Workspace, team: Team | None = None, types: list[str] | None = None
 ) -> History:
-    """Load a workspace's (or a team's) items and transitions with two columnar reads."""
+    """Load a workspace's (or a team's) items and transitions with two bulk reads."""
     import polars as pl
 
     from .reader import DATETIME, NULLABLE_TEXT, read_frame

@@ -3,7 +3,7 @@ plain dicts (dates stay ``date`` objects; the API's encoder and the CSV writer b
 
 Pages, the API and CSV downloads call these functions and nothing else, so the three always agree.
 A dashboard is cached per scope and version of the data (:func:`flow`); computing it is two
-columnar reads and a few Polars passes over the scope's own rows (:func:`compute_flow`).
+bulk reads and a few Polars passes over the scope's own rows (:func:`compute_flow`).
 """
 
 from __future__ import annotations
