@@ -65,8 +65,7 @@ def test_columnar_and_cursor_reads_give_identical_histories(make_workspace, capl
     assert_frame_equal(fast.items, slow.items)
     assert_frame_equal(fast.transitions, slow.transitions)
     assert fast.transitions.get_column("from_status").null_count() == 1_200
-    titles = set(fast.items.get_column("title"))
-    assert 'Title, with "quotes"\nand a line 1' in titles
+    assert "ODD-1" in set(fast.items.get_column("key"))
     assert set(ODD[:3]) <= set(fast.transitions.get_column("to_status"))
     first = fast.transitions.row(0, named=True)
     assert first["at"] == T0 and first["from_status"] is None

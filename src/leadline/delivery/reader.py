@@ -4,8 +4,8 @@ ARCHITECTURE.md, "Data paths": rows through a plain cursor cost a Python object 
 analytics reads hand the rows over in bulk, on Django's own connection (so they see the current
 transaction like any other query):
 
-- SQLite: the query's rows are turned into one JSON document inside SQLite
-  (``json_group_array(json_object(...))``) and parsed by Polars' JSON reader.
+- SQLite: the query's rows are turned into JSON inside SQLite, one object per line
+  (``group_concat(json_object(...))``), and parsed by Polars' NDJSON reader.
 - PostgreSQL: ``COPY (query) TO STDOUT`` in CSV, parsed by Polars' CSV reader.
 - Anything else, or if the bulk read fails: the cursor.
 
@@ -107,9 +107,10 @@ def _cursor(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame:
 def _sqlite_json(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame | None:
     names = [f"c{n}" for n in range(len(schema))]
     pairs = ", ".join(f"'{name}', {name}" for name in names)
+    # One JSON object per row, a line each (json_object escapes newlines inside values).
     wrapped = (
         f"WITH q({', '.join(names)}) AS ({sql}) "  # noqa: S608 - only our own column names
-        f"SELECT json_group_array(json_object({pairs})) FROM q"
+        f"SELECT group_concat(json_object({pairs}), char(10)) FROM q"
     )
     try:
         with connection.cursor() as cursor:
@@ -118,13 +119,13 @@ def _sqlite_json(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame | 
     except Exception as exc:  # e.g. an SQLite without JSON, or a result too big for one string
         log.warning("bulk read failed, using the cursor instead: %s", exc)
         return None
+    if document is None:  # no rows
+        return pl.DataFrame()
     types = {
         name: (pl.Utf8 if declared in (DATETIME, NULLABLE_TEXT) else declared)
         for name, declared in zip(names, schema.values(), strict=True)
     }
-    if document == "[]":
-        return pl.DataFrame()
-    return pl.read_json(io.StringIO(document), schema=types)
+    return pl.read_ndjson(document.encode(), schema=types)
 
 
 def _postgres_copy(sql: str, params: list[Any], schema: Schema) -> pl.DataFrame:

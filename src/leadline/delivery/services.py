@@ -73,7 +73,7 @@ def ts(column: str) -> str:
 class History:
     """A scope's stored histories as frames: what the engine and the quality checks read.
 
-    ``items``: item_id, key, team (slug or ""), type, created, title, source.
+    ``items``: item_id, key, team (slug or ""), type, created, source.
     ``transitions``: item_id, seq, at, from_status (None where unknown), to_status; ordered by
     item and position in the item's history.
     """
@@ -105,11 +105,11 @@ def load_history(
         params += types
     # Only placeholders are interpolated into the SQL below; values go in ``params``.
     items = read_frame(
-        f"SELECT i.id, i.key, COALESCE(t.slug, ''), i.type, {ts('i.created')}, i.title, i.source "
+        f"SELECT i.id, i.key, COALESCE(t.slug, ''), i.type, {ts('i.created')}, i.source "
         f"FROM delivery_workitem i LEFT JOIN workspaces_team t ON t.id = i.team_id WHERE {where}",
         params,
         {"item_id": pl.Int64, "key": pl.Utf8, "team": pl.Utf8, "type": pl.Utf8,
-         "created": DATETIME, "title": pl.Utf8, "source": pl.Utf8},
+         "created": DATETIME, "source": pl.Utf8},
     )  # fmt: skip
     transitions = read_frame(
         f"SELECT x.item_id, x.seq, {ts('x.at')}, COALESCE(x.from_status, ''), x.to_status "

@@ -15,19 +15,19 @@ from typing import Any
 
 import polars as pl
 from django.core.cache import cache
-from django.db import connection
 
 from leadline.delivery.models import WorkItem
 from leadline.delivery.quality import cached_quality_report, data_version, quality_note
+from leadline.delivery.reader import DATETIME, read_frame
 from leadline.delivery.services import (
     History,
     engine_frames,
     load_frames,
     load_history,
+    ts,
     without_epics,
     workflow_for,
 )
-from leadline.flow.frames import FLAGS_SCHEMA
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
 
@@ -69,28 +69,17 @@ def scoped_frames(
 
 
 def load_flags(scope: Scope) -> pl.DataFrame:
-    """Load the blocked (flagged) periods of the scope's items."""
+    """Load the blocked (flagged) periods of the scope's items (``end`` None while open)."""
     where, params = "i.workspace_id = %s", [scope.workspace.pk]
     if scope.team is not None:
         where += " AND i.team_id = %s"
         params.append(scope.team.pk)
+    start, end = ts("f.start"), ts('f."end"')  # "end" is a keyword in SQL
     sql = (
-        'SELECT f.item_id, f.start, f."end" FROM delivery_flagperiod f '  # noqa: S608 - only placeholders are interpolated
+        f"SELECT f.item_id, {start}, {end} FROM delivery_flagperiod f "  # noqa: S608 - only placeholders are interpolated
         f"JOIN delivery_workitem i ON i.id = f.item_id WHERE {where}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return pl.DataFrame(schema=FLAGS_SCHEMA)
-    frame = pl.DataFrame(rows, schema=["item_id", "start", "end"], orient="row")
-    casts = []
-    for name in ("start", "end"):
-        col = pl.col(name)
-        if frame.schema[name] == pl.Utf8:  # SQLite gives text
-            col = col.str.to_datetime(time_zone="UTC", time_unit="us")
-        casts.append(col.cast(FLAGS_SCHEMA[name]).alias(name))
-    return frame.with_columns(pl.col("item_id").cast(pl.Int64), *casts)
+    return read_frame(sql, params, {"item_id": pl.Int64, "start": DATETIME, "end": DATETIME})
 
 
 def item_types(scope: Scope) -> list[str]:

@@ -1,7 +1,8 @@
-"""Epics (items other items name as their epic) are left out unless item types are chosen."""
+"""Epics are left out unless item types are chosen; blocked time reads flags from the database."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,3 +85,23 @@ def test_the_flow_page_says_how_many_epics_were_left_out(make_user, workspace, c
     page = client_for(user).get(f"/w/{workspace.slug}/delivery/?start=2025-01-01&end=2025-03-31")
     assert page.status_code == 200
     assert 'data-epics-left-out="2"' in page.content.decode()
+
+
+def test_blocked_time_reads_closed_and_open_flags_from_the_database(make_workspace):
+    from leadline.records import FlagPeriod
+
+    ws = make_workspace("Flags")
+    flagged = _item("F-1", "Story", [0, 1, 10])
+    open_flag = _item("F-2", "Story", [0, 2])
+    flagged = replace(
+        flagged, flags=[FlagPeriod("F-1", T0 + timedelta(days=3), T0 + timedelta(days=5))]
+    )
+    open_flag = replace(open_flag, flags=[FlagPeriod("F-2", T0 + timedelta(days=4, hours=2), None)])
+    import_records(ws, [flagged, open_flag])
+    for status, category in (("To Do", "backlog"), ("In Progress", "active"), ("Done", "done")):
+        StatusMapping.objects.filter(workspace=ws, status=status).update(category=category)
+    scope = parse_scope(ws, None, {"start": "2025-01-01", "end": "2025-01-20"})
+    blocked = services.flow(scope, quality=False)["blocked"]
+    # F-1: 9 to 11 Jan, 3 days inclusive; F-2: open since 10 Jan, to the as-of date 20 Jan: 11.
+    assert blocked["items_blocked"] == 1 and blocked["blocked_days"] == 3
+    assert {r["key"]: r["blocked_days"] for r in blocked["top"]} == {"F-2": 11, "F-1": 3}
