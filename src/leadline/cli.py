@@ -157,6 +157,9 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            # Gunicorn's control socket (one fixed path in the home folder, shared by every
+            # server on the host) is not used: processes are managed by signals.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             return application
