@@ -43,3 +43,23 @@ def test_each_teams_findings_match_its_own_report(make_workspace):
         scope = parse_scope(ws, None, {"start": "2025-01-01", "end": "2025-03-31", **query})
         got = {r["team"]: r["quality_findings"] for r in portfolio(scope)["teams"]}
         assert got == own
+
+
+def test_the_note_for_teams_together_covers_just_those_teams(make_workspace):
+    from leadline.metrics import services
+
+    ws = make_workspace("Group quality")
+    teams = {s: Team.objects.create(workspace=ws, name=s, slug=s) for s in ("a", "b", "c")}
+    import_records(
+        ws, [_item("A-1", "Bug", (1, None, "Doing"), (3, "Review", "Done"))], team=teams["a"]
+    )
+    import_records(
+        ws, [_item("B-1", "Story", (1, None, "Doing"), (4, "Doing", "Done"))], team=teams["b"]
+    )
+    import_records(ws, [_item("C-1", "Story", (1, None, "Doing"), (2, "Gone", "Done")),
+                        _item("C-2", "Story", (1, None, "Doing"), (2, "Gone", "Done"))], team=teams["c"])  # fmt: skip
+    window = {"start": "2025-01-01", "end": "2025-03-31"}
+    together = services.flow(parse_scope(ws, None, {**window, "teams": "a,b"}))["quality"]
+    everyone = services.flow(parse_scope(ws, None, window))["quality"]
+    assert (together["items"], everyone["items"]) == (2, 4)
+    assert (together["findings"], everyone["findings"]) == (1, 3)  # one history gap per item

@@ -238,18 +238,24 @@ def cached_quality_report(
     workspace: Workspace,
     team: Team | None = None,
     *,
+    teams: tuple[Team, ...] = (),
     version: str | None = None,
     history: Callable[[], History] | None = None,
 ) -> dict[str, Any]:
     """Return :func:`quality_report`, recomputed only when the data changed since last time.
 
-    ``version`` is :func:`data_version` if the caller already has it; ``history`` returns the
-    scope's history if the caller has loaded (or will load) it anyway.
+    ``teams`` (several teams together) reports on their items only. ``version`` is
+    :func:`data_version` if the caller already has it; ``history`` returns the scope's history
+    if the caller has loaded (or will load) it anyway.
     """
     version = version or data_version(workspace, team)
-    key = f"quality:{workspace.pk}:{team.pk if team else 'all'}:{version}"
+    who = ",".join(str(t.pk) for t in teams) or (team.pk if team else "all")
+    key = f"quality:{workspace.pk}:{who}:{version}"
     report = cache.get(key)
     if report is None:
+        if teams and history is None:
+            slugs = [t.slug for t in teams]
+            history = lambda: load_history(workspace).for_teams(*slugs)  # noqa: E731
         report = quality_report(workspace, team, history() if history else None)
         cache.set(key, report, timeout=24 * 3600)
     return report

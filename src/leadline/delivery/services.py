@@ -81,11 +81,11 @@ class History:
     items: pl.DataFrame
     transitions: pl.DataFrame
 
-    def for_team(self, slug: str) -> History:
-        """Return the part of this history that belongs to team ``slug``."""
+    def for_teams(self, *slugs: str) -> History:
+        """Return the part of this history that belongs to the teams ``slugs``."""
         import polars as pl
 
-        items = self.items.filter(pl.col("team") == slug)
+        items = self.items.filter(pl.col("team").is_in(slugs))
         return History(
             items, self.transitions.join(items.select("item_id"), on="item_id", how="semi")
         )

@@ -115,7 +115,7 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
         return loaded[-1]
 
     for team in teams:
-        part: Callable[[], History] = partial(lambda slug: everything().for_team(slug), team.slug)
+        part: Callable[[], History] = partial(lambda slug: everything().for_teams(slug), team.slug)
         report = cached_quality_report(workspace, team, history=part)
         rows[team.slug]["quality_findings"] = report["findings"]
     key = sort if sort in dict(COLUMNS) else "team"

@@ -91,8 +91,18 @@ def item_types(scope: Scope) -> list[str]:
 def quality_summary(
     scope: Scope, *, version: str | None = None, history: Callable[[], History] | None = None
 ) -> dict[str, Any]:
-    """Return the data-quality note shown beside each metric, and the findings count."""
-    report = cached_quality_report(scope.workspace, scope.team, version=version, history=history)
+    """Return the data-quality note shown beside each metric, and the findings count.
+
+    The note covers the scope's team (or teams together; the whole workspace for all teams),
+    items of every type.
+    """
+    slugs = [t.slug for t in scope.teams]
+    part = history
+    if history is not None and slugs:
+        part = lambda: history().for_teams(*slugs)  # noqa: E731
+    report = cached_quality_report(
+        scope.workspace, scope.team, teams=scope.teams, version=version, history=part
+    )
     return {"note": quality_note(report), "findings": report["findings"], "items": report["items"]}
 
 
