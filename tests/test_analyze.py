@@ -45,7 +45,7 @@ def _peer(out: Path, *extra: str) -> tuple[int, str]:
     return _run(
         "analyze", str(PEER / "search_issues.json"), "--source", "jira-json", "--workflow",
         str(PEER / "config.yml"), "--preset", "jira-agile-metrics", "--out", str(out),
-        "--as-of", "2021-03-01", *extra,
+        "--as-of", "2021-04-02", *extra,
     )  # fmt: skip
 
 
@@ -227,7 +227,7 @@ def test_the_standalone_command_decodes_in_a_child_and_writes_the_same_outputs(t
     args = [
         "analyze", str(PEER / "search_issues.json"), "--source", "jira-json", "--workflow",
         str(PEER / "config.yml"), "--preset", "jira-agile-metrics", "--out",
-        str(tmp_path / "standalone"), "--as-of", "2021-03-01",
+        str(tmp_path / "standalone"), "--as-of", "2021-04-02",
     ]  # fmt: skip
     done = subprocess.run([str(exe), *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -335,3 +335,21 @@ def test_packed_columns_give_the_same_frames(tmp_path):
     assert d._pack(["a\x00b", "c"], False) == ["a\x00b", "c"]
     odd = d.Packed("2021-01-01T09:00:00Z\x002021-01-01T09:00:00.000+0000", 2, [])
     assert jira_fast._timestamps(odd) is not None
+
+
+def test_as_of_a_past_date_leaves_out_later_finishes_and_moves(tmp_path):
+    # The fixture's items finish until 25 March; as of 1 March only earlier finishes count,
+    # and items then in progress show the stage they were in on that day.
+    code, output = _run(
+        "analyze", str(PEER / "search_issues.json"), "--source", "jira-json", "--workflow",
+        str(PEER / "config.yml"), "--out", str(tmp_path / "past"), "--as-of", "2021-03-01",
+    )  # fmt: skip
+    assert code == 0, output
+    rows = list(csv.DictReader((tmp_path / "past" / "cycle_times.csv").open()))
+    finished = [r["finished"] for r in rows if r["finished"]]
+    assert finished and max(finished) <= "2021-03-01T23:59:59"
+    cfd = list(csv.DictReader((tmp_path / "past" / "cfd.csv").open()))
+    summary = json.loads((tmp_path / "past" / "summary.json").read_text())
+    assert summary["items"]["finished"] == len(finished) == int(float(cfd[-1]["Done"]))
+    aging = list(csv.DictReader((tmp_path / "past" / "aging_wip.csv").open()))
+    assert aging and all(r["stage"] != "Done" for r in aging)

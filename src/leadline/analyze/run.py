@@ -26,7 +26,7 @@ from leadline.flow.forecast import (
     forecast_how_many,
     forecast_when,
 )
-from leadline.flow.frames import local_date
+from leadline.flow.frames import history_as_of, local_date
 from leadline.flow.metrics import aging_wip, daily_counts, percentiles, throughput
 from leadline.flow.stages import cycle_times, entry_column, stage_dates
 from leadline.flow.workflow import StageOptions, Workflow, preset
@@ -181,8 +181,9 @@ def _compute_and_write(
     files: list[str],
 ) -> dict[str, Any]:
     wf = loaded.workflow
-    items = loaded.items.with_columns(pl.lit("all").alias(SCOPE))
-    trans = loaded.transitions
+    # As the data stood at the end of the as-of day: later finishes and moves don't count.
+    items, trans = history_as_of(loaded.items, loaded.transitions, as_of, options.tz)
+    items = items.with_columns(pl.lit("all").alias(SCOPE))
     dates = stage_dates(items, trans, wf, opts, strict=False).with_columns(
         pl.lit("all").alias(SCOPE)
     )

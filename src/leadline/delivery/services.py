@@ -196,7 +196,10 @@ def team_daily_throughput(
 
     workspace = Workspace.objects.get(slug=workspace_slug)
     team = Team.objects.get(workspace=workspace, slug=team_slug) if team_slug else None
-    items, transitions, _ = without_epics(workspace, *load_frames(workspace, team))
+    from leadline.flow import history_as_of
+
+    history = history_as_of(*load_frames(workspace, team), as_of)
+    items, transitions, _ = without_epics(workspace, *history)
     dates = stage_dates(items, transitions, workflow_for(workspace), strict=False)
     start = as_of - timedelta(days=window_days)
     counts = [0] * window_days

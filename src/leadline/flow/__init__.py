@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "flags_from_records": "frames",
     "sprint_changes_from_records": "frames",
     "check_frames": "frames",
+    "history_as_of": "frames",
     # stages.py
     "stage_dates": "stages",
     "cycle_times": "stages",
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
         check_frames,
         flags_from_records,
         frames_from_records,
+        history_as_of,
         sprint_changes_from_records,
     )
     from leadline.flow.metrics import (

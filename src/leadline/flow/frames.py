@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -124,3 +125,17 @@ def as_date(value: date | datetime, tz: str = "UTC") -> date:
 
         return value.astimezone(ZoneInfo(tz)).date()
     return value
+
+
+def history_as_of(
+    items: pl.DataFrame, transitions: pl.DataFrame, as_of: date, tz: str = "UTC"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return the history as it stood at the end of ``as_of`` (midnight after it, in ``tz``).
+
+    Items created later are left out, and so are later transitions: a finish, reopening or
+    move after the as-of date must not show in figures for that date.
+    """
+    cut = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(tz)).astimezone(UTC)
+    kept = items.filter(pl.col("created") < cut)
+    later = (pl.col("at") < cut) & pl.col("item_id").is_in(kept.get_column("item_id").implode())
+    return kept, transitions.filter(later)

@@ -23,6 +23,7 @@ from leadline.delivery.services import (
     workflow_for,
 )
 from leadline.flow.dora import classify
+from leadline.flow.frames import history_as_of
 
 from .definitions import DEFINITIONS
 from .dora import load_delivery
@@ -53,7 +54,7 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
     workspace = scope.workspace
     teams = list(workspace.teams.all())
     loaded = [load_history(workspace, None, list(scope.types) or None)]
-    items, transitions = engine_frames(loaded[0])
+    items, transitions = history_as_of(*engine_frames(loaded[0]), scope.end)
     if not scope.types:
         items, transitions, _ = without_epics(workspace, items, transitions)
     workflow = workflow_for(workspace)

@@ -28,6 +28,7 @@ from leadline.delivery.services import (
     without_epics,
     workflow_for,
 )
+from leadline.flow.frames import history_as_of
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
 
@@ -50,8 +51,10 @@ def scoped_frames(
     """Load (items, transitions, epics left out) for the scope, with a constant ``scope``
     column on items.
 
-    Without chosen item types, epics are left out (:func:`without_epics`). ``history``, when
-    given, is the scope's already loaded history (see :func:`flow`).
+    The history is taken as it stood at the end of the as-of date (``scope.end``): later items
+    and moves are left out. Without chosen item types, epics are left out
+    (:func:`without_epics`). ``history``, when given, is the scope's already loaded history
+    (see :func:`flow`).
     """
     if history is not None:
         items, transitions = engine_frames(history)
@@ -62,6 +65,7 @@ def scoped_frames(
         transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
     else:
         items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
+    items, transitions = history_as_of(items, transitions, scope.end)
     left_out = 0
     if not scope.types:
         items, transitions, left_out = without_epics(scope.workspace, items, transitions)
