@@ -5,6 +5,10 @@ optional ``unplanned`` bool: True for a deployment made to fix production outsid
 a hotfix, rollback or remediation release); changes (id, first_commit_at, merged,
 deployment_id); incidents (id, service, started, resolved, optional deployment_id).
 Only successful production deployments count ("success" status, ``is_production``).
+
+A production deployment (successful or rolled back) fails when it is rolled back, when an
+incident is attributed to it, or when a hotfix is attributed to it: see ``attribute_incidents``
+and ``attribute_hotfixes`` (same service, within the attribution window).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ TIERS = ("elite", "high", "medium", "low")
 # Numeric reading of the 2023 report's answer buckets (the report publishes buckets, not cut-offs):
 # value <= bound (or >= for frequency) gives the tier; anything beyond the last bound is "low".
 _CUTOFFS_2023: dict[str, tuple[str, tuple[float, float, float]]] = {
-    # median deployment days per week: on demand (most days) / weekly / monthly
+    # deployment days per week over the range (the mean shown, zero weeks included):
+    # on demand (most days, >= 5) / weekly (>= 1) / monthly (>= 12 per 52 weeks)
     "deployment_frequency": ("higher", (5.0, 1.0, 12 / 52)),
     "lead_time_for_changes": ("lower", (24.0, 24.0 * 7, 24.0 * 30)),  # hours
     "change_failure_rate": ("lower", (0.05, 0.10, 0.15)),
@@ -85,6 +90,11 @@ def _hours(expr: pl.Expr) -> pl.Expr:
     return expr.dt.total_microseconds() / 3.6e9
 
 
+def _weeks(start: date, end: date) -> pl.Series:
+    """Monday of every week [start, end] touches."""
+    return pl.date_range(start, end, "1d", eager=True).dt.truncate("1w").unique().sort()
+
+
 def deployment_frequency(
     deployments: pl.DataFrame,
     start: date,
@@ -95,13 +105,16 @@ def deployment_frequency(
     """Return per group deployments, deployment days, per-week rates and the tier (2023).
 
     DORA counts deployment days: several deployments on one UTC day count once. Weeks run
-    Monday to Sunday; ``median_days_per_week`` includes weeks without deployments. Only
-    deployments finished in [start, end] count.
+    Monday to Sunday and every week the range touches counts, with or without deployments.
+    The tier is read from ``deployment_days_per_week`` (deployment days / weeks, the figure the
+    pages show), so a team deploying fortnightly is "medium" although its median week has no
+    deployment; ``median_days_per_week`` is kept for reference only. Only deployments finished
+    in [start, end] count.
     """
     keys = _keys(by)
     ok = _ok(deployments).with_columns(day=pl.col("finished").dt.date())
     ok = ok.filter(pl.col("day").is_between(start, end))
-    weeks = pl.date_range(start, end, "1d", eager=True).dt.truncate("1w").unique().sort()
+    weeks = _weeks(start, end)
     n_weeks = max(len(weeks), 1)
     per_week = ok.group_by(*keys, pl.col("day").dt.truncate("1w").alias("week")).agg(
         days=pl.col("day").n_unique()
@@ -123,7 +136,7 @@ def deployment_frequency(
     df = out.collect()
     return df.with_columns(
         tier=pl.Series(
-            [classify("deployment_frequency", v) for v in df["median_days_per_week"].to_list()],
+            [classify("deployment_frequency", v) for v in df["deployment_days_per_week"].to_list()],
             dtype=pl.Utf8,
         ),
         report_year=pl.lit(DEFAULT_REPORT_YEAR),
@@ -200,6 +213,55 @@ def attribute_incidents(
     return pl.concat([explicit, implicit]).collect()
 
 
+def _live(deployments: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Production deployments that reached production: successful or rolled back."""
+    return deployments.lazy().filter(
+        pl.col("is_production") & pl.col("status").is_in(["success", "rolled_back"])
+    )
+
+
+def attribute_hotfixes(deployments: pl.DataFrame, *, window_hours: float = 24.0) -> pl.DataFrame:
+    """Return (deployment id, hotfix id, fixed) links: which deployment each hotfix repairs.
+
+    A hotfix is a successful production deployment flagged ``unplanned`` (hotfix, rollback
+    deployment, remediation). Like an incident, it belongs to the last production deployment
+    (successful or rolled back) of the same service that finished strictly before it, at most
+    ``window_hours`` earlier; older ones get nothing. Other hotfixes are skipped, so a rollback followed by a roll-forward fix blames the
+    original change, not the rollback; a rolled-back deployment is the failed change itself
+    (importers flag it unplanned too), never a hotfix. A hotfix is not a failed change for being
+    unplanned: it fails only when it is rolled back or an incident is attributed to it.
+    """
+    empty = pl.DataFrame(
+        schema={"dep": pl.Utf8, "hotfix": pl.Utf8, "fixed": pl.Datetime("us", "UTC")}
+    )
+    if "unplanned" not in deployments.columns:
+        return empty
+    live = _live(deployments).filter(pl.col("finished").is_not_null())
+    is_fix = (pl.col("status") == "success") & pl.col("unplanned").fill_null(False)
+    fixes = live.filter(is_fix).select(
+        pl.col("id").alias("hotfix"), "service", pl.col("finished").alias("fixed")
+    )
+    changes = live.filter(~is_fix).select(
+        pl.col("id").alias("dep"), "service", pl.col("finished").alias("deployed")
+    )
+    return (
+        fixes.sort("fixed")
+        .join_asof(
+            changes.sort("deployed"),
+            left_on="fixed",
+            right_on="deployed",
+            by="service",
+            strategy="backward",
+            tolerance=timedelta(hours=window_hours),
+            allow_exact_matches=False,
+            check_sortedness=False,
+        )
+        .filter(pl.col("dep").is_not_null())
+        .select("dep", "hotfix", "fixed")
+        .collect()
+    )
+
+
 def _per_deployment(
     deployments: pl.DataFrame, incidents: pl.DataFrame, window_hours: float, as_of: datetime
 ) -> pl.LazyFrame:
@@ -209,13 +271,23 @@ def _per_deployment(
         resolved=pl.col("resolved").fill_null(as_of).max(),
         downtime=(pl.col("resolved").fill_null(as_of) - pl.col("started")).sum(),
     )
+    fixed = (
+        attribute_hotfixes(deployments, window_hours=window_hours)
+        .lazy()
+        .group_by("dep")
+        .agg(hotfixes=pl.len())
+    )
     cols = [c for c in ("unplanned",) if c in deployments.columns]
     return (
-        deployments.lazy()
-        .filter(pl.col("is_production") & pl.col("status").is_in(["success", "rolled_back"]))
+        _live(deployments)
         .join(per_dep, left_on="id", right_on="dep", how="left")
+        .join(fixed, left_on="id", right_on="dep", how="left")
         .with_columns(
-            failed=pl.col("incidents").is_not_null() | (pl.col("status") == "rolled_back"),
+            # Failed: an attributed incident, a rollback or an attributed hotfix. Recovery stays
+            # "to the incidents' resolution": a failure without an incident has no recovery time.
+            failed=pl.col("incidents").is_not_null()
+            | (pl.col("status") == "rolled_back")
+            | pl.col("hotfixes").is_not_null(),
             recovery_hours=_hours(pl.col("resolved") - pl.col("finished")).clip(0.0, None),
             downtime_hours=_hours(pl.col("downtime")).fill_null(0.0),
             unplanned=pl.col(cols[0]).fill_null(False) if cols else pl.lit(False),
@@ -235,14 +307,19 @@ def dora_metrics(
 ) -> pl.DataFrame:
     """Return all DORA metrics per group for deployments finished in [start, end], with tiers.
 
-    change_failure_rate: share of production deployments (successful or rolled back) with an
-    attributed incident or a rollback; recovery: median hours from a failed deployment to its
-    incidents' resolution (open incidents run to ``end``); downtime_per_release: incident hours
-    per deployment; rework_rate: share flagged ``unplanned``. Tiers follow the 2023 report.
+    change_failure_rate: share of production deployments (successful or rolled back) that were
+    rolled back or had an incident or a hotfix attributed within ``window_hours`` (an incident or
+    hotfix just after ``end`` still counts for the last deployments of the range); recovery:
+    median hours from a failed deployment to its incidents' resolution (open incidents run to
+    ``end``; failures without an incident have none); downtime_per_release: incident hours per
+    deployment; rework_rate: share flagged ``unplanned``. The deployment frequency tier is read
+    from ``deployment_days_per_week``. Tiers follow the 2023 report.
     """
     keys = _keys(by)
     in_range = deployments.filter(pl.col("finished").dt.date().is_between(start, end))
-    per = _per_deployment(in_range, incidents, window_hours, _end_dt(end))
+    per = _per_deployment(deployments, incidents, window_hours, _end_dt(end)).filter(
+        pl.col("finished").dt.date().is_between(start, end)
+    )
     agg = per.group_by(keys or pl.lit(0).alias("_")).agg(
         production_deployments=pl.len().cast(pl.Int64),
         failed_deployments=pl.col("failed").sum().cast(pl.Int64),
@@ -264,11 +341,18 @@ def dora_metrics(
     )
     if keys:
         df = df.join(freq, on=keys, how="full", coalesce=True).join(lead, on=keys, how="left")
-        df = df.sort(keys)
+        # A group whose production deployments were all rolled back deployed on 0 days a week.
+        counts = ["deployments", "deployment_days"]
+        rates = ["median_days_per_week", "deployments_per_week", "deployment_days_per_week"]
+        df = df.with_columns(
+            pl.col(counts).fill_null(0),
+            pl.col(rates).fill_null(0.0),
+            pl.col("weeks").fill_null(max(len(_weeks(start, end)), 1)),
+        ).sort(keys)
     else:
         df = pl.concat([df, freq, lead], how="horizontal")
     tiers = {
-        "deployment_frequency_tier": ("deployment_frequency", "median_days_per_week"),
+        "deployment_frequency_tier": ("deployment_frequency", "deployment_days_per_week"),
         "lead_time_tier": ("lead_time_for_changes", "lead_time_median_hours"),
         "change_failure_rate_tier": ("change_failure_rate", "change_failure_rate"),
         "recovery_tier": ("failed_deployment_recovery_time", "recovery_median_hours"),
@@ -290,8 +374,9 @@ def change_failure_rate(
     by: str | Sequence[str] | None = "service",
     window_hours: float = 24.0,
 ) -> pl.DataFrame:
-    """Return per deployment whether it failed (attributed incident within the window, or rolled
-    back), its recovery and downtime hours; open incidents run to ``as_of``.
+    """Return per deployment whether it failed (rolled back, or an incident or a hotfix
+    attributed within the window), its recovery and downtime hours; open incidents run to
+    ``as_of``.
 
     Aggregate with ``dora_metrics`` for rates per group.
     """

@@ -151,15 +151,15 @@ def _value(row: dict[str, Any], column: str) -> float | None:
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
-    """Return {metric: {value, unit, tier}} for one row of ``dora_metrics``."""
+    """Return {metric: {value, unit, tier}} for one row of ``dora_metrics``.
+
+    Every tier is read from the value shown beside it (deployment frequency: deployment days per
+    week over the period, not the median week), so figure and tier always agree.
+    """
     out: dict[str, Any] = {}
     for key, column, tier_metric, unit, _, _ in METRICS:
         value = _value(row, column)
-        tier = None
-        if tier_metric == "deployment_frequency":
-            tier = classify(tier_metric, _value(row, "median_days_per_week") or 0.0)
-        elif tier_metric is not None:
-            tier = classify(tier_metric, value)
+        tier = classify(tier_metric, value) if tier_metric is not None else None
         out[key] = {"value": value, "unit": unit, "tier": tier}
     out["production_deployments"] = int(row.get("production_deployments") or 0)
     out["failed_deployments"] = int(row.get("failed_deployments") or 0)
@@ -185,8 +185,10 @@ def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
     """Return the DORA figures of the scope: headline (last 90 days), range, monthly trend,
     per service and per team, and the deployment/incident timeline.
 
-    Incidents are attributed within ``window_hours`` after a deployment of the same service;
-    months and groups without production deployments have None values and no tier.
+    Incidents and hotfixes (successful unplanned deployments) are attributed within
+    ``window_hours`` after a deployment of the same service; months and groups without
+    production deployments have None values and no tier, except deployment frequency: 0
+    deployment days per week, tier "low".
     """
     from leadline.flow import dora_metrics
 

@@ -104,9 +104,8 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
             freq = row.get("deployment_days_per_week")
             cfr = row.get("change_failure_rate")
             target["deployment_frequency"] = round_or_none(freq, 2)
-            target["deployment_frequency_tier"] = classify(
-                "deployment_frequency", row.get("median_days_per_week") or 0.0
-            )
+            # The tier of the figure shown (deployment days per week), not of the median week.
+            target["deployment_frequency_tier"] = classify("deployment_frequency", freq)
             target["change_failure_rate"] = round_or_none(cfr, 3)
             target["change_failure_rate_tier"] = classify("change_failure_rate", cfr)
 
