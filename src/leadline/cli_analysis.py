@@ -277,46 +277,70 @@ def _inputs_json(inputs: ForecastInputs, extra: dict[str, Any]) -> dict[str, Any
 
 
 def _samples(
-    throughput: Path | None,
+    throughput: str | None,
     team: str | None,
     workspace: str | None,
     window: int,
     as_of: date | None,
-) -> tuple[list[int], tuple[date, date] | None, dict[str, Any]]:
-    """Return the window's daily counts, its dates and a description of where they came from."""
+) -> tuple[list[int], tuple[date, date] | None, dict[str, Any], Any]:
+    """Return the window's daily counts, its dates, a description of where they came from and,
+    for the database, the scope they were read for (None for a file)."""
     if throughput is not None and (team or workspace):
-        _fail("give either --throughput FILE or --team with --workspace, not both")
+        _fail("give either --throughput FILE or --workspace (with --team), not both")
     if throughput is not None:
         from leadline.analyze.throughput_file import ThroughputFileError, read_throughput
 
         try:
-            got = read_throughput(throughput, window_days=window, as_of=as_of)
+            got = read_throughput(
+                throughput, window_days=window, as_of=as_of, as_of_option="--as-of"
+            )
         except ThroughputFileError as error:
             _fail(str(error))
             raise AssertionError from None  # unreachable
-        return got.samples, got.window, {"source": str(throughput), "file_holds": got.kind}
-    if not (team and workspace):
-        _fail("give --throughput FILE, or --team SLUG with --workspace SLUG")
-    from datetime import timedelta
+        return got.samples, got.window, {"source": throughput, "file_holds": got.kind}, None
+    if not workspace and team:
+        _fail("--team needs --workspace SLUG (or give --throughput FILE)")
+    if not workspace:
+        _fail("give --throughput FILE, or --workspace SLUG [--team SLUG[,SLUG...]]")
+    scope = _database_scope(str(workspace), team, as_of)
+    from leadline.metrics.forecasts import daily_throughput, window_samples
 
-    day = as_of or date.today()
+    samples, window_dates = window_samples(daily_throughput(scope), scope.end, window)
+    origin = {
+        "source": "database",
+        "workspace": workspace,
+        "team": team,
+        "teams": [t.slug for t in scope.teams] or ([scope.team.slug] if scope.team else []),
+    }
+    return [int(n) for n in samples], window_dates, origin, scope
+
+
+def _database_scope(workspace: str, team: str | None, as_of: date | None) -> Any:
+    """Return the forecast page's scope for a workspace and its team(s) (comma-separated slugs,
+    their throughputs added together; none: all teams), as of ``as_of`` (default today, UTC)."""
     try:
         from leadline.cli import setup_django
 
         setup_django()
-        from leadline.delivery.services import team_daily_throughput
+        from django.core.exceptions import ValidationError
+
+        from leadline.delivery.services import today
+        from leadline.metrics.scope import parse_scope
+        from leadline.workspaces.models import Workspace
     except (ImportError, AttributeError):
         _fail("reading from the database needs the delivery app")
         raise AssertionError from None  # unreachable
+    found = Workspace.objects.filter(slug=workspace).first()
+    if found is None:
+        _fail(f"--workspace: no workspace {workspace!r} in the database")
+        raise AssertionError  # unreachable
+    query = {"end": (as_of or today()).isoformat(), "teams": team or ""}
     try:
-        counts = list(team_daily_throughput(str(workspace), team, day, window))
-    except Exception as error:  # Django's DoesNotExist for an unknown workspace or team
-        if not type(error).__name__.endswith("DoesNotExist"):
-            raise
-        _fail(f"no workspace {workspace!r} with a team {team!r} in the database")
-        raise AssertionError from None
-    begin = day - timedelta(days=window - 1)
-    return counts, (begin, day), {"source": "database", "workspace": workspace, "team": team}
+        return parse_scope(found, None, query)
+    except ValidationError as error:
+        problems = "; ".join(" ".join(e) for e in error.message_dict.values())
+        _fail(f"--team: {problems.replace('this workspace', f'workspace {workspace!r}')}")
+        raise AssertionError from None  # unreachable
 
 
 def _print_table(title: str, header: str, values: dict[int, Any], note: str) -> None:
@@ -332,15 +356,33 @@ def _print_table(title: str, header: str, values: dict[int, Any], note: str) -> 
 
 
 _THROUGHPUT = typer.Option(
-    None, "--throughput", help="CSV: one daily count per line (oldest first) or one finish date."
+    None,
+    "--throughput",
+    metavar="FILE",
+    help="CSV: one daily count per line (oldest first) or one finish date per line.",
 )
-_TEAM = typer.Option(None, "--team", help="Team slug (reads the database).")
-_WORKSPACE = typer.Option(None, "--workspace", help="Workspace slug (with --team).")
+_TEAM = typer.Option(
+    None, "--team", help="Team slug(s), comma-separated: throughputs added (reads the database)."
+)
+_WORKSPACE = typer.Option(
+    None, "--workspace", help="Workspace slug (reads the database; all teams without --team)."
+)
 _TRIALS = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials.")
 _SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same forecast.")
 _WINDOW = typer.Option(84, "--window", min=1, help="Days of throughput history to draw from.")
-_AS_OF = typer.Option(None, "--as-of", help="Last day of the window (default: today/last date).")
+_AS_OF = typer.Option(
+    None,
+    "--as-of",
+    help="Last day of the window (default: today, or a dates file's last date; not for counts).",
+)
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+_EPIC = typer.Option(
+    None,
+    "--epic",
+    metavar="KEY[,KEY...]",
+    help="Epic key(s) in priority order (with --workspace): when each epic's remaining items "
+    "will be done, working through the epics in that order.",
+)
 
 
 def _emit(
@@ -357,33 +399,39 @@ def _emit(
     samples: int,
 ) -> None:
     """Print a forecast as JSON (percentiles, the question, inputs) or as a table."""
+    result = {
+        "percentiles": {str(p): values[p] for p in _PCTS},
+        key[0]: key[1],
+        "unit": unit,
+        "inputs": _inputs_json(inputs, _origin(origin, window_dates)),
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    _print_table(title, column, values, _caption(inputs, samples))
+
+
+def _origin(origin: dict[str, Any], window_dates: Any) -> dict[str, Any]:
     extra = {**origin, "window_start": None, "window_end": None}
     if window_dates:
         extra.update(
             window_start=window_dates[0].isoformat(), window_end=window_dates[1].isoformat()
         )
-    result = {
-        "percentiles": {str(p): values[p] for p in _PCTS},
-        key[0]: key[1],
-        "unit": unit,
-        "inputs": _inputs_json(inputs, extra),
-    }
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    _print_table(
-        title,
-        column,
-        values,
+    return extra
+
+
+def _caption(inputs: Any, samples: int) -> str:
+    return (
         f"{inputs.trials:,} trials over {samples} days of throughput "
-        f"({inputs.total_items} items, {inputs.zero_days} zero days), seed {inputs.seed}",
+        f"({inputs.total_items} items, {inputs.zero_days} zero days), seed {inputs.seed}"
     )
 
 
 @forecast_app.command("when")
 def forecast_when_cmd(
-    items: int = typer.Option(..., "--items", min=0, help="How many items remain."),
-    throughput: Path | None = _THROUGHPUT,
+    items: int | None = typer.Option(None, "--items", min=0, help="How many items remain."),
+    epic: str | None = _EPIC,
+    throughput: str | None = _THROUGHPUT,
     team: str | None = _TEAM,
     workspace: str | None = _WORKSPACE,
     trials: int = _TRIALS,
@@ -395,10 +443,22 @@ def forecast_when_cmd(
     """Forecast in how many days ITEMS will be done (day 1 = the first forecast day).
 
     Read at 50/70/85/95%: the day by which that share of trials finished. A window with no
-    throughput gives null (never).
+    throughput gives null (never). With --epic, forecast each epic instead (in the order
+    given), from the team(s)' throughput in the database.
     """
+    if epic is not None:
+        if items is not None:
+            _fail("give --items N or --epic KEY[,KEY...], not both")
+        if throughput is not None or not workspace:
+            _fail("--epic reads the epics from the database: give --workspace (and --team), "
+                  "not --throughput")  # fmt: skip
+        _forecast_epics(epic, team, str(workspace), trials, seed, window, as_of, as_json)
+        return
+    if items is None:
+        _fail("give --items N (or --epic KEY[,KEY...] with --workspace)")
+        return
     day = _parse_date(as_of, "--as-of")
-    samples, window_dates, origin = _samples(throughput, team, workspace, window, day)
+    samples, window_dates, origin, _ = _samples(throughput, team, workspace, window, day)
     from leadline.flow.forecast import forecast_when
 
     try:
@@ -413,10 +473,97 @@ def forecast_when_cmd(
     )  # fmt: skip
 
 
+def _forecast_epics(
+    epic: str,
+    team: str | None,
+    workspace: str,
+    trials: int,
+    seed: int,
+    window: int,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """Print when each epic will be done, working through them in the order given (the
+    forecast page's and API's ``epics=`` answer for the same inputs)."""
+    from datetime import timedelta
+
+    day = _parse_date(as_of, "--as-of")
+    samples, window_dates, origin, scope = _samples(None, team, workspace, window, day)
+    from django.core.exceptions import ValidationError
+
+    from leadline.metrics.forecasts import (
+        EPICS_ASSUMPTION,
+        epic_forecast,
+        epic_list,
+        epic_remaining,
+    )
+
+    try:
+        keys = epic_list(epic)
+        if not keys:
+            _fail("--epic: give at least one epic key")
+        rows = epic_remaining(scope, keys)
+    except ValidationError as error:
+        problems = "; ".join(" ".join(e) for e in error.message_dict.values())
+        _fail(f"--epic: {problems.replace('this workspace', f'workspace {workspace!r}')}")
+        return
+    start = scope.end + timedelta(days=1)
+    epics, inputs = epic_forecast(
+        rows, samples, trials=trials, seed=seed, start=start, window=window_dates
+    )
+    assumption = EPICS_ASSUMPTION.format(as_of=scope.end, trials=trials)
+    if as_json:
+        out = {
+            "epics": [
+                {
+                    "key": e["key"],
+                    "title": e["title"],
+                    "remaining": e["remaining"],
+                    "cumulative": e["cumulative"],
+                    "percentiles": {str(w["percentile"]): w["days"] for w in e["percentiles"]},
+                    "dates": {
+                        str(w["percentile"]): w["date"].isoformat() if w["date"] else None
+                        for w in e["percentiles"]
+                    },
+                }
+                for e in epics
+            ],
+            "as_of": scope.end.isoformat(),
+            "unit": "days after as_of (day 1 = the first forecast day; 0 = done)",
+            "assumption": assumption,
+            "inputs": _inputs_json(inputs, _origin(origin, window_dates)),
+        }
+        typer.echo(json.dumps(out))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"When will each epic be done? In priority order, as of {scope.end.isoformat()}",
+        caption=f"{assumption}\n{_caption(inputs, len(samples))}",
+    )
+    table.add_column("epic", overflow="fold", min_width=8)
+    table.add_column("left", justify="right")
+    for p in _PCTS:
+        table.add_column(f"{p}%", justify="right", min_width=10)
+    for e in epics:
+        cells = []
+        for w in e["percentiles"]:
+            if not e["remaining"]:
+                cells.append("done")
+            elif w["date"] is None:
+                cells.append("never")
+            else:
+                cells.append(f"{w['date'].isoformat()}\n{w['days']} d")
+        name = f"{e['key']}\n{e['title']}" if e["title"] else e["key"]
+        table.add_row(name, str(e["remaining"]), *cells)
+    Console().print(table)
+
+
 @forecast_app.command("how-many")
 def forecast_how_many_cmd(
     days: int = typer.Option(..., "--days", min=0, help="How many days ahead."),
-    throughput: Path | None = _THROUGHPUT,
+    throughput: str | None = _THROUGHPUT,
     team: str | None = _TEAM,
     workspace: str | None = _WORKSPACE,
     trials: int = _TRIALS,
@@ -427,7 +574,7 @@ def forecast_how_many_cmd(
 ) -> None:
     """Forecast how many items DAYS days will finish, read downward (at least N with p%)."""
     day = _parse_date(as_of, "--as-of")
-    samples, window_dates, origin = _samples(throughput, team, workspace, window, day)
+    samples, window_dates, origin, _ = _samples(throughput, team, workspace, window, day)
     from leadline.flow.forecast import forecast_how_many
 
     try:

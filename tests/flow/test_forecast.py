@@ -192,3 +192,50 @@ def test_backtest_on_real_throughput_is_roughly_calibrated():
     # Real throughput is not i.i.d., so only check ordering and sanity, not exact calibration.
     assert cal[("how_many", 95)] >= cal[("how_many", 50)]
     assert cal[("when", 95)] >= cal[("when", 50)]
+
+
+# --- several groups (epics) worked through in priority order ---------------------------------
+
+
+@pytest.mark.parametrize("method", ["negbin", "daily"])
+def test_groups_in_order_match_the_exact_answer_for_their_cumulative_items(method):
+    from leadline.flow.forecast import forecast_when_in_order
+
+    samples = _tawos_window("Spring_XD")
+    got = forecast_when_in_order(samples, [4, 0, 9, 15], trials=100_000, seed=3, method=method)
+    assert got.cumulative == (4, 4, 13, 28)
+    for group, items in ((0, 4), (2, 13), (3, 28)):
+        exact = exact_when(samples, items, QS)
+        assert all(abs(got.days[group][q] - exact[q]) <= 1 for q in QS), (group, got.days, exact)
+    assert got.days[1] == {q: 0 for q in QS}
+    # The same trials: in every trial a later group finishes no earlier than the one before.
+    worked = got.outcomes[[0, 2, 3]]
+    assert (worked[1:] >= worked[:-1]).all()
+    assert got.inputs.trials == 100_000 and got.inputs.method == method
+
+
+@pytest.mark.parametrize("method", ["negbin", "daily"])
+def test_one_group_with_work_is_the_plain_when_forecast(method):
+    from leadline.flow.forecast import forecast_when_in_order
+
+    samples = [0, 2, 1, 0, 0, 3, 1, 0, 2, 0, 1]
+    alone = forecast_when(samples, 23, seed=8, method=method, start=date(2025, 3, 2))
+    grouped = forecast_when_in_order(
+        samples, [0, 23, 0], seed=8, method=method, start=date(2025, 3, 2)
+    )
+    assert np.array_equal(grouped.outcomes[1], alone.outcomes)
+    assert grouped.days[1] == alone.days and grouped.dates[1] == alone.dates
+    # Done groups are dated the as-of date: the day before the first forecast day.
+    assert set(grouped.dates[0].values()) == {date(2025, 3, 1)}
+
+
+def test_groups_without_throughput_never_finish_and_bad_input_is_refused():
+    from leadline.flow.forecast import forecast_when_in_order
+
+    got = forecast_when_in_order([0, 0, 0], [2, 0, 1], trials=100)
+    assert got.days == [{q: None for q in QS}, {q: 0 for q in QS}, {q: None for q in QS}]
+    assert forecast_when_in_order([1, 2], [], trials=10).days == []
+    with pytest.raises(ValueError):
+        forecast_when_in_order([1, 2], [3, -1])
+    with pytest.raises(ValueError):
+        forecast_when_in_order([1, 2], [3], trials=0)

@@ -22,7 +22,16 @@ class Backtest:
     """Per forecast rows and the calibration: share of actuals within each percentile's answer.
 
     For "how many", an answer at p% holds when at least that many items finished; for "when",
-    when the items were done by that day. A calibrated forecast holds about p% of the time.
+    when the items were done by that day, and it failed when that day passed (within the data)
+    with the items still not done. A calibrated forecast holds about p% of the time.
+
+    ``rows``: one per past forecast and percentile; ``actual`` is the days the items took
+    ("when"; null when they were not done within the data) or the items finished ("how
+    many"); ``hit`` is null where the outcome is unknown: the data ends before both the
+    forecast's day and the items' completion. ``calibration`` (question, percentile,
+    forecasts, hit_rate, excluded) counts only known outcomes; ``excluded`` says how many were
+    left out as unknown (``hit_rate`` is null when every one was). ``excluded`` (the field) is
+    their total.
     """
 
     rows: pl.DataFrame
@@ -32,6 +41,7 @@ class Backtest:
     items: int
     trials: int
     seed: int | None
+    excluded: int = 0
 
 
 def backtest(
@@ -53,8 +63,10 @@ def backtest(
 
     At each as_of the window is the ``window_days`` days up to and including it; "how many" looks
     ``horizon_days`` ahead and "when" asks for ``items`` items. as_of dates without a full
-    window behind them or a full horizon after them are skipped; "when" rows whose items never
-    finished in the data are left out. Windows with no throughput give no "when" row.
+    window behind them or a full horizon after them are skipped. A "when" answer whose day
+    passed within the data while the items were not done yet is a miss; only answers whose
+    outcome the data cannot tell (it ends before both their day and the completion) are
+    excluded, and counted. Windows with no throughput give no "when" row.
     """
     rows: list[dict[str, object]] = []
     for (team,), part in daily.sort("day").group_by(by, maintain_order=True):
@@ -87,10 +99,10 @@ def backtest(
                         "hit": actual >= hm.items[p],
                     }
                 )
-            reached = np.nonzero(np.cumsum(ahead) >= items)[0]
-            if window.sum() == 0 or reached.size == 0:
+            if window.sum() == 0:
                 continue
-            took = int(reached[0]) + 1
+            reached = np.nonzero(np.cumsum(ahead) >= items)[0]
+            took = int(reached[0]) + 1 if reached.size else None  # None: not done in the data
             wf = forecast_when(window, items, trials=trials, seed=seed, percentiles=percentiles)
             for p in percentiles:
                 days_p = wf.days[p]
@@ -102,7 +114,7 @@ def backtest(
                         "percentile": p,
                         "forecast": days_p,
                         "actual": took,
-                        "hit": days_p is not None and took <= days_p,
+                        "hit": _when_hit(days_p, took, ahead.size),
                     }
                 )
     schema = {
@@ -117,7 +129,26 @@ def backtest(
     frame = pl.DataFrame(rows, schema=schema)
     calibration = (
         frame.group_by("question", "percentile")
-        .agg(forecasts=pl.len(), hit_rate=pl.col("hit").mean())
+        .agg(
+            forecasts=pl.col("hit").count(),
+            hit_rate=pl.col("hit").mean(),
+            excluded=pl.col("hit").null_count(),
+        )
+        .with_columns(pl.col("forecasts", "excluded").cast(pl.Int64))
         .sort("question", "percentile")
     )
-    return Backtest(frame, calibration, window_days, horizon_days, items, trials, seed)
+    excluded = int(frame.get_column("hit").null_count())
+    return Backtest(frame, calibration, window_days, horizon_days, items, trials, seed, excluded)
+
+
+def _when_hit(forecast_days: int | None, took: int | None, days_known: int) -> bool | None:
+    """Whether a "when" answer came true: the items were done (``took`` days) by its day.
+
+    With the items not done within the ``days_known`` days of data after as_of, the answer
+    failed if its day is among them; otherwise the data cannot tell (None).
+    """
+    if took is not None:
+        return forecast_days is not None and took <= forecast_days
+    if forecast_days is not None and forecast_days <= days_known:
+        return False
+    return None

@@ -317,6 +317,163 @@ def _forecast_when_one(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class InOrderForecast:
+    """When each of several groups of items (epics, in priority order) will be done, if the
+    team works through them in that order: group k is done when the items of groups 1..k are.
+
+    ``remaining[k]`` is group k's own item count, ``cumulative[k]`` the items of groups 1..k;
+    ``days[k]``/``dates[k]`` read like :class:`WhenForecast` (a group with nothing remaining
+    is done: day 0, dated the day before ``start``, i.e. the as-of date). Every group is read
+    from the same trials, so in each trial group k finishes no earlier than group k-1.
+    ``outcomes`` has one row of per-trial days per group.
+    """
+
+    remaining: tuple[int, ...]
+    cumulative: tuple[int, ...]
+    days: list[dict[int, int | None]]
+    dates: list[dict[int, date | None]]
+    inputs: ForecastInputs
+    outcomes: np.ndarray = field(repr=False)
+
+
+def _hitting_steps_many(
+    values: np.ndarray, targets: np.ndarray, trials: int, rng: np.random.Generator, daily: bool
+) -> np.ndarray:
+    """Return per target (rows) and trial the number of draws to reach each target.
+
+    ``targets`` are increasing and positive; the running sums of one stream of draws per trial
+    answer every target, so a later target never needs fewer draws. Blocks are drawn exactly as
+    :func:`_hitting_steps` (``daily``: :func:`_hitting_steps_daily`) draws them for the last
+    target, so a single target gives the same numbers as those do.
+    """
+    m = targets.size
+    last = int(targets[-1])
+    k = np.zeros((m, trials), dtype=np.int64)
+    need = np.full(trials, last, dtype=np.int64)
+    todo = np.arange(trials)
+    mean = float(values.mean())
+    cv = float(values.std()) / mean
+    vmax = int(values.max())
+    index_dtype = _index_dtype(values.size)
+    while todo.size:
+        left = need[todo]
+        expect = float(left.mean()) / mean
+        if daily:
+            b = int(min(max(8, math.ceil(expect * 1.25 + 3 * math.sqrt(expect))),
+                        _CHUNK // todo.size))  # fmt: skip
+        else:
+            spread = 2.5 * max(cv, 0.5) * math.sqrt(expect)
+            b = int(min(max(8, math.ceil(expect + spread + 2)), _CHUNK // todo.size))
+        b = max(b, 1)
+        dt = _sum_dtype(max(b * vmax, int(left.max())) + 1)
+        if daily:
+            idx = rng.integers(0, values.size, size=(todo.size, b), dtype=np.int32)
+            cs = _running_sum(np.ascontiguousarray(values.astype(dt).take(idx).T))
+        else:
+            idx2 = rng.integers(0, values.size, size=(b, todo.size), dtype=index_dtype)
+            cs = _running_sum(values.astype(dt).take(idx2))
+        count_dtype = np.uint16 if b < 1 << 16 else np.int64
+        for j in range(m):
+            # Items still needed for target j: the last target's need less the items between.
+            left_j = left - (last - int(targets[j]))
+            open_j = left_j > 0
+            if not open_j.any():
+                continue
+            below = np.less(cs, left_j.clip(min=0).astype(dt)).view(np.uint8)
+            steps = below.sum(axis=0, dtype=count_dtype).astype(np.int64)
+            k[j, todo[open_j]] += (steps + (steps < b))[open_j]
+        unfinished = np.less(cs[-1], left.astype(dt))  # the last target not reached yet
+        rest = todo[unfinished]
+        need[rest] -= cs[-1, unfinished]
+        todo = rest
+    return k
+
+
+def forecast_when_in_order(
+    samples: Sequence[int] | np.ndarray,
+    remaining: Sequence[int],
+    *,
+    trials: int = DEFAULT_TRIALS,
+    seed: int | None = 0,
+    percentiles: Sequence[int] = DEFAULT_PERCENTILES,
+    start: date | None = None,
+    window: tuple[date, date] | None = None,
+    method: Method = "negbin",
+) -> InOrderForecast:
+    """Return when each group of ``remaining`` items (in priority order) will be done, if the
+    team works through the groups in that order: group k is done when the cumulative remaining
+    items of groups 1..k are (ActionableAgile's multiple-feature forecast makes the same
+    assumption). A group with nothing remaining is done now (day 0).
+
+    All groups are read from the same seeded trials (the stream :func:`forecast_when` uses), so
+    group k is never done before group k-1; a single group with work gives the same days as
+    :func:`forecast_when` for its items.
+    """
+    raise_if_bad(trials, method)
+    s = _as_samples(samples)
+    own = [int(r) for r in remaining]
+    if any(r < 0 for r in own):
+        raise ValueError("remaining items cannot be negative")
+    cumulative = tuple(int(c) for c in np.cumsum(own, dtype=np.int64)) if own else ()
+    outcomes = np.zeros((len(own), trials), dtype=np.int64)
+    targets = np.array(sorted({c for c, r in zip(cumulative, own, strict=True) if r > 0}))
+    never = False
+    if targets.size:
+        nz = s[s > 0]
+        if nz.size == 0:
+            never = True
+        else:
+            rng = team_rng(seed, "")
+            if method == "daily":
+                steps = _hitting_steps_many(s, targets, trials, rng, daily=True)
+            else:
+                steps = _hitting_steps_many(nz, targets, trials, rng, daily=False)
+                steps = _add_empty_days(steps, nz.size / s.size, rng)
+            row = {int(t): i for i, t in enumerate(targets)}
+            for g, (c, r) in enumerate(zip(cumulative, own, strict=True)):
+                if r > 0:
+                    outcomes[g] = steps[row[c]]
+    days: list[dict[int, int | None]] = []
+    dates: list[dict[int, date | None]] = []
+    for g, r in enumerate(own):
+        d: dict[int, int | None] = {}
+        when: dict[int, date | None] = {}
+        for p in percentiles:
+            n = None if (never and r > 0) else (0 if r == 0 else _low_reading(outcomes[g], p))
+            d[p] = n
+            when[p] = None if (n is None or start is None) else start + timedelta(days=n - 1)
+        days.append(d)
+        dates.append(when)
+    if never:
+        outcomes[np.array(own) > 0] = np.iinfo(np.int64).max
+    return InOrderForecast(
+        tuple(own), cumulative, days, dates, _inputs(s, trials, seed, method, window), outcomes
+    )
+
+
+def _add_empty_days(steps: np.ndarray, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Add to each row of finishing days the empty days before it: the empty days before the
+    first target's k-th finishing day, then those between each target and the next (the sum of
+    independent negative binomials is one), so rows stay ordered within every trial."""
+    if p >= 1.0:
+        return steps
+    out = steps.copy()
+    empty = np.zeros(steps.shape[1], dtype=np.int64)
+    previous = np.zeros(steps.shape[1], dtype=np.int64)
+    for j in range(steps.shape[0]):
+        more = steps[j] - previous
+        some = more > 0
+        if some.all():
+            empty = empty + rng.negative_binomial(more, p)
+        elif some.any():
+            empty = empty.copy()
+            empty[some] += rng.negative_binomial(more[some], p)
+        out[j] += empty
+        previous = steps[j]
+    return out
+
+
 def forecast_how_many(
     samples: Sequence[int] | np.ndarray | Mapping[str, Sequence[int] | np.ndarray],
     days: int,

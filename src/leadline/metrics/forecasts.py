@@ -1,19 +1,28 @@
 """Forecast page figures: Monte Carlo "when will N be done" / "how many by D", and a backtest.
 
 The teams in scope are forecast together: their daily throughputs are summed day by day, so
-"Checkout + Mobile" asks when the two teams between them finish N items.
+"Checkout + Mobile" asks when the two teams between them finish N items. Epics (in priority
+order) are forecast from the same throughput: each epic's remaining child items, worked
+through one epic after another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import polars as pl
+from django.core.exceptions import ValidationError
 
-from leadline.flow.forecast import DEFAULT_PERCENTILES, DEFAULT_TRIALS, DEFAULT_WINDOW_DAYS
+from leadline.flow.forecast import (
+    DEFAULT_PERCENTILES,
+    DEFAULT_TRIALS,
+    DEFAULT_WINDOW_DAYS,
+    ForecastInputs,
+)
 
 from .definitions import DEFINITIONS
 from .scope import Scope
@@ -22,6 +31,15 @@ from .services import OPTIONS, SCOPE, scoped_frames
 BACKTEST_TRIALS = 2_000  # per past forecast; ~100 past dates make this the page's slowest part
 MAX_ITEMS = 10_000
 MAX_DAYS = 3_650
+MAX_EPICS = 100
+EPICS_ASSUMPTION = (
+    "Assumes the team(s) work through the epics in the order given (priority order), one "
+    "after another: epic k is done when the remaining items of epics 1 to k are done, at the "
+    "throughput of the window (as ActionableAgile's multiple-feature forecast assumes). "
+    "Remaining = the epic's child items (of any team) not finished and not removed as of "
+    "{as_of}. Every epic is read from the same {trials:,} trials, so no epic is forecast "
+    "before the one ahead of it; an epic with nothing remaining is done (0 days)."
+)
 
 
 def daily_throughput(scope: Scope) -> pl.DataFrame:
@@ -58,23 +76,23 @@ def forecast(
     trials: int = DEFAULT_TRIALS,
     seed: int = 0,
     backtest: bool = True,
+    epics: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return both forecasts from ``scope.end`` (the as-of date), their inputs and a backtest.
 
     "when" counts day 1 as the day after as_of; "how many" looks ``days`` days ahead and reads
     downward. Without any throughput in the window "when" has no dates (None) and "how many"
     is zero at every percentile. The backtest replays weekly as-of dates over the history.
+    ``epics`` (keys in priority order) adds "epics" and "epics_definition": per epic, when it
+    will be done working through them in that order (:func:`epic_forecast`); an unknown key
+    raises ValidationError before anything is computed.
     """
     from leadline.flow import forecast_how_many, forecast_when
 
+    wanted = epic_remaining(scope, epics) if epics else None  # unknown keys fail before work
     daily = daily_throughput(scope)
     as_of = scope.end
-    window = (as_of - timedelta(days=window_days - 1), as_of)
-    series = daily.filter(pl.col("day").is_between(*window))
-    samples = np.zeros(window_days, dtype=np.int64)
-    if series.height:
-        offsets = (series.get_column("day") - window[0]).dt.total_days().to_numpy()
-        np.add.at(samples, offsets, series.get_column("count").to_numpy())
+    samples, window = window_samples(daily, as_of, window_days)
     start = as_of + timedelta(days=1)
     when = forecast_when(samples, items, trials=trials, seed=seed, start=start, window=window)
     how = forecast_how_many(samples, days, trials=trials, seed=seed, window=window)
@@ -103,8 +121,13 @@ def forecast(
             "percentiles": [{"percentile": p, "items": how.items[p]} for p in DEFAULT_PERCENTILES],
             "histogram": _histogram(how.outcomes, "items"),
         },
-        "backtest": None,
     }
+    if wanted is not None:
+        result["epics"], _ = epic_forecast(
+            wanted, samples, trials=trials, seed=seed, start=start, window=window
+        )
+        result["epics_definition"] = EPICS_ASSUMPTION.format(as_of=as_of, trials=trials)
+    result["backtest"] = None
     if backtest:
         result["backtest"] = _backtest(daily, window_days, days, items, seed)
     return result
@@ -126,10 +149,133 @@ def _backtest(
         "horizon_days": days,
         "items": items,
         "forecasts": run.rows.select("as_of").n_unique() if run.rows.height else 0,
+        "excluded": run.excluded,
         "calibration": [
-            {**row, "hit_rate": round(row["hit_rate"], 3)} for row in run.calibration.to_dicts()
+            {**row, "hit_rate": None if row["hit_rate"] is None else round(row["hit_rate"], 3)}
+            for row in run.calibration.to_dicts()
         ],
     }
+
+
+def window_samples(
+    daily: pl.DataFrame, as_of: date, window_days: int
+) -> tuple[np.ndarray, tuple[date, date]]:
+    """Return the daily counts of the ``window_days`` days up to and including ``as_of`` (zero
+    days included) from a :func:`daily_throughput` frame, and the window's first and last day."""
+    window = (as_of - timedelta(days=window_days - 1), as_of)
+    series = daily.filter(pl.col("day").is_between(*window))
+    samples = np.zeros(window_days, dtype=np.int64)
+    if series.height:
+        offsets = (series.get_column("day") - window[0]).dt.total_days().to_numpy()
+        np.add.at(samples, offsets, series.get_column("count").to_numpy())
+    return samples, window
+
+
+def epic_list(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Return epic keys from ``KEY1,KEY2`` (or several such values) in the order given, each
+    once; more than :data:`MAX_EPICS` raise ValidationError."""
+    raw = [value] if isinstance(value, str) else list(value or ())
+    keys: list[str] = []
+    for part in raw:
+        keys += [k.strip() for k in str(part).split(",") if k.strip()]
+    keys = list(dict.fromkeys(keys))
+    if len(keys) > MAX_EPICS:
+        raise ValidationError({"epics": [f"at most {MAX_EPICS} epics at once"]})
+    return tuple(keys)
+
+
+def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Return per epic key (in the order given) its title and remaining items: child items
+    (``epic_key`` = the key, of any team) created by the as-of date and not finished or removed
+    as it stood at its end (UTC): their last mapped status then is not a done or removed one.
+
+    A key that no item names as its epic, and that is no item of type Epic, raises
+    ValidationError naming it.
+    """
+    from leadline.delivery.models import StatusMapping, Transition, WorkItem
+
+    workspace = scope.workspace
+    children = WorkItem.objects.filter(workspace=workspace, epic_key__in=keys)
+    named = set(children.values_list("epic_key", flat=True).distinct())
+    titles: dict[str, str] = {}
+    epic_items = WorkItem.objects.filter(workspace=workspace, key__in=keys)
+    for key, title, type_ in epic_items.values_list("key", "title", "type"):
+        if type_.lower() == "epic":
+            named.add(key)
+        if title and not titles.get(key):
+            titles[key] = title
+    unknown = [k for k in keys if k not in named]
+    if unknown:
+        listed = ", ".join(repr(k) for k in unknown)
+        raise ValidationError(
+            {"epics": [f"no epic {listed} in this workspace (no item names it as its epic)"]}
+        )
+    cut = datetime.combine(scope.end + timedelta(days=1), time(0), UTC)
+    category = {
+        m.status: m.category
+        for m in StatusMapping.objects.filter(workspace=workspace).exclude(category=None)
+    }
+    status: dict[int, str | None] = {}
+    epic_of: dict[int, str] = {}
+    for pk, epic, now in children.filter(created__lt=cut).values_list("id", "epic_key", "status"):
+        epic_of[pk] = epic
+        status[pk] = now if now in category else None  # without any history: its status now
+    moves = (
+        Transition.objects.filter(item__workspace=workspace, item__epic_key__in=keys)
+        .order_by("item_id", "at", "seq")
+        .values_list("item_id", "seq", "at", "from_status", "to_status")
+    )
+    seen: set[int] = set()
+    for pk, seq, at, before, after in moves:
+        if pk not in epic_of:
+            continue
+        if pk not in seen:
+            seen.add(pk)
+            # With a history, the item sat in its first move's from-status since creation.
+            status[pk] = None
+        if seq == 0 and before in category and status[pk] is None:
+            status[pk] = before
+        if at < cut and after in category:  # unmapped statuses are ignored, as in flow figures
+            status[pk] = after
+    remaining = dict.fromkeys(keys, 0)
+    for pk, epic in epic_of.items():
+        if category.get(status[pk] or "") not in ("done", "removed"):
+            remaining[epic] += 1
+    return [{"key": k, "title": titles.get(k) or None, "remaining": remaining[k]} for k in keys]
+
+
+def epic_forecast(
+    epics: list[dict[str, Any]],
+    samples: Sequence[int] | np.ndarray,
+    *,
+    trials: int,
+    seed: int,
+    start: date,
+    window: tuple[date, date] | None = None,
+) -> tuple[list[dict[str, Any]], ForecastInputs]:
+    """Return per epic (``epic_remaining`` rows, in priority order) its key, title, remaining
+    items, the cumulative items up to it and when-percentiles (days after as_of and dates),
+    working through the epics in order from the same seeded trials; and the inputs."""
+    from leadline.flow.forecast import forecast_when_in_order
+
+    fc = forecast_when_in_order(
+        samples, [e["remaining"] for e in epics], trials=trials, seed=seed, start=start,
+        window=window, percentiles=DEFAULT_PERCENTILES,
+    )  # fmt: skip
+    rows = [
+        {
+            "key": e["key"],
+            "title": e["title"],
+            "remaining": e["remaining"],
+            "cumulative": fc.cumulative[i],
+            "percentiles": [
+                {"percentile": p, "days": fc.days[i][p], "date": fc.dates[i][p]}
+                for p in DEFAULT_PERCENTILES
+            ],
+        }
+        for i, e in enumerate(epics)
+    ]
+    return rows, fc.inputs
 
 
 def days_until(as_of: date, target: date) -> int:

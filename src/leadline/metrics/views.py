@@ -23,7 +23,7 @@ from leadline.workspaces.services import Access
 
 from . import charts, services
 from .dora import dora
-from .forecasts import MAX_DAYS, MAX_ITEMS, forecast
+from .forecasts import MAX_DAYS, MAX_ITEMS, epic_list, forecast
 from .portfolio import PORTFOLIO_DAYS, portfolio
 from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int
 
@@ -167,7 +167,8 @@ DORA_COLUMNS = [
 
 
 def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
-    """Return items, days, window, trials and seed from a query; ``by`` (a date) sets days."""
+    """Return items, days, window, trials, seed and epics from a query; ``by`` (a date) sets
+    days; ``epics`` (comma-separated keys, in priority order) may repeat."""
     days = positive_int(query, "days", 28, MAX_DAYS)
     by = query.get("by")
     if by:
@@ -178,12 +179,15 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
         if target <= as_of:
             raise ValidationError({"by": ["the date must be after the as-of date"]})
         days = min((target - as_of).days, MAX_DAYS)
+    getlist = getattr(query, "getlist", None)
+    epics = epic_list(getlist("epics") if getlist else query.get("epics"))
     return {
         "items": positive_int(query, "items", 20, MAX_ITEMS),
         "days": days,
         "window_days": positive_int(query, "window_days", 84, 730, minimum=7),
         "trials": positive_int(query, "trials", 10_000, 100_000),
         "seed": positive_int(query, "seed", 0, 2**31 - 1, minimum=0),
+        "epics": epics,
     }
 
 
@@ -196,7 +200,30 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
         for field, errors in exc.message_dict.items():
             messages.error(request, f"{field}: {' '.join(errors)}")
         inputs = forecast_inputs({}, scope.end)
-    data = forecast(scope, **inputs)
+    try:
+        data = forecast(scope, **inputs)
+    except ValidationError as exc:  # an unknown epic: say so, forecast without the epics
+        for field, errors in exc.message_dict.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        inputs = {**inputs, "epics": ()}
+        data = forecast(scope, **inputs)
+    if request.GET.get("format") == "csv" and request.GET.get("table") == "epics":
+        rows = [
+            {
+                "order": n,
+                "epic": e["key"],
+                "title": e["title"],
+                "remaining": e["remaining"],
+                "cumulative": e["cumulative"],
+                **{f"p{w['percentile']}_days": w["days"] for w in e["percentiles"]},
+                **{f"p{w['percentile']}_date": w["date"] for w in e["percentiles"]},
+            }
+            for n, e in enumerate(data.get("epics", []), start=1)
+        ]
+        pcts = [f"p{p}_{x}" for x in ("days", "date") for p in (50, 70, 85, 95)]
+        return csv_response(
+            "forecast-epics", rows, ["order", "epic", "title", "remaining", "cumulative", *pcts]
+        )
     if request.GET.get("format") == "csv":
         rows = [
             {
@@ -216,6 +243,8 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
     if (image := chart_image(request, "forecasts", specs)) is not None:
         return image
     selected = {t.slug for t in scope.teams} or ({scope.team.slug} if scope.team else set())
+    from leadline.delivery.services import epic_keys
+
     return render(
         request,
         "metrics/forecasts.html",
@@ -229,6 +258,9 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
                 zip(data["when"]["percentiles"], data["how_many"]["percentiles"], strict=True)
             ),
             "csv": _csv_link(request),
+            "epics_csv": _csv_link(request, table="epics"),
+            "epics_text": ",".join(inputs["epics"]) or request.GET.get("epics", ""),
+            "epic_keys": epic_keys(access.workspace)[:500],  # the form's suggestions
         },
     )
 
