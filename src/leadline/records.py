@@ -106,6 +106,8 @@ class WorkItemRecord:
     flags: list[FlagPeriod] = field(default_factory=list)
     sprint_changes: list[SprintChange] = field(default_factory=list)
     sprints: list[str] = field(default_factory=list)
+    # The sprints the tracker described on the item (id, dates), stored once per sprint.
+    sprint_details: list[SprintRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

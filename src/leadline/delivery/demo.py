@@ -33,6 +33,7 @@ def delivery_history(ctx: DemoContext) -> None:
             *[i for i in data.incidents if i.service in services],
             *[c for c in data.changes if c.repository in services],
             *[r for r in data.releases if r.repository in services],
+            *[s for s in data.sprints if s.external_id.startswith(f"{key}-")],
         ]
         import_records(ctx.workspace, [*items, *delivery], team=team, statuses=data.statuses)
     ensure_statuses(

@@ -21,6 +21,7 @@ from leadline.records import (
     DeploymentRecord,
     IncidentRecord,
     ReleaseRecord,
+    SprintRecord,
     StageCategory,
     StatusRecord,
     WorkItemRecord,
@@ -33,6 +34,7 @@ from .models import (
     FlagPeriod,
     Incident,
     Release,
+    Sprint,
     SprintChange,
     StatusMapping,
     Transition,
@@ -40,7 +42,9 @@ from .models import (
 )
 
 BATCH_SIZE = 500
-Record = WorkItemRecord | DeploymentRecord | ChangeRecord | ReleaseRecord | IncidentRecord
+Record = (
+    WorkItemRecord | DeploymentRecord | ChangeRecord | ReleaseRecord | IncidentRecord | SprintRecord
+)
 
 ITEM_FIELDS = [
     "team", "project", "url", "type", "title", "parent_key", "epic_key", "labels", "components",
@@ -60,6 +64,7 @@ class ImportStats:
     deployments: int = 0
     releases: int = 0
     incidents: int = 0
+    sprints: int = 0
     batches: int = 0
     skipped_batches: int = 0
     new_statuses: list[str] = field(default_factory=list)
@@ -149,9 +154,13 @@ def _write_batch(
         (DeploymentRecord, Deployment, _deployment_fields, "deployments"),
         (ReleaseRecord, Release, _release_fields, "releases"),
         (IncidentRecord, Incident, _incident_fields, "incidents"),
+        (SprintRecord, Sprint, _sprint_fields, "sprints"),
     ]
+    described = [s for item in items for s in item.sprint_details]  # sprints items describe
     for record_type, model, to_fields, counter in simple:
         rows: list[Any] = [r for r in batch if isinstance(r, record_type)]
+        if record_type is SprintRecord:
+            rows = [*described, *rows]  # a sprint record of its own wins over a description
         if not rows:
             continue
         # Last one wins when a batch holds the same record twice (a source repeating itself).
@@ -366,6 +375,16 @@ def _release_fields(r: ReleaseRecord) -> dict[str, Any]:
         "published": r.published,
         "sha": r.sha,
         "url": r.url,
+    }
+
+
+def _sprint_fields(r: SprintRecord) -> dict[str, Any]:
+    return {
+        "name": r.name[:200],
+        "state": r.state[:32],
+        "start": r.start,
+        "end": r.end,
+        "completed": r.completed,
     }
 
 

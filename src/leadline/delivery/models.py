@@ -218,6 +218,27 @@ class Deployment(_DeliveryRecord):
         indexes = [models.Index(fields=["workspace", "finished"])]
 
 
+class Sprint(_DeliveryRecord):
+    """A sprint (or other fixed plan period) with the dates plan churn is measured against.
+
+    Items name their sprints (``SprintChange.sprint``, ``WorkItem.sprints``) by ``name``.
+    """
+
+    name = models.CharField(max_length=200)
+    state = models.CharField(max_length=32, blank=True)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    completed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source", "external_id"], name="sprint_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "name"])]
+
+
 class Release(_DeliveryRecord):
     repository = models.CharField(max_length=300)
     name = models.CharField(max_length=300)

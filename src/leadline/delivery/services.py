@@ -188,7 +188,7 @@ def without_epics(
 def team_daily_throughput(
     workspace_slug: str, team_slug: str | None, as_of: date, window_days: int = 84
 ) -> list[int]:
-    """Return items finished per day over the ``window_days`` before ``as_of`` (zeros kept).
+    """Return items finished per day over the ``window_days`` ending with ``as_of`` (zeros kept).
 
     Finished = the last entry into a done stage (PRODUCT.md); removed items never count.
     """
@@ -201,7 +201,7 @@ def team_daily_throughput(
     history = history_as_of(*load_frames(workspace, team), as_of)
     items, transitions, _ = without_epics(workspace, *history)
     dates = stage_dates(items, transitions, workflow_for(workspace), strict=False)
-    start = as_of - timedelta(days=window_days)
+    start = as_of - timedelta(days=window_days - 1)  # the window ends with the as-of day
     counts = [0] * window_days
     for finished in dates.get_column("finished").drop_nulls().to_list():
         day = (finished.date() if isinstance(finished, datetime) else finished) - start

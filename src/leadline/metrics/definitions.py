@@ -41,9 +41,20 @@ DEFINITIONS: dict[str, str] = {
         "Blocked time = time an item was flagged as blocked (overlapping flags merged), in whole "
         "calendar days inclusive, for items finished in the range or in progress."
     ),
+    "plan_churn": (
+        "Plan churn = per sprint, items added to it or removed from it after it started, as a "
+        "share of the items committed to it at its start ((added + removed) ÷ committed); "
+        "sprints that started in the range."
+    ),
+    "reopened": (
+        "Reopened = moves from a done stage back to an active or backlog stage in the range "
+        "(rework found after the item was considered finished)."
+    ),
     "deployment_frequency": (
         "Deployment frequency = days with at least one successful production deployment, per "
-        "week (DORA counts deployment days). Tier from the median week."
+        "week (DORA counts deployment days), over the Monday-started weeks of the range, weeks "
+        "without deployments included. The tier is read from this figure: on demand ≥ 5, "
+        "weekly ≥ 1, monthly ≥ 12/52."
     ),
     "lead_time_for_changes": (
         "Lead time for changes = first commit (or PR merge where commits are unknown) → the "
@@ -51,8 +62,10 @@ DEFINITIONS: dict[str, str] = {
     ),
     "change_failure_rate": (
         "Change failure rate = share of production deployments followed by an incident, rollback "
-        "or hotfix attributed to them within {window} h (an incident naming its deployment "
-        "counts whenever it started)."
+        "or hotfix attributed to them within {window} h: an incident belongs to the last "
+        "deployment of the same service before it, a hotfix (a successful unplanned deployment) "
+        "to the last one that was not itself a hotfix; an incident naming its deployment counts "
+        "whenever it started."
     ),
     "recovery_time": (
         "Failed deployment recovery time = from the failed deployment to the resolution of its "

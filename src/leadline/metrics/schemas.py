@@ -56,6 +56,8 @@ class FlowDefinitions(Out):
     flow_efficiency: str = Field(description="Definition of flow efficiency.")
     blocked_time: str = Field(description="Definition of blocked time.")
     histogram: str = Field(description="Definition of the cycle-time distribution.")
+    plan_churn: str = Field(description="Definition of plan churn.")
+    reopened: str = Field(description="Definition of reopened items.")
 
 
 class FlowHeadline(Out):
@@ -188,6 +190,41 @@ class FlowBlockedItem(Out):
     periods: int = Field(description="Separate blocked periods (merged flags).")
 
 
+class FlowSprintChurn(Out):
+    sprint: str = Field(description="Sprint name.")
+    start: dt.date = Field(description="Day the sprint started.")
+    end: dt.date | None = Field(description="Day it ended; null while running on the as-of date.")
+    committed: int = Field(description="Items in the sprint when it started (items).")
+    added: int = Field(description="Items added after the start (items).")
+    removed: int = Field(description="Items removed after the start (items).")
+    churn: float | None = Field(
+        description="(added + removed) / committed (ratio, 3 decimals); null with none committed."
+    )
+
+
+class FlowPlanChurn(Out):
+    sprints: list[FlowSprintChurn] = Field(description="One row per sprint, oldest first.")
+    committed: int = Field(description="Committed items over those sprints (items).")
+    added: int = Field(description="Items added after the starts (items).")
+    removed: int = Field(description="Items removed after the starts (items).")
+    churn: float | None = Field(
+        description="Pooled churn: (added + removed) / committed (ratio, 3 decimals)."
+    )
+
+
+class FlowReopenedMove(Out):
+    key: str = Field(description="Work item key.")
+    at: dt.datetime = Field(description="When it moved back.")
+    from_stage: str = Field(description="The done stage it left.")
+    to_stage: str = Field(description="The active or backlog stage it went to.")
+
+
+class FlowReopened(Out):
+    moves: int = Field(description="Moves from done back to active or backlog (moves).")
+    items: int = Field(description="Distinct items reopened (items).")
+    recent: list[FlowReopenedMove] = Field(description="The 10 most recent moves, newest first.")
+
+
 class FlowBlocked(Out):
     items_blocked: int = Field(
         description="Items finished in the range that were ever blocked (items)."
@@ -250,6 +287,10 @@ class FlowOut(Out):
     )
     flow_efficiency: FlowEfficiency = Field(description="Flow efficiency.")
     blocked: FlowBlocked = Field(description="Blocked time.")
+    plan_churn: FlowPlanChurn = Field(
+        description="Sprint scope changes after the start, sprints that started in the range."
+    )
+    reopened: FlowReopened = Field(description="Moves from done back into work, in the range.")
     quality: FlowQuality = Field(description="Data-quality note for the team (all types).")
 
 
@@ -473,10 +514,14 @@ class ForecastHowMany(Out):
 class ForecastCalibration(Out):
     question: Literal["how_many", "when"] = Field(description="Which forecast was backtested.")
     percentile: int = Field(description="Confidence level (%).")
-    forecasts: int = Field(description="Past forecasts compared.")
-    hit_rate: float = Field(
+    forecasts: int = Field(description="Past forecasts compared (outcome known).")
+    hit_rate: float | None = Field(
         description="Share of them that came true (ratio 0-1, 3 decimals); calibrated when "
-        "about percentile / 100."
+        "about percentile / 100; null when every such forecast was excluded."
+    )
+    excluded: int = Field(
+        description="Past forecasts left out because their outcome is unknown: the data ends "
+        "before both the forecast date and the items' completion ('when' only)."
     )
 
 
@@ -487,6 +532,11 @@ class ForecastBacktest(Out):
     horizon_days: int = Field(description="'How many' horizon of the past forecasts (days).")
     items: int = Field(description="'When' item count of the past forecasts (items).")
     forecasts: int = Field(description="Past as-of dates forecast from.")
+    excluded: int = Field(
+        description="Past 'when' answers (per percentile) left out as unknown: the data ends "
+        "before both their date and the items' completion. A date that passed with the items "
+        "not done counts as a miss."
+    )
     calibration: list[ForecastCalibration] = Field(
         description="Hit rate per question and confidence level."
     )
@@ -501,10 +551,38 @@ class _ForecastHead(Out):
     inputs: ForecastInputs = Field(description="What the forecast was computed from.")
 
 
+class ForecastEpic(Out):
+    key: str = Field(description="Epic key.")
+    title: str | None = Field(description="The epic's title; null when the epic item is unknown.")
+    remaining: int = Field(
+        description="Child items (of any team) not finished and not removed as of as_of (items)."
+    )
+    cumulative: int = Field(
+        description="Remaining items of this epic and of the epics before it (items): the epic "
+        "is done when these are."
+    )
+    percentiles: list[ForecastWhenPercentile] = Field(
+        description="When the epic will be done per confidence level; days 0 (dated as_of) "
+        "when nothing remains."
+    )
+
+
 class ForecastWhenOut(_ForecastHead):
-    """When will ``items`` items be done: Monte Carlo dates at 50/70/85/95%, and a backtest."""
+    """When will ``items`` items be done: Monte Carlo dates at 50/70/85/95%, and a backtest.
+
+    With ``epics``, also when each epic will be done, working through them in the order given.
+    """
 
     when: ForecastWhen = Field(description="The forecast.")
+    epics: list[ForecastEpic] | None = Field(
+        default=None,
+        description="Only when ``epics`` are asked for: per epic in the order given (priority "
+        "order), when it will be done if the team(s) work through the epics in that order "
+        "(epic k is done when the remaining items of epics 1..k are), from the same trials.",
+    )
+    epics_definition: str | None = Field(
+        default=None, description="Only with ``epics``: the assumption and how it was made."
+    )
     backtest: ForecastBacktest = Field(description="How well such forecasts did in the past.")
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
 from django.core.cache import cache
 
-from leadline.delivery.models import WorkItem
+from leadline.delivery.models import Sprint, WorkItem
 from leadline.delivery.quality import cached_quality_report, data_version, quality_note
 from leadline.delivery.reader import DATETIME, read_frame
 from leadline.delivery.services import (
@@ -28,7 +28,7 @@ from leadline.delivery.services import (
     without_epics,
     workflow_for,
 )
-from leadline.flow.frames import history_as_of
+from leadline.flow.frames import UTC_US, history_as_of
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
 
@@ -227,8 +227,108 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
         ).to_dicts(),  # fmt: skip
         flow_efficiency=_efficiency(efficiency),
         blocked=blocked,
+        plan_churn=_plan_churn(scope, items),
+        reopened=_reopened(scope, items, transitions, workflow),
     )
     return result
+
+
+def load_sprint_changes(scope: Scope) -> pl.DataFrame:
+    """Load the sprint entries and exits of the scope's items (item_id, sprint, at, added)."""
+    where, params = "i.workspace_id = %s", [scope.workspace.pk]
+    if scope.team is not None:
+        where += " AND i.team_id = %s"
+        params.append(scope.team.pk)
+    sql = (
+        f"SELECT c.item_id, c.sprint, {ts('c.at')}, CASE WHEN c.added THEN 1 ELSE 0 END "  # noqa: S608 - only placeholders are interpolated
+        f"FROM delivery_sprintchange c JOIN delivery_workitem i ON i.id = c.item_id WHERE {where}"
+    )
+    frame = read_frame(
+        sql, params, {"item_id": pl.Int64, "sprint": pl.Utf8, "at": DATETIME, "added": pl.Int64}
+    )
+    return frame.with_columns(pl.col("added").cast(pl.Boolean))
+
+
+def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
+    """Plan churn of the sprints that started in the range, from the scope's items' moves."""
+    from leadline.flow import plan_churn
+
+    empty = {"sprints": [], "committed": 0, "added": 0, "removed": 0, "churn": None}
+    cut = datetime.combine(scope.end + timedelta(days=1), time(0), UTC)
+    changes = (
+        load_sprint_changes(scope)
+        .join(items.select("item_id"), on="item_id", how="semi")
+        .filter(pl.col("at") < cut)
+    )
+    names = changes.get_column("sprint").unique().to_list()
+    rows = (
+        Sprint.objects.filter(workspace=scope.workspace, name__in=names, start__isnull=False)
+        .filter(start__date__gte=scope.start, start__lt=cut)
+        .order_by("start")
+        .values_list("name", "start", "end")
+    )
+    by_name = {
+        name: (start, end if end is None or end < cut else None) for name, start, end in rows
+    }
+    if not by_name:
+        return empty
+    sprints = pl.DataFrame(
+        [(n, s, e) for n, (s, e) in by_name.items()],
+        schema={"sprint": pl.Utf8, "start": UTC_US, "end": UTC_US},
+        orient="row",
+    )
+    per_sprint = plan_churn(changes, sprints)
+    totals = per_sprint.select(pl.col("committed", "added", "removed").sum()).row(0, named=True)
+    committed = int(totals["committed"])
+    return {
+        "sprints": [
+            {
+                "sprint": r["sprint"],
+                "start": r["start"].date(),
+                "end": r["end"].date() if r["end"] else None,
+                "committed": r["committed"],
+                "added": r["added"],
+                "removed": r["removed"],
+                "churn": round_or_none(r["churn"], 3),
+            }
+            for r in per_sprint.iter_rows(named=True)
+        ],
+        "committed": committed,
+        "added": int(totals["added"]),
+        "removed": int(totals["removed"]),
+        "churn": (
+            round_or_none((totals["added"] + totals["removed"]) / committed, 3)
+            if committed
+            else None
+        ),
+    }
+
+
+def _reopened(
+    scope: Scope, items: pl.DataFrame, transitions: pl.DataFrame, workflow: Workflow
+) -> dict[str, Any]:
+    """Moves from done back to active or backlog in the range, most recent first."""
+    from leadline.flow import reopened_items
+
+    moves = (
+        reopened_items(transitions, workflow, strict=False)
+        .filter(pl.col("at").dt.date().is_between(scope.start, scope.end))
+        .join(items.select("item_id", "key"), on="item_id")
+        .sort("at", descending=True)
+    )
+    return {
+        "moves": moves.height,
+        "items": moves.get_column("item_id").n_unique() if moves.height else 0,
+        "recent": [
+            {
+                "key": r["key"],
+                "at": r["at"],
+                "from_stage": r["from_stage"],
+                "to_stage": r["to_stage"],
+            }
+            for r in moves.head(10).iter_rows(named=True)
+        ],
+    }
 
 
 def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]:
@@ -274,12 +374,14 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
             "waiting_days": None,
         },
         "blocked": {"items_blocked": 0, "blocked_days": 0, "share_blocked": None, "top": []},
+        "plan_churn": {"sprints": [], "committed": 0, "added": 0, "removed": 0, "churn": None},
+        "reopened": {"moves": 0, "items": 0, "recent": []},
     }
 
 
 FLOW_DEFINITIONS = (
     "wip", "throughput", "cycle_time", "percentiles", "age", "cfd", "flow_efficiency",
-    "blocked_time", "histogram",
+    "blocked_time", "histogram", "plan_churn", "reopened",
 )  # fmt: skip
 
 

@@ -188,6 +188,7 @@ def item_from_issue(
     resolved_raw = fields.get("resolutiondate")
     updated_raw = fields.get("updated")
     sprints_now = _current_sprints(fields, ids)
+    sprint_details = _sprint_details(fields, ids, source)
     return WorkItemRecord(
         source=source,
         key=key,
@@ -214,6 +215,7 @@ def item_from_issue(
         flags=flags_from_histories(key, ordered),
         sprint_changes=sprint_changes_from_histories(key, ordered),
         sprints=sprints_now,
+        sprint_details=sprint_details,
     )
 
 
@@ -319,8 +321,9 @@ def _sprint_ids(ids: Any, names: Any) -> dict[str, str]:
     return {name: name for name in name_list}
 
 
-def _current_sprints(fields: Mapping[str, Any], ids: FieldIds) -> list[str]:
-    names: list[str] = []
+def _sprint_values(fields: Mapping[str, Any], ids: FieldIds) -> list[Mapping[str, Any]]:
+    """Return the item's Sprint field values as attribute mappings (Cloud objects, or Data
+    Center's "com.atlassian.greenhopper...Sprint@1a[id=1,...,name=S 1,...]" strings)."""
     values: list[Any] = []
     for fid in ids.sprint:
         values.extend(fields.get(fid) or [])
@@ -328,20 +331,35 @@ def _current_sprints(fields: Mapping[str, Any], ids: FieldIds) -> list[str]:
         values.extend(fields.get("closedSprints") or [])
         if fields.get("sprint"):
             values.append(fields["sprint"])
+    out: list[Mapping[str, Any]] = []
     for value in values:
         if isinstance(value, Mapping):
-            name = str(value.get("name", ""))
-        else:  # Data Center's "com.atlassian.greenhopper...Sprint@1a[id=1,...,name=S 1,...]"
-            match = _OLD_SPRINT.search(str(value))
-            attrs = (
-                dict(p.split("=", 1) for p in match.group(1).split(",") if "=" in p)
-                if match
-                else {}
-            )
-            name = attrs.get("name", str(value))
+            out.append(value)
+            continue
+        match = _OLD_SPRINT.search(str(value))
+        attrs = (
+            dict(p.split("=", 1) for p in match.group(1).split(",") if "=" in p) if match else {}
+        )
+        out.append({k: v for k, v in attrs.items() if v != "<null>"} or {"name": str(value)})
+    return out
+
+
+def _current_sprints(fields: Mapping[str, Any], ids: FieldIds) -> list[str]:
+    names: list[str] = []
+    for value in _sprint_values(fields, ids):
+        name = str(value.get("name", ""))
         if name and name not in names:
             names.append(name)
     return names
+
+
+def _sprint_details(fields: Mapping[str, Any], ids: FieldIds, source: str) -> list[SprintRecord]:
+    """Return the sprints the item's Sprint field describes with an id and a start date."""
+    return [
+        _sprint_record(value, source)
+        for value in _sprint_values(fields, ids)
+        if value.get("id") not in (None, "") and value.get("startDate")
+    ]
 
 
 def _epic_key(fields: Mapping[str, Any], ids: FieldIds) -> str:
