@@ -353,3 +353,15 @@ def test_as_of_a_past_date_leaves_out_later_finishes_and_moves(tmp_path):
     assert summary["items"]["finished"] == len(finished) == int(float(cfd[-1]["Done"]))
     aging = list(csv.DictReader((tmp_path / "past" / "aging_wip.csv").open()))
     assert aging and all(r["stage"] != "Done" for r in aging)
+
+
+def test_impossible_csv_rows_are_left_out_and_listed_like_the_import_does(tmp_path):
+    source = Path(__file__).parent / "fixtures" / "rueedlinger" / "jira.csv"
+    code, output = _run("analyze", str(source), "--source", "csv", "--out", str(tmp_path / "o"))
+    assert code == 0, output
+    rows = list(csv.DictReader((tmp_path / "o" / "rejected_rows.csv").open()))
+    assert len(rows) == 1_662  # the same rows `leadline import` reports as impossible
+    assert rows[0]["line"] == "2" and "before created" in rows[0]["reason"]
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["rejected_rows"] == 1_662 and "rejected_rows.csv" in summary["outputs"]
+    assert summary["items"]["total"] == 2_461

@@ -253,6 +253,11 @@ def _analyze(
             "[yellow]Warning:[/yellow] moves into statuses no stage maps were ignored: "
             + ", ".join(summary["unmapped_statuses"])
         )
+    if summary["rejected_rows"]:
+        err.print(
+            f"[yellow]Warning:[/yellow] {summary['rejected_rows']:,} impossible rows were left "
+            f"out (e.g. finished before created); see {out / 'rejected_rows.csv'}"
+        )
     n = summary["items"]
     err.print(
         f"Analysed {n['total']:,} items ({n['finished']:,} finished, {n['in_progress']:,} in "

@@ -252,6 +252,12 @@ def _compute_and_write(
         *[f"p{p}" for p in DEFAULT_PERCENTILES],
     )
     _write_csv(aging_out, out / "aging_wip.csv")
+    if loaded.rejected:  # impossible rows left out, listed where a person can act on them
+        rejected = pl.DataFrame(
+            loaded.rejected, schema={"file": pl.Utf8, "line": pl.Int64, "reason": pl.Utf8},
+            orient="row",
+        )  # fmt: skip
+        _write_csv(rejected, out / "rejected_rows.csv")
 
     forecasts, curve = _forecasts(tp_daily, as_of, aging.height, options)
     _write_json(forecasts, out / "forecasts.json")
@@ -396,6 +402,7 @@ def _summary(
             for s in wf.stages
         ],
         "unmapped_statuses": loaded.unmapped,
+        "rejected_rows": len(loaded.rejected),
         "items": {
             "total": dates.height,
             "transitions": loaded.transitions.height,
@@ -424,6 +431,7 @@ def _summary(
                 "forecasts.csv",
                 "summary.json",
                 "report.html",
+                *(["rejected_rows.csv"] if loaded.rejected else []),
             ]
             + [
                 f"charts/{n}.{ext}"

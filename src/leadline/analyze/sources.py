@@ -37,6 +37,8 @@ class Loaded:
     workflow_source: str
     unmapped: list[str] = field(default_factory=list)
     fast_path: bool = True
+    # Rows left out as impossible (file, line, reason), as `leadline import` rejects them.
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def load(
@@ -56,6 +58,7 @@ def load(
     parts: list[tuple[pl.DataFrame, pl.DataFrame]] = []
     categories: dict[str, str] = {}
     fast = True
+    rejected: list[tuple[str, int, str]] = []
     for path in map(Path, paths):
         if not path.is_file():
             raise AnalyzeInputError(f"{path}: no such file")
@@ -63,7 +66,7 @@ def load(
             items, trans, cats, used_fast = _jira(path)
             fast = fast and used_fast
         else:
-            items, trans, cats = _csv(path)
+            items, trans, cats = _csv(path, rejected)
             fast = False
         for status, cat in cats.items():
             categories.setdefault(status, cat)
@@ -78,7 +81,13 @@ def load(
         wf_source = "status categories"
     seen = transitions.get_column("status").unique().to_list()
     return Loaded(
-        items, transitions, workflow, wf_source, workflow.unmapped_statuses(seen), fast_path=fast
+        items,
+        transitions,
+        workflow,
+        wf_source,
+        workflow.unmapped_statuses(seen),
+        fast_path=fast,
+        rejected=rejected,
     )
 
 
@@ -150,7 +159,9 @@ def read_jira_reference(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[st
     return items, trans, cats
 
 
-def _csv(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
+def _csv(
+    path: Path, rejected: list[tuple[str, int, str]]
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
     from leadline.connectors.csv import CsvFormatError, CsvRowError, dated_statuses
     from leadline.connectors.csv import read_work_items as open_items
     from leadline.records import WorkItemRecord
@@ -163,9 +174,8 @@ def _csv(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
         raise AnalyzeInputError(msg if path.name in msg else f"{path.name}: {msg}") from None
     except UnicodeDecodeError as error:
         raise AnalyzeInputError(f"{path.name}: not UTF-8 text ({error.reason})") from None
-    if reader.rejected:
-        first = reader.rejected[0]
-        raise AnalyzeInputError(f"{first.file} line {first.line}: {first.reason}")
+    # Impossible rows (e.g. finished before created) are left out and listed, not fatal.
+    rejected += [(str(path), r.line, r.reason) for r in reader.rejected]
     statuses = reader.statuses.values() if reader.kind == "transitions" else dated_statuses()
     cats = {s.name: str(s.category) for s in statuses if s.category is not None}
     items, trans = frames_from_records(records)
