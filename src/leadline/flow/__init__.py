@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "daily_throughput_samples": "forecast",
     "forecast_when": "forecast",
     "forecast_how_many": "forecast",
+    "forecast_when_in_order": "forecast",
     "backtest": "backtest",
     "Backtest": "backtest",
     "WhenForecast": "forecast",
@@ -62,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "downtime_per_release": "dora",
     "deployment_rework_rate": "dora",
     "dora_metrics": "dora",
+    "attribute_hotfixes": "dora",
     "dora_tiers": "dora",
     "classify": "dora",
 }
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from leadline.flow.backtest import Backtest, backtest
     from leadline.flow.churn import plan_churn, reopened_items
     from leadline.flow.dora import (
+        attribute_hotfixes,
         change_failure_rate,
         classify,
         deployment_frequency,
@@ -89,6 +92,7 @@ if TYPE_CHECKING:
         daily_throughput_samples,
         forecast_how_many,
         forecast_when,
+        forecast_when_in_order,
     )
     from leadline.flow.frames import (
         check_frames,
