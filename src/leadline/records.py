@@ -59,6 +59,17 @@ class FlagPeriod:
 
 
 @dataclass(frozen=True, slots=True)
+class RankChange:
+    """An item re-ranked or re-prioritised (``kind`` "rank" or "priority")."""
+
+    item_key: str
+    at: datetime
+    kind: str
+    from_value: str = ""
+    to_value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SprintChange:
     """An item entering or leaving a sprint (``added`` False means removed)."""
 
@@ -105,6 +116,7 @@ class WorkItemRecord:
     transitions: list[TransitionRecord] = field(default_factory=list)
     flags: list[FlagPeriod] = field(default_factory=list)
     sprint_changes: list[SprintChange] = field(default_factory=list)
+    rank_changes: list[RankChange] = field(default_factory=list)
     sprints: list[str] = field(default_factory=list)
     # The sprints the tracker described on the item (id, dates), stored once per sprint.
     sprint_details: list[SprintRecord] = field(default_factory=list)

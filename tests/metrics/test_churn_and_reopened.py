@@ -7,10 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from leadline.delivery.imports import import_records
+from leadline.delivery.models import RankChange as StoredRankChange
 from leadline.delivery.models import Sprint, StatusMapping
 from leadline.metrics import services
 from leadline.metrics.scope import parse_scope
-from leadline.records import SprintChange, SprintRecord, TransitionRecord, WorkItemRecord
+from leadline.records import (
+    RankChange,
+    SprintChange,
+    SprintRecord,
+    TransitionRecord,
+    WorkItemRecord,
+)
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)  # sprint 1 starts on Monday 3 March
@@ -44,6 +51,10 @@ def workspace(make_workspace):
         _item("D", [(4, "To Do")], [(4, "S1", True)]),  # added mid-sprint
         _item("E", [(15, "To Do")], [(15, "S2", True)]),  # added to S2 after its start
     ]  # fmt: skip
+    items[1].rank_changes = [  # B re-ranked twice while S1 ran, once before it started
+        RankChange("B", _day(-1), "rank"), RankChange("B", _day(6), "rank", "", "Ranked higher"),
+        RankChange("B", _day(9), "priority", "Medium", "High"),
+    ]  # fmt: skip
     import_records(ws, [*items, *sprints])
     mapping = {"To Do": "backlog", "Doing": "active", "Done": "done"}
     for status, category in mapping.items():
@@ -64,6 +75,7 @@ def test_plan_churn_and_reopened_items_in_the_flow_figures(workspace):
     churn = {r["sprint"]: r for r in data["plan_churn"]["sprints"]}
     assert (churn["S1"]["committed"], churn["S1"]["added"], churn["S1"]["removed"]) == (3, 1, 1)
     assert churn["S1"]["churn"] == round(2 / 3, 3)
+    assert (churn["S1"]["reranks"], data["plan_churn"]["reranks"]) == (2, 2)
     # S2 started with B carried over; E came in after the start; still running on 20 March
     assert (churn["S2"]["committed"], churn["S2"]["added"], churn["S2"]["end"]) == (1, 1, None)
     assert data["plan_churn"]["churn"] == 0.75  # (1 + 1 + 1) changes / (3 + 1) committed
@@ -110,3 +122,6 @@ def test_recorded_jira_issues_bring_their_sprints_and_plan_churn(make_workspace)
     churn = services.flow(parse_scope(ws, None, query), quality=False)["plan_churn"]
     assert "EE Sprint 7" in {r["sprint"] for r in churn["sprints"]}
     assert churn["committed"] + churn["added"] > 0
+    # The recording's six re-rankings are stored; those made while a sprint ran count in it.
+    assert StoredRankChange.objects.filter(item__workspace=ws, kind="rank").count() == 6
+    assert churn["reranks"] == sum(r["reranks"] for r in churn["sprints"])

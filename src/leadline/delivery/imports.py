@@ -33,6 +33,7 @@ from .models import (
     Deployment,
     FlagPeriod,
     Incident,
+    RankChange,
     Release,
     Sprint,
     SprintChange,
@@ -238,9 +239,11 @@ def _upsert_items(
     Transition.objects.filter(item_id__in=item_ids).delete()
     FlagPeriod.objects.filter(item_id__in=item_ids).delete()
     SprintChange.objects.filter(item_id__in=item_ids).delete()
+    RankChange.objects.filter(item_id__in=item_ids).delete()
     transitions: list[tuple[Any, ...]] = []
     flags: list[tuple[Any, ...]] = []
     sprint_changes: list[tuple[Any, ...]] = []
+    rank_changes: list[tuple[Any, ...]] = []
     at = connection.ops.adapt_datetimefield_value
     for ident, r in by_key.items():
         pk = ids[ident]
@@ -258,6 +261,10 @@ def _upsert_items(
             )
         flags += [(pk, at(f.start), at(f.end), _t(f.reason[:300])) for f in r.flags]
         sprint_changes += [(pk, _t(s.sprint[:200]), at(s.at), s.added) for s in r.sprint_changes]
+        rank_changes += [
+            (pk, at(c.at), c.kind, _t(c.from_value[:200]), _t(c.to_value[:200]))
+            for c in r.rank_changes
+        ]
     # History rows are the bulk of an import: plain parameterised INSERTs, no model instances.
     _insert(
         Transition,
@@ -266,6 +273,7 @@ def _upsert_items(
     )
     _insert(FlagPeriod, ["item_id", "start", "end", "reason"], flags)
     _insert(SprintChange, ["item_id", "sprint", "at", "added"], sprint_changes)
+    _insert(RankChange, ["item_id", "at", "kind", "from_value", "to_value"], rank_changes)
     stats.items += len(objs)
     stats.transitions += len(transitions)
     seen: dict[tuple[str, str, str], StageCategory | None] = {}

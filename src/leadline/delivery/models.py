@@ -162,6 +162,16 @@ class SprintChange(models.Model):
     added = models.BooleanField()
 
 
+class RankChange(models.Model):
+    """An item re-ranked (the tracker's rank) or re-prioritised: plan churn's re-ranks."""
+
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="rank_changes")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=16)  # rank | priority
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+
+
 class _DeliveryRecord(models.Model):
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"

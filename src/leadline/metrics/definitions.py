@@ -44,7 +44,8 @@ DEFINITIONS: dict[str, str] = {
     "plan_churn": (
         "Plan churn = per sprint, items added to it or removed from it after it started, as a "
         "share of the items committed to it at its start ((added + removed) ÷ committed); "
-        "sprints that started in the range."
+        "sprints that started in the range. Re-ranks = rank or priority changes of its items "
+        "while it ran."
     ),
     "reopened": (
         "Reopened = moves from a done stage back to an active or backlog stage in the range "

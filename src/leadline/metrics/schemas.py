@@ -197,6 +197,9 @@ class FlowSprintChurn(Out):
     committed: int = Field(description="Items in the sprint when it started (items).")
     added: int = Field(description="Items added after the start (items).")
     removed: int = Field(description="Items removed after the start (items).")
+    reranks: int = Field(
+        description="Rank or priority changes of the sprint's items while it ran (changes)."
+    )
     churn: float | None = Field(
         description="(added + removed) / committed (ratio, 3 decimals); null with none committed."
     )
@@ -207,6 +210,7 @@ class FlowPlanChurn(Out):
     committed: int = Field(description="Committed items over those sprints (items).")
     added: int = Field(description="Items added after the starts (items).")
     removed: int = Field(description="Items removed after the starts (items).")
+    reranks: int = Field(description="Rank or priority changes while the sprints ran (changes).")
     churn: float | None = Field(
         description="Pooled churn: (added + removed) / committed (ratio, 3 decimals)."
     )

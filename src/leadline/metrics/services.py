@@ -249,11 +249,26 @@ def load_sprint_changes(scope: Scope) -> pl.DataFrame:
     return frame.with_columns(pl.col("added").cast(pl.Boolean))
 
 
+def load_rank_changes(scope: Scope) -> pl.DataFrame:
+    """Load when the scope's items were re-ranked or re-prioritised (item_id, at)."""
+    where, params = "i.workspace_id = %s", [scope.workspace.pk]
+    if scope.team is not None:
+        where += " AND i.team_id = %s"
+        params.append(scope.team.pk)
+    sql = (
+        f"SELECT r.item_id, {ts('r.at')} FROM delivery_rankchange r "  # noqa: S608 - only placeholders are interpolated
+        f"JOIN delivery_workitem i ON i.id = r.item_id WHERE {where}"
+    )
+    return read_frame(sql, params, {"item_id": pl.Int64, "at": DATETIME})
+
+
 def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
     """Plan churn of the sprints that started in the range, from the scope's items' moves."""
     from leadline.flow import plan_churn
 
-    empty = {"sprints": [], "committed": 0, "added": 0, "removed": 0, "churn": None}
+    empty = {
+        "sprints": [], "committed": 0, "added": 0, "removed": 0, "reranks": 0, "churn": None,
+    }  # fmt: skip
     cut = datetime.combine(scope.end + timedelta(days=1), time(0), UTC)
     changes = (
         load_sprint_changes(scope)
@@ -277,8 +292,15 @@ def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
         schema={"sprint": pl.Utf8, "start": UTC_US, "end": UTC_US},
         orient="row",
     )
-    per_sprint = plan_churn(changes, sprints)
-    totals = per_sprint.select(pl.col("committed", "added", "removed").sum()).row(0, named=True)
+    reranks = (
+        load_rank_changes(scope)
+        .join(items.select("item_id"), on="item_id", how="semi")
+        .filter(pl.col("at") < cut)
+    )
+    per_sprint = plan_churn(changes, sprints, rank_changes=reranks)
+    totals = per_sprint.select(pl.col("committed", "added", "removed", "reranks").sum()).row(
+        0, named=True
+    )
     committed = int(totals["committed"])
     return {
         "sprints": [
@@ -289,6 +311,7 @@ def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
                 "committed": r["committed"],
                 "added": r["added"],
                 "removed": r["removed"],
+                "reranks": r["reranks"],
                 "churn": round_or_none(r["churn"], 3),
             }
             for r in per_sprint.iter_rows(named=True)
@@ -296,6 +319,7 @@ def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
         "committed": committed,
         "added": int(totals["added"]),
         "removed": int(totals["removed"]),
+        "reranks": int(totals["reranks"]),
         "churn": (
             round_or_none((totals["added"] + totals["removed"]) / committed, 3)
             if committed
@@ -374,7 +398,14 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
             "waiting_days": None,
         },
         "blocked": {"items_blocked": 0, "blocked_days": 0, "share_blocked": None, "top": []},
-        "plan_churn": {"sprints": [], "committed": 0, "added": 0, "removed": 0, "churn": None},
+        "plan_churn": {
+            "sprints": [],
+            "committed": 0,
+            "added": 0,
+            "removed": 0,
+            "reranks": 0,
+            "churn": None,
+        },
         "reopened": {"moves": 0, "items": 0, "recent": []},
     }
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from leadline.records import (
     FlagPeriod,
+    RankChange,
     SprintChange,
     SprintRecord,
     StageCategory,
@@ -214,6 +215,7 @@ def item_from_issue(
         transitions=transitions_from_histories(key, ordered, created=created, current=status_name),
         flags=flags_from_histories(key, ordered),
         sprint_changes=sprint_changes_from_histories(key, ordered),
+        rank_changes=rank_changes_from_histories(key, ordered),
         sprints=sprints_now,
         sprint_details=sprint_details,
     )
@@ -288,6 +290,26 @@ def flags_from_histories(
     if start is not None:
         periods.append(FlagPeriod(key, start, None, reason))
     return periods
+
+
+def rank_changes_from_histories(
+    key: str, ordered: list[tuple[datetime, Mapping[str, Any]]]
+) -> list[RankChange]:
+    """Return the item's re-rankings (the Rank field) and priority changes, oldest first."""
+    changes: list[RankChange] = []
+    for at, history in ordered:
+        for item in _items(history, "rank", "priority"):
+            field = str(item.get("field", "")).lower()
+            changes.append(
+                RankChange(
+                    key,
+                    at,
+                    "rank" if field == "rank" else "priority",
+                    str(item.get("fromString") or "")[:200],
+                    str(item.get("toString") or "")[:200],
+                )
+            )
+    return changes
 
 
 def sprint_changes_from_histories(

@@ -5,31 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0002_connection_sync_requested'),
-        ('workspaces', '0001_initial'),
+        ("delivery", "0002_connection_sync_requested"),
+        ("workspaces", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Sprint',
+            name="Sprint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=32)),
-                ('external_id', models.CharField(max_length=200)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('name', models.CharField(max_length=200)),
-                ('state', models.CharField(blank=True, max_length=32)),
-                ('start', models.DateTimeField(blank=True, null=True)),
-                ('end', models.DateTimeField(blank=True, null=True)),
-                ('completed', models.DateTimeField(blank=True, null=True)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=32)),
+                ("external_id", models.CharField(max_length=200)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("name", models.CharField(max_length=200)),
+                ("state", models.CharField(blank=True, max_length=32)),
+                ("start", models.DateTimeField(blank=True, null=True)),
+                ("end", models.DateTimeField(blank=True, null=True)),
+                ("completed", models.DateTimeField(blank=True, null=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['workspace', 'name'], name='delivery_sp_workspa_cb05a6_idx')],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'source', 'external_id'), name='sprint_unique')],
+                "indexes": [
+                    models.Index(
+                        fields=["workspace", "name"], name="delivery_sp_workspa_cb05a6_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "source", "external_id"), name="sprint_unique"
+                    )
+                ],
             },
         ),
     ]
