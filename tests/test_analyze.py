@@ -365,3 +365,16 @@ def test_impossible_csv_rows_are_left_out_and_listed_like_the_import_does(tmp_pa
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["rejected_rows"] == 1_662 and "rejected_rows.csv" in summary["outputs"]
     assert summary["items"]["total"] == 2_461
+
+
+def test_an_item_in_two_overlapping_files_counts_once(tmp_path):
+    source = PEER / "search_issues.json"
+    code, output = _run(
+        "analyze", str(source), str(source), "--source", "jira-json", "--workflow",
+        str(PEER / "config.yml"), "--out", str(tmp_path / "o"), "--as-of", "2021-04-02",
+    )  # fmt: skip
+    assert code == 0, output
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["items"]["total"] == 20
+    rows = list(csv.DictReader((tmp_path / "o" / "cycle_times.csv").open()))
+    assert len(rows) == len({r["key"] for r in rows}) == 20

@@ -72,6 +72,11 @@ def load(
             categories.setdefault(status, cat)
         parts.append((items, trans))
     items, transitions = _concat(parts)
+    if len(parts) > 1:  # an item in several files (overlapping exports) counts once: the last
+        kept = items.unique(subset=["key"], keep="last", maintain_order=True)
+        if kept.height < items.height:
+            items = kept
+            transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
     if workflow_path is not None:
         workflow = _jam_workflow(Path(workflow_path))
         transitions = _match_case(transitions, workflow)
