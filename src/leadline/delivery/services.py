@@ -7,7 +7,7 @@ by workspace and team in the database, straight into Polars (ARCHITECTURE.md, "D
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -192,15 +192,19 @@ def team_daily_throughput(
 
     Finished = the last entry into a done stage (PRODUCT.md); removed items never count.
     """
-    from leadline.flow import stage_dates
+    import polars as pl
+    from django.conf import settings
+
+    from leadline.flow import StageOptions, history_as_of, stage_dates
 
     workspace = Workspace.objects.get(slug=workspace_slug)
     team = Team.objects.get(workspace=workspace, slug=team_slug) if team_slug else None
-    from leadline.flow import history_as_of
-
-    history = history_as_of(*load_frames(workspace, team), as_of)
+    tz = settings.TIME_ZONE  # days run midnight to midnight there
+    history = history_as_of(*load_frames(workspace, team), as_of, tz)
     items, transitions, _ = without_epics(workspace, *history)
-    dates = stage_dates(items, transitions, workflow_for(workspace), strict=False)
+    options = StageOptions(tz=tz)
+    dates = stage_dates(items, transitions, workflow_for(workspace), options, strict=False)
+    dates = dates.with_columns(pl.col("finished").dt.convert_time_zone(tz))
     start = as_of - timedelta(days=window_days - 1)  # the window ends with the as-of day
     counts = [0] * window_days
     for finished in dates.get_column("finished").drop_nulls().to_list():
@@ -211,5 +215,10 @@ def team_daily_throughput(
 
 
 def today() -> date:
-    """Return today's date in UTC (the one place pages and commands read the clock)."""
-    return datetime.now(UTC).date()
+    """Return today's date where days are counted (``LEADLINE_TIME_ZONE``; the one place pages
+    and commands read the clock)."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return datetime.now(ZoneInfo(settings.TIME_ZONE)).date()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from leadline.flow.forecast import (
 
 from .definitions import DEFINITIONS
 from .scope import Scope
-from .services import OPTIONS, SCOPE, scoped_frames
+from .services import SCOPE, day_cut, day_options, scoped_frames
 
 BACKTEST_TRIALS = 2_000  # per past forecast; ~100 past dates make this the page's slowest part
 MAX_ITEMS = 10_000
@@ -51,8 +51,11 @@ def daily_throughput(scope: Scope) -> pl.DataFrame:
     if items.is_empty():
         return pl.DataFrame(schema={SCOPE: pl.Utf8, "day": pl.Date, "count": pl.Int64})
     workflow = _workflow(scope)
-    dates = stage_dates(items, transitions, workflow, OPTIONS, strict=False)
-    return throughput(dates.with_columns(pl.lit("all").alias(SCOPE)), scope.end, by=SCOPE)
+    options = day_options()
+    dates = stage_dates(items, transitions, workflow, options, strict=False)
+    return throughput(
+        dates.with_columns(pl.lit("all").alias(SCOPE)), scope.end, by=SCOPE, options=options
+    )
 
 
 def _workflow(scope: Scope) -> Any:
@@ -187,7 +190,8 @@ def epic_list(value: str | Sequence[str] | None) -> tuple[str, ...]:
 def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
     """Return per epic key (in the order given) its title and remaining items: child items
     (``epic_key`` = the key, of any team) created by the as-of date and not finished or removed
-    as it stood at its end (UTC): their last mapped status then is not a done or removed one.
+    as it stood at its end (in the workspace time zone): their last mapped status then is not
+    a done or removed one.
 
     A key that no item names as its epic, and that is no item of type Epic, raises
     ValidationError naming it.
@@ -210,7 +214,7 @@ def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
         raise ValidationError(
             {"epics": [f"no epic {listed} in this workspace (no item names it as its epic)"]}
         )
-    cut = datetime.combine(scope.end + timedelta(days=1), time(0), UTC)
+    cut = day_cut(scope.end)
     category = {
         m.status: m.category
         for m in StatusMapping.objects.filter(workspace=workspace).exclude(category=None)

@@ -28,7 +28,7 @@ from leadline.flow.frames import history_as_of
 from .definitions import DEFINITIONS
 from .dora import load_delivery
 from .scope import Scope
-from .services import OPTIONS, round_or_none
+from .services import day_options, round_or_none
 
 PORTFOLIO_DAYS = 84  # the last 12 weeks, the forecasting window: "how are teams doing lately"
 
@@ -54,7 +54,8 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
     workspace = scope.workspace
     teams = list(workspace.teams.all())
     loaded = [load_history(workspace, None, list(scope.types) or None)]
-    items, transitions = history_as_of(*engine_frames(loaded[0]), scope.end)
+    options = day_options()
+    items, transitions = history_as_of(*engine_frames(loaded[0]), scope.end, options.tz)
     if not scope.types:
         items, transitions, _ = without_epics(workspace, items, transitions)
     workflow = workflow_for(workspace)
@@ -77,12 +78,17 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
     weekly: list[dict[str, Any]] = []
     wip_daily: list[dict[str, Any]] = []
     if not items.is_empty():
-        dates = stage_dates(items, transitions, workflow, OPTIONS, strict=False)
-        cycle = cycle_times(dates, OPTIONS).filter(
+        dates = stage_dates(items, transitions, workflow, options, strict=False)
+        cycle = cycle_times(dates, options).filter(
             pl.col("finished_date").is_between(scope.start, scope.end)
         )
-        tp = throughput(dates, scope.end, start=scope.start, period="week", by="team")
-        wips = wip(items, transitions, workflow, scope.end, start=scope.start, strict=False)
+        tp = throughput(
+            dates, scope.end, start=scope.start, period="week", by="team", options=options
+        )
+        wips = wip(
+            items, transitions, workflow, scope.end, start=scope.start, strict=False,
+            options=options,
+        )  # fmt: skip
         n_weeks = max(tp.get_column("week").n_unique(), 1)
         for row in tp.group_by("team").agg(pl.col("count").sum()).to_dicts():
             if row["team"] in rows:

@@ -12,8 +12,10 @@ import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
+from django.conf import settings
 from django.core.cache import cache
 
 from leadline.delivery.models import Sprint, WorkItem
@@ -36,7 +38,18 @@ from .definitions import DEFINITIONS
 from .scope import Scope
 
 SCOPE = "scope"  # the engine groups by this column: one group = the whole scope
-OPTIONS = StageOptions()  # PRODUCT.md: first commitment, whole calendar days inclusive
+
+
+def day_options() -> StageOptions:
+    """PRODUCT.md's conventions (first commitment, whole calendar days inclusive), with days
+    running midnight to midnight in the workspace time zone (``LEADLINE_TIME_ZONE``)."""
+    return StageOptions(tz=settings.TIME_ZONE)
+
+
+def day_cut(day: date) -> datetime:
+    """Return the midnight after ``day`` in the time zone days are counted in, as UTC."""
+    local = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(settings.TIME_ZONE))
+    return local.astimezone(UTC)
 
 
 def pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
@@ -65,7 +78,7 @@ def scoped_frames(
         transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
     else:
         items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
-    items, transitions = history_as_of(items, transitions, scope.end)
+    items, transitions = history_as_of(items, transitions, scope.end, settings.TIME_ZONE)
     left_out = 0
     if not scope.types:
         items, transitions, left_out = without_epics(scope.workspace, items, transitions)
@@ -176,20 +189,24 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
     result["epics_left_out"] = epics_left_out
     if items.is_empty():
         return result
-    dates = stage_dates(items, transitions, workflow, OPTIONS, strict=False)
+    options = day_options()
+    dates = stage_dates(items, transitions, workflow, options, strict=False)
     dates = dates.with_columns(pl.lit("all").alias(SCOPE))
-    all_cycle = cycle_times(dates, OPTIONS)
+    all_cycle = cycle_times(dates, options)
     cycle = all_cycle.filter(pl.col("finished_date").is_between(scope.start, scope.end))
     counts = daily_counts(
         items, transitions, workflow, scope.end, start=scope.start, by=SCOPE,
-        options=OPTIONS, strict=False,
+        options=options, strict=False,
     )  # fmt: skip
-    weekly = throughput(dates, scope.end, start=scope.start, period="week", by=SCOPE)
+    weekly = throughput(
+        dates, scope.end, start=scope.start, period="week", by=SCOPE, options=options
+    )
     pct = pct_dict(percentiles(cycle, by=None))
     trend = percentile_trend(cycle, scope.end, every="1w", window="4w", by=SCOPE)
-    aging = aging_wip(dates, cycle, scope.end, by=SCOPE, options=OPTIONS)
+    aging = aging_wip(dates, cycle, scope.end, by=SCOPE, options=options)
     efficiency = flow_efficiency(transitions, cycle.drop(SCOPE), workflow, strict=False)
-    blocked = _blocked(scope, blocked_time(load_flags(scope), scope.end), cycle, aging)
+    flags = blocked_time(load_flags(scope), scope.end, tz=options.tz)
+    blocked = _blocked(scope, flags, cycle, aging)
 
     n_weeks = max(weekly.height, 1)
     finished = int(weekly.get_column("count").sum()) if weekly.height else 0
@@ -269,7 +286,7 @@ def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
     empty = {
         "sprints": [], "committed": 0, "added": 0, "removed": 0, "reranks": 0, "churn": None,
     }  # fmt: skip
-    cut = datetime.combine(scope.end + timedelta(days=1), time(0), UTC)
+    cut = day_cut(scope.end)
     changes = (
         load_sprint_changes(scope)
         .join(items.select("item_id"), on="item_id", how="semi")
@@ -336,7 +353,12 @@ def _reopened(
 
     moves = (
         reopened_items(transitions, workflow, strict=False)
-        .filter(pl.col("at").dt.date().is_between(scope.start, scope.end))
+        .filter(
+            pl.col("at")
+            .dt.convert_time_zone(settings.TIME_ZONE)
+            .dt.date()
+            .is_between(scope.start, scope.end)
+        )
         .join(items.select("item_id", "key"), on="item_id")
         .sort("at", descending=True)
     )
