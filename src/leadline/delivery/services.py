@@ -50,7 +50,8 @@ def workflow_for(workspace: Workspace, sources: list[str] | None = None) -> Work
     )
 
 
-def _scope(workspace: Workspace, team: Team | None, alias: str = "i") -> tuple[str, list[Any]]:
+def item_filter(workspace: Workspace, team: Team | None, alias: str = "i") -> tuple[str, list[Any]]:
+    """Return the SQL condition (and its parameters) selecting a workspace's or team's items."""
     where, params = f"{alias}.workspace_id = %s", [workspace.pk]
     if team is not None:
         where += f" AND {alias}.team_id = %s"
@@ -99,7 +100,7 @@ def load_history(
 
     from .reader import DATETIME, NULLABLE_TEXT, read_frame
 
-    where, params = _scope(workspace, team)
+    where, params = item_filter(workspace, team)
     if types:
         where += f" AND i.type IN ({', '.join(['%s'] * len(types))})"
         params += types

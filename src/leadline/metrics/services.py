@@ -24,6 +24,7 @@ from leadline.delivery.reader import DATETIME, read_frame
 from leadline.delivery.services import (
     History,
     engine_frames,
+    item_filter,
     load_frames,
     load_history,
     ts,
@@ -87,10 +88,7 @@ def scoped_frames(
 
 def load_flags(scope: Scope) -> pl.DataFrame:
     """Load the blocked (flagged) periods of the scope's items (``end`` None while open)."""
-    where, params = "i.workspace_id = %s", [scope.workspace.pk]
-    if scope.team is not None:
-        where += " AND i.team_id = %s"
-        params.append(scope.team.pk)
+    where, params = item_filter(scope.workspace, scope.team)
     start, end = ts("f.start"), ts('f."end"')  # "end" is a keyword in SQL
     sql = (
         f"SELECT f.item_id, {start}, {end} FROM delivery_flagperiod f "  # noqa: S608 - only placeholders are interpolated
@@ -252,10 +250,7 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
 
 def load_sprint_changes(scope: Scope) -> pl.DataFrame:
     """Load the sprint entries and exits of the scope's items (item_id, sprint, at, added)."""
-    where, params = "i.workspace_id = %s", [scope.workspace.pk]
-    if scope.team is not None:
-        where += " AND i.team_id = %s"
-        params.append(scope.team.pk)
+    where, params = item_filter(scope.workspace, scope.team)
     sql = (
         f"SELECT c.item_id, c.sprint, {ts('c.at')}, CASE WHEN c.added THEN 1 ELSE 0 END "  # noqa: S608 - only placeholders are interpolated
         f"FROM delivery_sprintchange c JOIN delivery_workitem i ON i.id = c.item_id WHERE {where}"
@@ -268,10 +263,7 @@ def load_sprint_changes(scope: Scope) -> pl.DataFrame:
 
 def load_rank_changes(scope: Scope) -> pl.DataFrame:
     """Load when the scope's items were re-ranked or re-prioritised (item_id, at)."""
-    where, params = "i.workspace_id = %s", [scope.workspace.pk]
-    if scope.team is not None:
-        where += " AND i.team_id = %s"
-        params.append(scope.team.pk)
+    where, params = item_filter(scope.workspace, scope.team)
     sql = (
         f"SELECT r.item_id, {ts('r.at')} FROM delivery_rankchange r "  # noqa: S608 - only placeholders are interpolated
         f"JOIN delivery_workitem i ON i.id = r.item_id WHERE {where}"
