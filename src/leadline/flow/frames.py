@@ -127,6 +127,11 @@ def as_date(value: date | datetime, tz: str = "UTC") -> date:
     return value
 
 
+def end_of_day(day: date, tz: str = "UTC") -> datetime:
+    """Return the midnight after ``day`` in ``tz``, as a UTC datetime."""
+    return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(tz)).astimezone(UTC)
+
+
 def history_as_of(
     items: pl.DataFrame, transitions: pl.DataFrame, as_of: date, tz: str = "UTC"
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -135,7 +140,7 @@ def history_as_of(
     Items created later are left out, and so are later transitions: a finish, reopening or
     move after the as-of date must not show in figures for that date.
     """
-    cut = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(tz)).astimezone(UTC)
+    cut = end_of_day(as_of, tz)
     kept = items.filter(pl.col("created") < cut)
     later = (pl.col("at") < cut) & pl.col("item_id").is_in(kept.get_column("item_id").implode())
     return kept, transitions.filter(later)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.conf import settings
@@ -31,7 +30,7 @@ from leadline.delivery.services import (
     without_epics,
     workflow_for,
 )
-from leadline.flow.frames import UTC_US, history_as_of
+from leadline.flow.frames import UTC_US, end_of_day, history_as_of
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
 
@@ -49,8 +48,7 @@ def day_options() -> StageOptions:
 
 def day_cut(day: date) -> datetime:
     """Return the midnight after ``day`` in the time zone days are counted in, as UTC."""
-    local = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(settings.TIME_ZONE))
-    return local.astimezone(UTC)
+    return end_of_day(day, settings.TIME_ZONE)
 
 
 def pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
