@@ -8,9 +8,9 @@ one of its charts drawn on the server, with its title and definition.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -49,15 +49,30 @@ def csv_response(name: str, rows: Iterable[dict[str, Any]], columns: Sequence[st
     return response
 
 
+T = TypeVar("T")
+
+
+def lenient(request: HttpRequest, parse: Callable[[QueryDict], T]) -> T:
+    """Parse the page's query with ``parse``; each bad value is reported and only that one
+    replaced by its default, so the person's other choices are kept."""
+    query = request.GET.copy()
+    for _ in range(len(query) + 1):
+        try:
+            return parse(query)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                messages.error(request, f"{field}: {' '.join(errors)}")
+                query.pop(field, None)
+    return parse(QueryDict())
+
+
 def _scope(request: HttpRequest, access: Access, default_days: int) -> Scope:
-    """Parse the page's filters; bad values are reported and the defaults used instead."""
+    """Parse the page's filters; a bad value is reported and its default used instead."""
     team = getattr(request, "team", None)
-    try:
-        return parse_scope(access.workspace, team, request.GET, default_days=default_days)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
-        return parse_scope(access.workspace, team, {}, default_days=default_days)
+    return lenient(
+        request,
+        lambda query: parse_scope(access.workspace, team, query, default_days=default_days),
+    )
 
 
 def _csv_link(request: HttpRequest, **extra: str) -> str:
@@ -194,12 +209,7 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
 @workspace_view()
 def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
     scope = _scope(request, access, 84)
-    try:
-        inputs = forecast_inputs(request.GET, scope.end)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
-        inputs = forecast_inputs({}, scope.end)
+    inputs = lenient(request, lambda query: forecast_inputs(query, scope.end))
     try:
         data = forecast(scope, **inputs)
     except ValidationError as exc:  # an unknown epic: say so, forecast without the epics
