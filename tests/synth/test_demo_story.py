@@ -7,13 +7,16 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from statistics import mean, median
 
+import polars as pl
 import pytest
 
+from leadline.flow import plan_churn
 from leadline.synth import SynthData, demo_story
 from leadline.synth.demo import CHANGE_DAYS_BEFORE_END
 
 END = date(2025, 6, 1)
 CHANGE = END - timedelta(days=CHANGE_DAYS_BEFORE_END)
+UTC_US = pl.Datetime("us", "UTC")
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +124,95 @@ def test_pull_requests_reach_production_much_sooner_after_the_change(demo: Synth
                     (d.started - merged[cid]).total_seconds() / 86400
                 )
     assert median(lead[False]) > 30 and median(lead[True]) < 10
+
+
+# --- varied the way real teams are ---------------------------------------------------------------
+
+
+def _plan_churn(demo: SynthData, project: str) -> pl.DataFrame:
+    """The Flow page's plan churn (leadline.flow.plan_churn) over one team's sprints."""
+    items = [i for i in demo.items if i.project == project]
+    moves = pl.DataFrame(
+        [(i.key, c.sprint, c.at, c.added) for i in items for c in i.sprint_changes],
+        schema={"item_id": pl.Utf8, "sprint": pl.Utf8, "at": UTC_US, "added": pl.Boolean},
+        orient="row",
+    )
+    sprints = pl.DataFrame(
+        [(s.name, s.start, s.completed) for s in demo.sprints if s.name.startswith(project)],
+        schema={"sprint": pl.Utf8, "start": UTC_US, "end": UTC_US},
+        orient="row",
+    )
+    ranks = pl.DataFrame(
+        [(i.key, r.at) for i in items for r in i.rank_changes],
+        schema={"item_id": pl.Utf8, "at": UTC_US},
+        orient="row",
+    )
+    return plan_churn(moves, sprints, rank_changes=ranks).filter(pl.col("committed") > 0)
+
+
+@pytest.mark.parametrize("project", ["CHK", "MOB", "PLAT", "DATA"])
+def test_most_sprint_scope_is_committed_at_the_start_and_some_changes(
+    demo: SynthData, project: str
+) -> None:
+    per_sprint = _plan_churn(demo, project)
+    assert per_sprint.height >= 40
+    totals = per_sprint.select(pl.col("committed", "added", "removed", "reranks").sum()).row(
+        0, named=True
+    )
+    churn = (totals["added"] + totals["removed"]) / totals["committed"]
+    assert 0.08 <= churn <= 0.35, churn
+    # Scope is added, removed and re-ranked in many sprints, and not the same in each.
+    assert (per_sprint["added"] > 0).mean() >= 0.5
+    assert (per_sprint["removed"] > 0).mean() >= 0.2
+    assert (per_sprint["reranks"] > 0).mean() >= 0.5
+    assert per_sprint["churn"].n_unique() >= 10
+
+
+def test_teams_plan_differently(demo: SynthData) -> None:
+    churn = {}
+    for project in ("CHK", "MOB", "PLAT", "DATA"):
+        t = _plan_churn(demo, project).select(pl.col("committed", "added", "removed").sum())
+        row = t.row(0, named=True)
+        churn[project] = (row["added"] + row["removed"]) / row["committed"]
+    assert max(churn.values()) > 1.5 * min(churn.values())
+
+
+def _deployment_days(demo: SynthData, lo: date, hi: date) -> dict[str, int]:
+    days: dict[str, set[date]] = defaultdict(set)
+    for d in demo.deployments:
+        if d.is_production and d.status == "success" and d.finished and lo <= d.finished.date() < hi:
+            days[d.service].add(d.finished.date())
+    return {s: len(v) for s, v in days.items()}
+
+
+def test_services_deploy_at_different_rates_that_grow_after_the_change(demo: SynthData) -> None:
+    services = {s for t in demo.spec.teams for s in t.services}
+    recent = _deployment_days(demo, END - timedelta(days=91), END)
+    assert set(recent) == services
+    assert len(set(recent.values())) >= 5  # not one rate for all
+    assert max(recent.values()) >= 4 * min(recent.values())
+    # The release-train era: all services deploy only with the train, on the same days.
+    train = _deployment_days(demo, CHANGE - timedelta(days=360), CHANGE)
+    assert len(set(train.values())) == 1
+    after_change = _deployment_days(demo, CHANGE, CHANGE + timedelta(days=91))
+    for service in services:
+        assert recent[service] > train[service] / 4  # every 13 weeks at least as often
+    growing = [s for s in services if recent[s] > after_change[s] + 2]
+    assert len(growing) >= 3  # rates change over the story, not only at the change
+
+
+def test_teams_differ_in_throughput_and_cycle_time(demo: SynthData) -> None:
+    lo = END - timedelta(days=182)
+    finished: dict[str, int] = defaultdict(int)
+    cycle: dict[str, list[int]] = defaultdict(list)
+    for item in demo.items:
+        if item.type == "Epic" or item.status != "Done":
+            continue
+        starts = [t.at for t in item.transitions if t.to_status == "In Progress"]
+        done = [t.at for t in item.transitions if t.to_status == "Done"][-1]
+        if starts and done.date() >= lo:
+            finished[item.project] += 1
+            cycle[item.project].append((done.date() - starts[0].date()).days + 1)
+    assert max(finished.values()) > 1.4 * min(finished.values())
+    medians = [median(c) for c in cycle.values()]
+    assert max(medians) >= 1.4 * min(medians)

@@ -95,6 +95,9 @@ def _weeks(start: date, end: date) -> pl.Series:
     return pl.date_range(start, end, "1d", eager=True).dt.truncate("1w").unique().sort()
 
 
+SERVICE_LOOKBACK_DAYS = 365  # a service not deployed for a year before the period is retired
+
+
 def deployment_frequency(
     deployments: pl.DataFrame,
     start: date,
@@ -104,39 +107,76 @@ def deployment_frequency(
 ) -> pl.DataFrame:
     """Return per group deployments, deployment days, per-week rates and the tier (2023).
 
-    DORA counts deployment days: several deployments on one UTC day count once. Weeks run
+    DORA asks how often *a service* (the application one works on) deploys, and counts
+    deployment days: several deployments of a service on one UTC day count once. Weeks run
     Monday to Sunday and every week the range touches counts, with or without deployments.
-    The tier is read from ``deployment_days_per_week`` (deployment days / weeks, the figure the
-    pages show), so a team deploying fortnightly is "medium" although its median week has no
-    deployment; ``median_days_per_week`` is kept for reference only. Only deployments finished
-    in [start, end] count.
+    Each service's figure is its deployment days / weeks; a group of several services (a team,
+    the workspace) gets the **median of its services' figures** as ``deployment_days_per_week``,
+    so a group reads like its typical service, never higher than its busiest one (pooling the
+    services' days would make four fortnightly services look weekly). The services of a group
+    are those deployed to production in the range or the ``SERVICE_LOOKBACK_DAYS`` before it; one
+    with no deployment in the range counts as 0. ``services`` says how many there were;
+    ``deployment_days`` and ``pooled_days_per_week`` count the days on which any of them
+    deployed, and ``median_days_per_week`` the median week of those (reference only). The tier is
+    read from ``deployment_days_per_week``. Only deployments finished in [start, end] are
+    counted (earlier ones only tell which services exist).
     """
     keys = _keys(by)
-    ok = _ok(deployments).with_columns(day=pl.col("finished").dt.date())
+    on = keys or ["_"]  # by=None: one group, the whole frame
+    extra = [] if "service" in keys else ["service"]
+    ok = _ok(deployments).with_columns(day=pl.col("finished").dt.date(), _=pl.lit(0))
+    if "service" not in deployments.columns:
+        ok = ok.with_columns(service=pl.lit(""))
+    lookback = start - timedelta(days=SERVICE_LOOKBACK_DAYS)
+    known = ok.filter(pl.col("day").is_between(lookback, end)).select(*on, *extra).unique()
     ok = ok.filter(pl.col("day").is_between(start, end))
     weeks = _weeks(start, end)
     n_weeks = max(len(weeks), 1)
-    per_week = ok.group_by(*keys, pl.col("day").dt.truncate("1w").alias("week")).agg(
+    svc_days = ok.group_by(*on, *extra).agg(svc_days=pl.col("day").n_unique())
+    services = (
+        known.join(svc_days, on=[*on, *extra], how="left")
+        .group_by(on)
+        .agg(
+            services=pl.len().cast(pl.Int64),
+            deployment_days_per_week=(pl.col("svc_days").fill_null(0) / n_weeks).median(),
+        )
+    )
+    per_week = ok.group_by(*on, pl.col("day").dt.truncate("1w").alias("week")).agg(
         days=pl.col("day").n_unique()
     )
-    groups = ok.select(keys).unique() if keys else pl.LazyFrame({"_": [0]})
-    grid = groups.join(pl.LazyFrame({"week": weeks}), how="cross")
-    join_on = [*keys, "week"]
-    weekly = grid.join(per_week, on=join_on, how="left").with_columns(pl.col("days").fill_null(0))
-    med = weekly.group_by(keys or "_").agg(median_days_per_week=pl.col("days").median())
-    totals = ok.group_by(keys or pl.lit(0).alias("_")).agg(
+    weekly = (
+        services.select(on)
+        .join(pl.LazyFrame({"week": weeks}), how="cross")
+        .join(per_week, on=[*on, "week"], how="left")
+        .with_columns(pl.col("days").fill_null(0))
+    )
+    med = weekly.group_by(on).agg(median_days_per_week=pl.col("days").median())
+    totals = ok.group_by(on).agg(
         deployments=pl.len().cast(pl.Int64), deployment_days=pl.col("day").n_unique().cast(pl.Int64)
     )
-    out = totals.join(med, on=keys or "_", how="left").with_columns(
-        deployments_per_week=pl.col("deployments") / n_weeks,
-        deployment_days_per_week=pl.col("deployment_days") / n_weeks,
-        weeks=pl.lit(n_weeks),
+    out = (
+        services.join(totals, on=on, how="left")
+        .join(med, on=on, how="left")
+        .with_columns(pl.col("deployments", "deployment_days").fill_null(0))
+        .with_columns(
+            deployments_per_week=pl.col("deployments") / n_weeks,
+            pooled_days_per_week=pl.col("deployment_days") / n_weeks,
+            weeks=pl.lit(n_weeks),
+        )
+        .sort(on)
+        .collect()
     )
-    out = out.drop("_") if not keys else out.sort(keys)
-    df = out.collect()
-    return df.with_columns(
+    if not keys:
+        # One row whatever was deployed: no service in the period deployed on 0 days a week.
+        if out.is_empty():
+            out = pl.select(
+                pl.lit(n_weeks if name == "weeks" else 0).cast(dtype).alias(name)
+                for name, dtype in out.schema.items()
+            )
+        out = out.drop("_")
+    return out.with_columns(
         tier=pl.Series(
-            [classify("deployment_frequency", v) for v in df["deployment_days_per_week"].to_list()],
+            [classify("deployment_frequency", v) for v in out["deployment_days_per_week"].to_list()],
             dtype=pl.Utf8,
         ),
         report_year=pl.lit(DEFAULT_REPORT_YEAR),
@@ -330,7 +370,8 @@ def dora_metrics(
     )
     df = agg.collect()
     df = df.drop("_") if not keys else df
-    freq = deployment_frequency(in_range, start, end, by=by).drop("tier", "report_year")
+    # The whole frame: deployments before the range tell which services exist (see there).
+    freq = deployment_frequency(deployments, start, end, by=by).drop("tier", "report_year")
     _, lead = lead_time_for_changes(changes, in_range, by=by)
     lead = lead.drop("tier", "report_year").rename(
         {
@@ -342,8 +383,11 @@ def dora_metrics(
     if keys:
         df = df.join(freq, on=keys, how="full", coalesce=True).join(lead, on=keys, how="left")
         # A group whose production deployments were all rolled back deployed on 0 days a week.
-        counts = ["deployments", "deployment_days"]
-        rates = ["median_days_per_week", "deployments_per_week", "deployment_days_per_week"]
+        counts = ["deployments", "deployment_days", "services"]
+        rates = [
+            "median_days_per_week", "deployments_per_week", "deployment_days_per_week",
+            "pooled_days_per_week",
+        ]  # fmt: skip
         df = df.with_columns(
             pl.col(counts).fill_null(0),
             pl.col(rates).fill_null(0.0),

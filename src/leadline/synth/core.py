@@ -22,9 +22,11 @@ from leadline.synth.spec import (
     SELECTED,
     WONT_DO,
     SynthSpec,
+    TeamSpec,
     business_day_of,
     era_index,
     era_starts,
+    team_items,
 )
 
 # Slot template: the status each slot enters.
@@ -52,9 +54,12 @@ TYPE_CYCLE_FACTOR = np.array([1.0, 0.7, 0.8])  # Story, Bug, Task
 TYPE_SHARES = (0.6, 0.25, 0.15)
 BOUNCE_RATE = 0.12
 MIN_STEP = 0.01  # business days (~7 minutes): keeps every transition strictly after the last
+SPRINT_BUSINESS_DAYS = 10  # fortnightly sprints from the origin Monday (see items.team_sprints)
+BUG_UNPLANNED = 1.6  # bugs interrupt a sprint more often than stories and tasks
 
-# Purposes for independent random streams (SeedSequence spawn keys).
-ARRIVALS, FLOW, EXTRAS, EPICS, DELIVERY = range(5)
+# Purposes for independent random streams (SeedSequence spawn keys). Streams added later get
+# new keys, so existing streams (and the data of specs that don't use the new features) stay put.
+ARRIVALS, FLOW, EXTRAS, EPICS, DELIVERY, PLANNING, SPRINTS, DEPLOYS = range(8)
 
 
 def rng_for(spec: SynthSpec, *key: int) -> np.random.Generator:
@@ -93,7 +98,7 @@ class TeamPlan:
 
 def plan_team(spec: SynthSpec, team: int) -> TeamPlan:
     """Draw a team's arrivals and epics and number their keys in creation order."""
-    n = spec.items_per_team
+    n = team_items(spec, team)
     created = _sample_arrivals(spec, n, rng_for(spec, team, ARRIVALS))
     rng = rng_for(spec, team, EPICS)
     n_epics = max(1, round(n * spec.epics_per_100_items / 100)) if n else 0
@@ -119,14 +124,58 @@ class FlowArrays:
     status: np.ndarray  # (n, SLOTS) int8 index into WORKFLOW
     mask: np.ndarray  # (n, SLOTS) bool: the slot happened before end
     start_era: np.ndarray  # era index of the (planned) start
+    planned: np.ndarray  # bool: committed at a sprint planning (else pulled in mid-sprint)
+    descoped: np.ndarray  # bool: committed, taken out mid-sprint, committed again a sprint later
+    planning: np.ndarray  # business day of the planning it was (last) committed at; NaN if none
 
 
 def _era_param(spec: SynthSpec, idx: np.ndarray, name: str) -> np.ndarray:
     return np.array([getattr(e, name) for e in spec.eras], dtype=np.float64)[idx]
 
 
-def simulate(spec: SynthSpec, created: np.ndarray, rng: np.random.Generator) -> FlowArrays:
-    """Simulate the status paths of items created at ``created`` (business days)."""
+def _plan_sprints(
+    spec: SynthSpec,
+    team: TeamSpec | None,
+    selected: np.ndarray,
+    types: np.ndarray,
+    rng: np.random.Generator | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Decide which items are committed at a sprint planning and when they start.
+
+    Returns (planned, descoped, planning): a planned item is committed at the planning (the
+    start, in business days) of the sprint after its selection, a descoped one a sprint later;
+    ``planning`` is NaN for other items and None when no era plans sprints.
+    """
+    n = len(selected)
+    share = _era_param(spec, era_index(spec, selected), "planned_share")
+    none = np.zeros(n, dtype=bool)
+    if rng is None or not share.any():
+        return none, none, None
+    churn = team.churn_factor if team else 1.0
+    bug = np.where(types == 1, BUG_UNPLANNED, 1.0)
+    p_planned = np.where(share > 0, np.clip(1.0 - (1.0 - share) * churn * bug, 0.0, 1.0), 0.0)
+    u = rng.random((n, 2))
+    planned = u[:, 0] < p_planned
+    descope = _era_param(spec, era_index(spec, selected), "descope_rate") * churn
+    descoped = planned & (u[:, 1] < descope)
+    sprint = float(SPRINT_BUSINESS_DAYS)
+    planning = np.ceil(selected / sprint) * sprint + np.where(descoped, sprint, 0.0)
+    return planned, descoped, np.where(planned, planning, np.nan)
+
+
+def simulate(
+    spec: SynthSpec,
+    created: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    team: TeamSpec | None = None,
+    plan_rng: np.random.Generator | None = None,
+) -> FlowArrays:
+    """Simulate the status paths of items created at ``created`` (business days).
+
+    ``team`` scales cycle times and sprint churn; ``plan_rng`` (its own stream, so specs without
+    sprint planning draw exactly what they always drew) decides sprint commitments.
+    """
     n = len(created)
     u = rng.random((n, 9))
     types = np.searchsorted(np.cumsum(TYPE_SHARES), u[:, 0], side="right").astype(np.int8)
@@ -137,9 +186,20 @@ def simulate(spec: SynthSpec, created: np.ndarray, rng: np.random.Generator) -> 
     d[:, 2] = rng.uniform(0.5, 3.0, n)
     d[:, 3] = rng.exponential(5.0, n) + MIN_STEP
     d[:, 4] = rng.exponential(2.0, n) + MIN_STEP
+    bounce = u[:, 4] < BOUNCE_RATE
+    selected = created + d[:, 1] + np.where(bounce, d[:, 2] + d[:, 3], 0.0)
+    planned, descoped, planning = _plan_sprints(spec, team, selected, types, plan_rng)
+    if planning is not None and plan_rng is not None:
+        # Work starts during the sprint it was committed to, mostly in its first days.
+        into = plan_rng.random(n) * 0.7 * SPRINT_BUSINESS_DAYS + MIN_STEP
+        d[:, 4] = np.where(planned, planning + into - selected, d[:, 4])
+    else:
+        planning = np.full(n, np.nan)
     planned_start = created + d[:, 1] + d[:, 4]
     era = era_index(spec, planned_start)
     median = _era_param(spec, era, "cycle_median_days") * TYPE_CYCLE_FACTOR[types]
+    if team is not None and team.cycle_factor != 1.0:
+        median = median * team.cycle_factor
     cycle = np.maximum(rng.lognormal(np.log(median), _era_param(spec, era, "cycle_sigma")), 0.1)
     stalled = u[:, 8] < _era_param(spec, era, "stall_rate")
     cycle = np.where(stalled, cycle * rng.uniform(5.0, 15.0, n), cycle)
@@ -148,7 +208,6 @@ def simulate(spec: SynthSpec, created: np.ndarray, rng: np.random.Generator) -> 
     blocked = u[:, 1] < _era_param(spec, era, "blocked_rate")
     back = u[:, 2] < _era_param(spec, era, "back_rate")
     reopen = u[:, 3] < _era_param(spec, era, "reopen_rate")
-    bounce = u[:, 4] < BOUNCE_RATE
     removed = u[:, 5] < _era_param(spec, created_era, "removed_rate")
     never = (u[:, 6] < spec.never_started_rate) & ~removed
     block_at = dev * rng.uniform(0.2, 0.7, n)
@@ -176,15 +235,22 @@ def simulate(spec: SynthSpec, created: np.ndarray, rng: np.random.Generator) -> 
     mask[never, 1:] = False
     times = created[:, None] + np.cumsum(d * mask, axis=1)
     mask &= times < window(spec)[1]
-    return FlowArrays(types, times, status, mask, era)
+    return FlowArrays(types, times, status, mask, era, planned, descoped, planning)
 
 
-def chunks(spec: SynthSpec) -> range:
+def chunks(spec: SynthSpec, team: int) -> range:
     """Return the chunk start offsets of one team's items."""
-    return range(0, spec.items_per_team, spec.chunk_size)
+    return range(0, team_items(spec, team), spec.chunk_size)
 
 
 def simulate_team(spec: SynthSpec, team: int, plan: TeamPlan, offset: int) -> FlowArrays:
     """Simulate the chunk of ``team``'s items that starts at ``offset`` (deterministic)."""
     created = plan.created[offset : offset + spec.chunk_size]
-    return simulate(spec, created, rng_for(spec, team, FLOW, offset // spec.chunk_size))
+    chunk = offset // spec.chunk_size
+    return simulate(
+        spec,
+        created,
+        rng_for(spec, team, FLOW, chunk),
+        team=spec.teams[team],
+        plan_rng=rng_for(spec, team, PLANNING, chunk),
+    )

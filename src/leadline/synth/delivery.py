@@ -2,7 +2,9 @@
 
 Each finished item usually has a pull request merged when it reached Done. Production releases
 follow each era's cadence (a shared release train or per team); a release deploys every service
-of the team with the pull requests merged since the last good deployment. Releases may bring
+of the team with the pull requests merged since the last good deployment. Outside a release
+train, services may also deploy on their own between releases (``TeamSpec.deploys_per_week``),
+at a rate that grows over the era, so services deploy at different rates. Releases may bring
 downtime (an incident attributed to the release's deployment), a failure (incident, often a
 rollback and then an unplanned hotfix deployment), and staging deployments happen in between.
 """
@@ -22,7 +24,7 @@ from leadline.records import (
     ReleaseRecord,
     WorkItemRecord,
 )
-from leadline.synth.core import DELIVERY, rng_for
+from leadline.synth.core import DELIVERY, DEPLOYS, rng_for
 from leadline.synth.spec import Era, SynthSpec, TeamSpec
 
 ORG = 10**6  # spawn key of organisation-wide streams (release train dates)
@@ -256,6 +258,14 @@ class _Deployer:
                         )
                     )
 
+    def ship(self, service: str, at: datetime, era: Era, rng: np.random.Generator) -> None:
+        """Deploy ``service`` to production from main between releases (no release, no tag)."""
+        dep = self.deploy(service, "production", at, era, "success", "main")
+        if rng.random() < era.failure_rate:
+            start = (dep.finished or at) + timedelta(hours=float(rng.exponential(3.0)))
+            hours = float(rng.lognormal(np.log(era.recovery_hours), 0.6))
+            self.incident(dep, f"Errors in {service} after a deployment", "SEV3", start, hours)
+
     def staging(self, start: date, end: date, era: Era) -> None:
         """Deploy each service to staging about ``era.staging_per_week`` times a week."""
         d = start
@@ -285,8 +295,18 @@ def generate_delivery(spec: SynthSpec, items: Sequence[WorkItemRecord]) -> Deliv
         dep = _Deployer(spec, team, changes, rng)
         for era, start, end in _era_bounds(spec):
             dep.staging(start, end, era)
-        for when, era in release_dates(spec, team_idx):
-            dep.release(when, era)
+        # Releases and deployments between them in time order: each ships what was merged since
+        # the service's last good deployment.
+        events: list[tuple[datetime, int, Era, str]] = [
+            (when, 0, era, "") for when, era in release_dates(spec, team_idx)
+        ]
+        events += _service_deploys(spec, team_idx, team)
+        deploy_rng = rng_for(spec, team_idx, DEPLOYS)
+        for when, _, era, service in sorted(events, key=lambda e: (e[0], e[1], e[3])):
+            if service:
+                dep.ship(service, when, era, deploy_rng)
+            else:
+                dep.release(when, era)
         for _ in range(int(rng.poisson((spec.end - spec.start).days / 60))):  # unrelated outages
             if not dep.out.deployments:
                 break
@@ -314,6 +334,33 @@ def generate_delivery(spec: SynthSpec, items: Sequence[WorkItemRecord]) -> Deliv
         total.releases += sorted(dep.out.releases, key=lambda r: (r.published, r.external_id))
         total.incidents += sorted(dep.out.incidents, key=lambda i: (i.started, i.external_id))
     return total
+
+
+def _service_deploys(
+    spec: SynthSpec, team_idx: int, team: TeamSpec
+) -> list[tuple[datetime, int, Era, str]]:
+    """Draw each service's production deployments between releases (eras without a train).
+
+    A service deploying ``r`` times a week at full rate deploys on a weekday with probability
+    r / 5, scaled from a quarter (the era's start) to all of it (the spec's end).
+    """
+    out: list[tuple[datetime, int, Era, str]] = []
+    for k, (service, rate) in enumerate(zip(team.services, team.deploys_per_week, strict=False)):
+        if rate <= 0:
+            continue
+        rng = rng_for(spec, team_idx, DEPLOYS, k + 1)
+        for era, start, end in _era_bounds(spec):
+            if era.release_train:
+                continue
+            span = max((spec.end - start).days, 1)
+            d = start
+            while d < end:
+                if d.weekday() < 5:
+                    ramp = 0.25 + 0.75 * (d - start).days / span
+                    if rng.random() < min(rate / 5.0 * ramp, 1.0):
+                        out.append((_at(d, 9.0 + 8.0 * float(rng.random())), 1, era, service))
+                d += timedelta(days=1)
+    return out
 
 
 def _unlinked(inc: IncidentRecord) -> IncidentRecord:

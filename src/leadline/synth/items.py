@@ -10,6 +10,7 @@ import polars as pl
 
 from leadline.records import (
     FlagPeriod,
+    RankChange,
     SprintChange,
     SprintRecord,
     TransitionRecord,
@@ -17,6 +18,8 @@ from leadline.records import (
 )
 from leadline.synth.core import (
     EXTRAS,
+    SPRINT_BUSINESS_DAYS,
+    SPRINTS,
     FlowArrays,
     TeamPlan,
     chunks,
@@ -124,20 +127,77 @@ def team_sprints(spec: SynthSpec, team: int) -> list[SprintRecord]:
     return out
 
 
+def _sprint_start_us(spec: SynthSpec, number: int) -> int:
+    return origin_us(spec) + (number - 1) * SPRINT_DAYS * US_PER_DAY
+
+
+def _sprint_number(spec: SynthSpec, at_us: int) -> int:
+    return (at_us - origin_us(spec)) // US_PER_DAY // SPRINT_DAYS + 1
+
+
+@dataclass(slots=True)
+class _Commitment:
+    """How an item planned at a sprint planning entered its sprints (see core._plan_sprints)."""
+
+    sprint: int  # the sprint it was committed to and started in
+    descoped_at: int | None = None  # taken out of the sprint before (epoch µs), if descoped
+    cancelled_at: int | None = None  # cancelled (Won't Do) while in a sprint (epoch µs)
+
+
 def _sprints(
-    spec: SynthSpec, team: TeamSpec, key: str, selected_us: int, finished_us: int
-) -> tuple[list[str], list[SprintChange]]:
-    """Put an item in the sprint it was selected in and carry it over until it finished."""
-    o = origin_us(spec)
-    first = (selected_us - o) // US_PER_DAY // SPRINT_DAYS + 1
-    last = min((finished_us - o) // US_PER_DAY // SPRINT_DAYS + 1, first + 5)
-    names, changes = [], []
+    spec: SynthSpec,
+    team: TeamSpec,
+    key: str,
+    selected_us: int,
+    finished_us: int,
+    commitment: _Commitment | None = None,
+) -> tuple[list[str], list[SprintChange], int]:
+    """Put an item in its sprints and carry it over until it finished (at most 5 more).
+
+    An unplanned item joins the sprint running when it was selected; a planned one is in its
+    sprint from the planning (the sprint's start), so it counts as committed. Returns the
+    current sprint names, the moves and when it first entered a sprint (epoch µs).
+    """
+    if commitment is None:
+        first, first_at = _sprint_number(spec, selected_us), selected_us
+    else:
+        first = commitment.sprint
+        first_at = _sprint_start_us(spec, first)
+    last = min(_sprint_number(spec, finished_us), first + 5)
+    names: list[str] = []
+    changes: list[SprintChange] = []
+    if commitment is not None and commitment.descoped_at is not None:
+        before = _sprint_name(team, first - 1)
+        changes += [
+            SprintChange(key, before, us_to_datetime(_sprint_start_us(spec, first - 1)), True),
+            SprintChange(key, before, us_to_datetime(commitment.descoped_at), False),
+        ]
     for number in range(first, last + 1):
         name = _sprint_name(team, number)
-        at = selected_us if number == first else o + (number - 1) * SPRINT_DAYS * US_PER_DAY
+        at = first_at if number == first else _sprint_start_us(spec, number)
         names.append(name)
         changes.append(SprintChange(key, name, us_to_datetime(at), True))
-    return names, changes
+    cancelled = commitment.cancelled_at if commitment else None
+    if cancelled is not None and names and cancelled > _sprint_start_us(spec, last):
+        # Cancelled mid-sprint: taken out of the sprint, which is scope removed from the plan.
+        changes.append(SprintChange(key, names.pop(), us_to_datetime(cancelled), False))
+    return names, changes, int(changes[0].at.timestamp() * 1_000_000) if changes else first_at
+
+
+def _rank_changes(
+    key: str, entered_us: int, until_us: int, draw: np.ndarray, priority: int
+) -> list[RankChange]:
+    """Re-rank (or re-prioritise) an item once within a sprint of entering it, before
+    ``until_us`` (its finish or the end of the data)."""
+    window_us = SPRINT_DAYS * US_PER_DAY
+    at = entered_us + int(draw[1] * window_us) + 1
+    if at >= until_us:
+        return []
+    if draw[2] < 0.3:
+        was = PRIORITIES[(priority + 1 + int(draw[3] * 3)) % len(PRIORITIES)]
+        return [RankChange(key, us_to_datetime(at), "priority", was, PRIORITIES[priority])]
+    moved = "Ranked higher" if draw[3] < 0.5 else "Ranked lower"
+    return [RankChange(key, us_to_datetime(at), "rank", "", moved)]
 
 
 def _item_records(
@@ -150,6 +210,10 @@ def _item_records(
     times_us = to_calendar_us(spec, fa.times)
     end_us = int(to_calendar_us(spec, np.array([window(spec)[1]]))[0])
     people = t.people or ("Unassigned",)
+    # Sprint moves and re-ranks draw from their own stream (see core: streams stay put).
+    sd = rng_for(spec, team, SPRINTS, offset // spec.chunk_size).random((n, 5))
+    rerank = np.array([e.rerank_rate for e in spec.eras])[fa.start_era] * t.churn_factor
+    commit_sprint = np.where(fa.planned, np.nan_to_num(fa.planning) // SPRINT_BUSINESS_DAYS + 1, 0)
     for i in range(n):
         num = int(plan.key_numbers[offset + i])
         key = f"{t.key}-{num}"
@@ -183,9 +247,25 @@ def _item_records(
         ]
         sprints: list[str] = []
         changes: list[SprintChange] = []
-        if len(slots) > 1 and codes[1] != WONT_DO:
+        ranks: list[RankChange] = []
+        commitment = None
+        if fa.planned[i]:
+            number = int(commit_sprint[i])
+            descoped = None
+            if fa.descoped[i]:
+                descoped = _sprint_start_us(spec, number - 1) + int((1 + sd[i, 4] * 8) * US_PER_DAY)
+            cancelled = int(ats[-1]) if last == WONT_DO else None
+            commitment = _Commitment(number, descoped, cancelled)
+        planned_late = (
+            commitment is not None and _sprint_start_us(spec, commitment.sprint) >= end_us
+        )
+        if len(slots) > 1 and codes[1] != WONT_DO and not planned_late:
             finished = int(ats[-1]) if last in (DONE, WONT_DO) else end_us - 1
-            sprints, changes = _sprints(spec, t, key, int(ats[1]), finished)
+            sprints, changes, entered = _sprints(spec, t, key, int(ats[1]), finished, commitment)
+            if sd[i, 0] < rerank[i]:
+                ranks = _rank_changes(
+                    key, entered, min(finished, end_us - 1), sd[i], ex.priority[i]
+                )
         type_name = ITEM_TYPES[fa.types[i]]
         has_points = type_name == "Story" or (type_name == "Task" and ex.label[i] < 0.5)
         epic = int(plan.item_epic[offset + i])
@@ -214,6 +294,7 @@ def _item_records(
             transitions=transitions,
             flags=flags,
             sprint_changes=changes,
+            rank_changes=ranks,
             sprints=sprints,
         )
 
@@ -262,7 +343,7 @@ def iter_items(spec: SynthSpec, *, epics: bool = True) -> Iterator[WorkItemRecor
         plan = plan_team(spec, team)
         if epics:
             yield from _epic_records(spec, team, plan)
-        for offset in chunks(spec):
+        for offset in chunks(spec, team):
             yield from _item_records(
                 spec, team, plan, offset, simulate_team(spec, team, plan, offset)
             )
@@ -294,7 +375,7 @@ def frames(spec: SynthSpec) -> tuple[pl.DataFrame, pl.DataFrame]:
     for team in range(len(spec.teams)):
         t = spec.teams[team]
         plan = plan_team(spec, team)
-        for offset in chunks(spec):
+        for offset in chunks(spec, team):
             fa = simulate_team(spec, team, plan, offset)
             n = len(fa.types)
             item_ids = np.arange(next_id, next_id + n, dtype=np.int64)

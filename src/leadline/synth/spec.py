@@ -69,6 +69,12 @@ class Era:
     deploy_minutes: tuple[float, float] = (5.0, 20.0)  # how long one deployment runs
     staging_per_week: float = 5.0
     arrival_weight: float = 1.0  # relative rate at which items are created
+    # Sprint planning. 0 keeps the unplanned, pull-as-you-go flow (items join the sprint running
+    # when they are selected); otherwise this share of items is committed at a sprint's
+    # planning and started during that sprint, the rest join mid-sprint.
+    planned_share: float = 0.0
+    descope_rate: float = 0.0  # committed items taken out mid-sprint, started a sprint later
+    rerank_rate: float = 0.0  # items of a sprint re-ranked or re-prioritised while it runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,13 @@ class TeamSpec:
     services: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     solo_area: str = ""  # a component only one person ever touches (concentration signal)
+    items_factor: float = 1.0  # items (so throughput) relative to spec.items_per_team
+    cycle_factor: float = 1.0  # cycle time relative to the era's median
+    churn_factor: float = 1.0  # unplanned work and descoping relative to the era's rates
+    # Production deployments per week of each service (same order as ``services``) between
+    # releases, in eras without a release train; the rate grows from a quarter of this at the
+    # era's start to all of it at the spec's end (a team getting used to deploying on its own).
+    deploys_per_week: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +116,11 @@ class SynthSpec:
             raise ValueError("end must be after start")
         if not self.teams or self.items_per_team < 0:
             raise ValueError("need at least one team and a non-negative item count")
+
+
+def team_items(spec: SynthSpec, team: int) -> int:
+    """Return how many work items (epics aside) ``team`` gets."""
+    return round(spec.items_per_team * spec.teams[team].items_factor)
 
 
 def simple_spec(

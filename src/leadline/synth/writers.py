@@ -56,7 +56,7 @@ def _user(name: str) -> dict[str, str]:
 
 
 def _histories(item: WorkItemRecord, next_id: Iterator[int]) -> list[dict[str, Any]]:
-    """Build the changelog: status changes, flag set/clear and sprint moves, by time."""
+    """Build the changelog: status changes, flag set/clear, sprint moves and re-ranks, by time."""
     out: list[tuple[datetime, int, dict[str, Any]]] = []
     for order, t in enumerate(item.transitions):
         frm = _STATUS.get(t.from_status or "")
@@ -100,6 +100,15 @@ def _histories(item: WorkItemRecord, next_id: Iterator[int]) -> list[dict[str, A
             "toString": ", ".join(current),
         }
         out.append((sc.at, 2, {"id": str(next(next_id)), "created": sc.at, "items": [change]}))
+    for rc in item.rank_changes:  # Jira logs a re-rank as "Rank" and a priority change by name
+        field = (
+            {"field": "Rank", "fieldtype": "custom", "fieldId": "customfield_10019"}
+            if rc.kind == "rank"
+            else {"field": "priority", "fieldtype": "jira", "fieldId": "priority"}
+        )
+        change = {**field, "from": None, "fromString": rc.from_value or None}
+        change |= {"to": None, "toString": rc.to_value or None}
+        out.append((rc.at, 3, {"id": str(next(next_id)), "created": rc.at, "items": [change]}))
     out.sort(key=lambda h: (h[0], h[1]))
     histories = [h for _, _, h in out]
     for h in histories:
