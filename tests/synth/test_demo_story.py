@@ -180,7 +180,12 @@ def test_teams_plan_differently(demo: SynthData) -> None:
 def _deployment_days(demo: SynthData, lo: date, hi: date) -> dict[str, int]:
     days: dict[str, set[date]] = defaultdict(set)
     for d in demo.deployments:
-        if d.is_production and d.status == "success" and d.finished and lo <= d.finished.date() < hi:
+        if (
+            d.is_production
+            and d.status == "success"
+            and d.finished
+            and lo <= d.finished.date() < hi
+        ):
             days[d.service].add(d.finished.date())
     return {s: len(v) for s, v in days.items()}
 

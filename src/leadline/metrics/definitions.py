@@ -54,7 +54,10 @@ DEFINITIONS: dict[str, str] = {
     "deployment_frequency": (
         "Deployment frequency = days with at least one successful production deployment, per "
         "week (DORA counts deployment days), over the Monday-started weeks of the range, weeks "
-        "without deployments included. The tier is read from this figure: on demand ≥ 5, "
+        "without deployments included. DORA asks it per service; a team or several teams show "
+        "the median of their services (deployed in the period or the year before; one not "
+        "deployed in the period counts 0), so four services deploying fortnightly on different "
+        "days read fortnightly, not weekly. The tier is read from this figure: on demand ≥ 5, "
         "weekly ≥ 1, monthly ≥ 12/52."
     ),
     "lead_time_for_changes": (

@@ -161,6 +161,10 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
         value = _value(row, column)
         tier = classify(tier_metric, value) if tier_metric is not None else None
         out[key] = {"value": value, "unit": unit, "tier": tier}
+    # A group's frequency is the median of its services' (see flow.dora.deployment_frequency):
+    # say over how many, and how often any of them deployed, so the figure can be explained.
+    out["deployment_frequency"]["services"] = int(row.get("services") or 0)
+    out["deployment_frequency"]["pooled"] = _value(row, "pooled_days_per_week")
     out["production_deployments"] = int(row.get("production_deployments") or 0)
     out["failed_deployments"] = int(row.get("failed_deployments") or 0)
     return out

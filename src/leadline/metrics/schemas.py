@@ -310,11 +310,23 @@ class DoraValue(Out):
     tier: Tier | None = Field(description=TIER)
 
 
+class DoraFrequency(DoraValue):
+    services: int = Field(
+        description="Services the figure is the median of (deployed in the period or the year "
+        "before it)."
+    )
+    pooled: float | None = Field(
+        description="Days on which any of those services deployed, per week (days/week): "
+        "higher than the median when services deploy on different days."
+    )
+
+
 class DoraFigures(Out):
     """The DORA figures of one period or group (fields shared by several rows)."""
 
-    deployment_frequency: DoraValue = Field(
-        description="Days with a successful production deployment per week (days/week)."
+    deployment_frequency: DoraFrequency = Field(
+        description="Days with a successful production deployment per week (days/week), per "
+        "service; for several services the median of theirs."
     )
     lead_time_for_changes: DoraValue = Field(
         description="Median first commit -> production deployment (hours)."
