@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
+from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.jobs.api import JobOut
 from leadline.workspaces.models import Role, Team, Workspace
 from leadline.workspaces.services import access_for
@@ -27,6 +28,10 @@ WS = "/workspaces/{ws}"
 ConnectionKind = Literal["jira", "github", "gitlab", "git", "pagerduty", "opsgenie"]
 ScheduleName = Literal["manual", "hourly", "daily"]
 CategoryName = Literal["backlog", "active", "done", "removed", "unmapped"]
+DEPLOY_TAGS = (
+    "git: tags matching this glob (e.g. v* or release-*) count as successful production "
+    "deployments of the repository; empty: tags are releases only."
+)
 
 
 def _team(workspace: Workspace, slug: str | None) -> Team | None:
@@ -44,6 +49,7 @@ class ConnectionOut(Schema):
     username: str
     credential_set: bool
     schedule: str
+    deploy_tags: str
     last_synced_at: datetime | None
     last_error: str
     created_at: datetime
@@ -58,6 +64,7 @@ class ConnectionIn(Schema):
     username: str = ""
     credential: str = ""
     schedule: ScheduleName = "daily"
+    deploy_tags: str = Field(DEFAULT_DEPLOY_TAGS, max_length=200, description=DEPLOY_TAGS)
 
 
 class ConnectionPatch(Schema):
@@ -68,6 +75,7 @@ class ConnectionPatch(Schema):
     username: str | None = None
     credential: str | None = None
     schedule: ScheduleName | None = None
+    deploy_tags: str | None = Field(None, max_length=200, description=DEPLOY_TAGS)
 
 
 def _connection_out(c: Connection) -> dict[str, Any]:
@@ -81,6 +89,7 @@ def _connection_out(c: Connection) -> dict[str, Any]:
         "username": c.username,
         "credential_set": bool(c.secret),
         "schedule": c.schedule,
+        "deploy_tags": c.deploy_tags,
         "last_synced_at": c.last_synced_at,
         "last_error": c.last_error,
         "created_at": c.created_at,

@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
+
 import_app = typer.Typer(
     help="Import delivery data (runs as a resumable job).", no_args_is_help=True
 )
@@ -51,14 +53,21 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
     return ws, found
 
 
-def _run(kind: str, path: Path, workspace: str | None, team: str | None, background: bool) -> None:
+def _run(
+    kind: str,
+    path: Path,
+    workspace: str | None,
+    team: str | None,
+    background: bool,
+    deploy_tags: str | None = None,
+) -> None:
     from leadline.cli import console, run_here, setup_django
 
     setup_django()
     from leadline.delivery.jobs import start_import
 
     ws, team_obj = _scope(workspace, team)
-    job = start_import(ws, kind, str(path), team_obj, queue=background)
+    job = start_import(ws, kind, str(path), team_obj, queue=background, deploy_tags=deploy_tags)
     console.print(f"Job {str(job.pk)[:8]}: {job.title}")
     if background:
         console.print("Queued; follow it with `leadline jobs --follow " + str(job.pk)[:8] + "`")
@@ -100,9 +109,16 @@ def import_git(
     workspace: str | None = WORKSPACE,
     team: str | None = TEAM,
     background: bool = BACKGROUND,
+    deploy_tags: str = typer.Option(
+        DEFAULT_DEPLOY_TAGS,
+        "--deploy-tags",
+        help="Tags matching this glob count as successful production deployments of the "
+        "repository (DORA); '' for none: tags are then releases only.",
+    ),
 ) -> None:
-    """Import commits, merges and tags (as releases) from a local git repository."""
-    _run("git", path, workspace, team, background)
+    """Import commits, merges and tags (as releases, and as deployments when they match
+    --deploy-tags) from a local git repository."""
+    _run("git", path, workspace, team, background, deploy_tags)
 
 
 @import_app.command("template")

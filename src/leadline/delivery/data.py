@@ -36,7 +36,9 @@ UPLOAD_SUFFIX = {"jira-json": ".json", "csv": ".csv", "csv-deployments": ".csv"}
 CSV_DOCS = {"work_items": "csv", "transitions": "csv", "deployments": "csv-deployments",
             "incidents": "csv-incidents"}  # fmt: skip
 CATEGORIES = [c.value for c in StageCategory]
-CONNECTION_FIELDS = ["kind", "name", "team", "base_url", "target", "username", "schedule"]
+CONNECTION_FIELDS = [
+    "kind", "name", "team", "base_url", "target", "username", "schedule", "deploy_tags",
+]  # fmt: skip
 SYNC_KIND = "delivery.sync"
 
 

@@ -46,8 +46,14 @@ class ConnectionForm(forms.ModelForm):
 
     class Meta:
         model = Connection
-        fields = ["name", "kind", "team", "base_url", "target", "username", "schedule"]
-        labels = {"base_url": "Base URL", "username": "Username (Jira Cloud email)"}
+        fields = [
+            "name", "kind", "team", "base_url", "target", "username", "schedule", "deploy_tags",
+        ]  # fmt: skip
+        labels = {
+            "base_url": "Base URL",
+            "username": "Username (Jira Cloud email)",
+            "deploy_tags": "Tags that are deployments (git)",
+        }
         help_texts = {
             "base_url": "https://your-site.atlassian.net, https://jira.example.com, "
             "https://gitlab.example.com … (empty: the public service)",

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.crypto import decrypt
 from leadline.jobs.models import Job, JobStatus
 from leadline.jobs.services import JobContext, handler, start_job
@@ -20,15 +21,23 @@ from .sources import connection_source, file_source, learned_statuses
 
 
 def import_job_params(
-    workspace: Workspace, kind: str, path: str, team: Team | None = None
+    workspace: Workspace,
+    kind: str,
+    path: str,
+    team: Team | None = None,
+    deploy_tags: str | None = None,
 ) -> dict[str, Any]:
-    """Return the parameters of a file import job (also used to find one to resume)."""
-    return {
+    """Return the parameters of a file import job (also used to find one to resume); a git
+    import names the tags that count as deployments (default ``DEFAULT_DEPLOY_TAGS``)."""
+    params: dict[str, Any] = {
         "workspace": workspace.slug,
         "team": team.slug if team else None,
         "kind": kind,
         "path": str(Path(path).resolve()),
     }
+    if kind == "git":
+        params["deploy_tags"] = DEFAULT_DEPLOY_TAGS if deploy_tags is None else deploy_tags.strip()
+    return params
 
 
 def start_import(
@@ -39,12 +48,13 @@ def start_import(
     user: Any = None,
     batch_size: int | None = None,
     queue: bool = True,
+    deploy_tags: str | None = None,
 ) -> Job:
     """Start a file import, or resume the unfinished one with the same parameters.
 
     With ``queue`` False the caller runs the job itself (the CLI does, with a progress bar).
     """
-    params = import_job_params(workspace, kind, path, team)
+    params = import_job_params(workspace, kind, path, team, deploy_tags)
     if batch_size:
         params["batch_size"] = batch_size
     unfinished = (
@@ -87,7 +97,9 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     """Import a file or repository into a workspace (and team), resuming from the checkpoint."""
     workspace, team = _scope(ctx)
     path = ctx.params["path"]
-    source = file_source(ctx.params["kind"], path)
+    source = file_source(
+        ctx.params["kind"], path, deploy_tags=ctx.params.get("deploy_tags", DEFAULT_DEPLOY_TAGS)
+    )
     total = source.total
     start = int(ctx.checkpoint.get("batch", 0))
     batch_size = int(ctx.params.get("batch_size", BATCH_SIZE))

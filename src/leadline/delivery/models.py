@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.records import StageCategory
 
 
@@ -43,6 +44,14 @@ class Connection(models.Model):
     username = models.CharField(max_length=200, blank=True, help_text="Jira Cloud account email")
     secret = models.TextField(blank=True, help_text="Encrypted credential; never shown again")
     schedule = models.CharField(max_length=16, choices=Schedule.choices, default=Schedule.DAILY)
+    # git: tags matching this glob are successful production deployments (empty: none are).
+    deploy_tags = models.CharField(
+        max_length=200,
+        blank=True,
+        default=DEFAULT_DEPLOY_TAGS,
+        help_text="git: tags matching this pattern (a glob such as v* or release-*) count as "
+        "successful production deployments of the repository; empty: tags are releases only.",
+    )
     last_synced_at = models.DateTimeField(null=True, blank=True)
     # When a sync was last started (by hand or by the schedule); a scheduler claims a due
     # connection by a conditional update of this field, so two workers never both start one.

@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.records import StatusRecord
 
 from .models import Connection
@@ -24,7 +25,7 @@ FILE_KINDS = {
     "csv": "CSV of work items (one row per item or per transition)",
     "csv-deployments": "CSV of deployments",
     "csv-incidents": "CSV of incidents",
-    "git": "Local git repository (commits, merges, tags as releases)",
+    "git": "Local git repository (commits, merges, tags as releases and deployments)",
 }
 
 
@@ -108,8 +109,15 @@ def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[Statu
     return list(seen.values()), len(statuses)
 
 
-def file_source(kind: str, path: str | Path, *, source: str | None = None) -> Source:
-    """Open a file or repository source of ``kind`` (see FILE_KINDS)."""
+def file_source(
+    kind: str,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    deploy_tags: str = DEFAULT_DEPLOY_TAGS,
+) -> Source:
+    """Open a file or repository source of ``kind`` (see FILE_KINDS); for git, tags matching
+    ``deploy_tags`` (a glob; empty: none) are production deployments too."""
     path = Path(path)
     if kind not in FILE_KINDS:
         raise SourceProblem(f"Unknown import kind {kind!r}; use one of {', '.join(FILE_KINDS)}")
@@ -121,7 +129,7 @@ def file_source(kind: str, path: str | Path, *, source: str | None = None) -> So
         statuses, total = jira_status_categories(path, source or "jira")
         return Source(read_export(path, source=source or "jira"), statuses, total=total)
     if kind == "git":
-        return _git_source(path)
+        return _git_source(path, deploy_tags)
     from leadline.connectors.csv import read_csv, read_work_items
 
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
@@ -147,7 +155,7 @@ def learned_statuses(source: Source) -> list[StatusRecord]:
     return list(source.reader.statuses.values()) + dated_statuses(source.reader.source)
 
 
-def _git_source(path: Path, tag_pattern: str | None = None) -> Source:
+def _git_source(path: Path, tag_pattern: str = "") -> Source:
     from leadline.connectors.git import GitRepository
 
     repo = GitRepository(path)
@@ -202,7 +210,7 @@ def connection_source(connection: Connection, secret: str, since: datetime | Non
 
         return Source(gitlab())
     if kind == Connection.Kind.GIT:
-        return _git_source(Path(target))
+        return _git_source(Path(target), connection.deploy_tags.strip())
     if kind == Connection.Kind.PAGERDUTY:
         from leadline.connectors.pagerduty.client import PagerDutyClient
 

@@ -223,6 +223,7 @@ def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
             {"month": month_start.replace(day=1), "days": (month_end - month_start).days + 1, **row}
         )
     tiers = dora_tiers(DEFAULT_REPORT_YEAR)
+    whole = overall(scope.start, scope.end)
     return {
         "workspace": scope.workspace.slug,
         "team": scope.team.slug if scope.team else None,
@@ -249,12 +250,20 @@ def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
             for key, _, tier_metric, unit, label, defn in METRICS
         ],
         "recent": {"start": recent_start, "end": scope.end, **overall(recent_start, scope.end)},
-        "range": {"start": scope.start, "end": scope.end, **overall(scope.start, scope.end)},
+        "range": {"start": scope.start, "end": scope.end, **whole},
         "trend": trend,
         "by_service": grouped("service"),
         "by_team": grouped("team"),
         "timeline": _timeline(scope, deployments, incidents, window_hours),
+        # Releases say what the empty state must explain: tags arrived, deployments did not.
+        "releases": 0 if whole["production_deployments"] else _release_count(scope),
     }
+
+
+def _release_count(scope: Scope) -> int:
+    where, params = _where(scope, "r")
+    sql = f"SELECT COUNT(*) FROM delivery_release r WHERE {where}"  # noqa: S608 - only placeholders are interpolated
+    return int(_fetch(sql, params)[0][0])
 
 
 def _timeline(

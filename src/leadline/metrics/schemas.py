@@ -463,6 +463,11 @@ class DoraOut(Out):
     by_service: list[DoraService] = Field(description="Per service over the range.")
     by_team: list[DoraTeam] = Field(description="Per team over the range.")
     timeline: DoraTimeline = Field(description="Deployments and incidents of the range.")
+    releases: int = Field(
+        description="Releases stored for the scope when it has no deployments (0 otherwise): "
+        "releases are not deployments (a git tag counts when it matches the deployment tag "
+        "pattern)."
+    )
 
 
 # --- forecasts ----------------------------------------------------------------------------------

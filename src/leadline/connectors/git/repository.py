@@ -17,6 +17,9 @@ from pathlib import Path
 from leadline.records import ChangeRecord, DeploymentRecord, ReleaseRecord
 
 SOURCE = "git"
+# Tags matching this glob count as successful production deployments unless told otherwise:
+# release tags are the one deployment record most repositories have (v1.2, v2024.05.1 ...).
+DEFAULT_DEPLOY_TAGS = "v*"
 _FS = "\x1f"  # field separator; cannot occur in a one-line subject
 # sha, parents, author name, author email, author date, committer date, subject
 _LOG_FORMAT = "%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s"
