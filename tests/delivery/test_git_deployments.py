@@ -83,9 +83,11 @@ def test_without_matching_tags_the_dora_page_says_what_it_needs(lead, shop, clie
     workspace, user = lead
     _import(workspace, shop["path"], "--deploy-tags", "")
     assert not Deployment.objects.exists() and Release.objects.count() == 4
-    page = client_for(user).get(
-        f"/w/{workspace.slug}/delivery/dora/?start=2024-01-01&end=2024-01-31"
-    ).content.decode()
+    page = (
+        client_for(user)
+        .get(f"/w/{workspace.slug}/delivery/dora/?start=2024-01-01&end=2024-01-31")
+        .content.decode()
+    )
     assert 'data-empty-state="dora"' in page
     assert "successful production deployments" in page
     assert "--deploy-tags" in page and "Tags that are deployments" in page

@@ -25,7 +25,10 @@ LIMIT = 200  # items listed per check; the count is always complete
 
 CHECKS = {
     "finished_never_started": "Finished without ever being started (no active stage): "
-    "cycle time cannot be measured.",
+    "cycle time cannot be measured, so its start is taken to be its finish (1 day). When fewer "
+    "than half of the items finished in a date range were ever started (for example a CSV with "
+    "created and finished dates only), the Flow page shows lead time (created → finished) "
+    "instead of cycle time and says so.",
     "moved_backwards": "Moved backwards (e.g. done → active, active → backlog): rework, or a "
     "board used inconsistently.",
     "changed_after_done": "Status changed after done without reopening (e.g. Done → Closed): "

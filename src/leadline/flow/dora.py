@@ -176,7 +176,10 @@ def deployment_frequency(
         out = out.drop("_")
     return out.with_columns(
         tier=pl.Series(
-            [classify("deployment_frequency", v) for v in out["deployment_days_per_week"].to_list()],
+            [
+                classify("deployment_frequency", v)
+                for v in out["deployment_days_per_week"].to_list()
+            ],
             dtype=pl.Utf8,
         ),
         report_year=pl.lit(DEFAULT_REPORT_YEAR),

@@ -57,6 +57,8 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "description": defs["throughput"],
         }
     cycle = _frame(data["cycle_times"]) if data["cycle_times"] else None
+    if cycle is not None and data.get("measure", {}).get("name") == "lead_time":
+        cycle = cycle.with_columns(cycle_time_days=pl.col("lead_time_days"))  # see _as_lead_time
     pct = {k: v for k, v in data["percentiles"].items() if k != "count"}
     if cycle is not None:
         charts["scatter"] = _sqrt_y(scatter_spec(cycle, pct, inclusive=True))
@@ -85,12 +87,38 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "tooltip": [{"field": "window_end", "type": "temporal"}, "percentile", "days"],
             },
         )
+    if data.get("measure", {}).get("name") == "lead_time":
+        _as_lead_time(charts, defs)
     if data["aging"]:
         aging = _frame(data["aging"])
         spec = _sqrt_y(aging_spec(aging, stages_in_progress(data), True, pct))
         spec["layer"][0]["encoding"]["x"]["axis"] = {"labelAngle": 0}
         charts["aging"] = {**spec, "description": defs["age"]}
     return charts
+
+
+_LEAD_WORDS = (("Cycle-time", "Lead-time"), ("cycle-time", "lead-time"),
+               ("Cycle time", "Lead time"), ("cycle time", "lead time"))  # fmt: skip
+
+
+def _as_lead_time(charts: dict[str, dict[str, Any]], defs: dict[str, str]) -> None:
+    """Relabel the item-time charts (scatter, histogram, trend) as lead time: without start
+    dates the dashboard reads lead time in their place (see ``metrics.measure``)."""
+
+    def relabel(node: Any) -> Any:
+        if isinstance(node, str):
+            for old, new in _LEAD_WORDS:
+                node = node.replace(old, new)
+            return node
+        if isinstance(node, list):
+            return [relabel(n) for n in node]
+        if isinstance(node, dict):
+            return {k: v if k in ("data", "datasets") else relabel(v) for k, v in node.items()}
+        return node
+
+    for name in ("scatter", "histogram", "trend"):
+        if name in charts:
+            charts[name] = {**relabel(charts[name]), "description": defs["lead_time"]}
 
 
 REBASED = " Done and removed stages count from the range's first day, so the flow in it shows."

@@ -13,6 +13,11 @@ DEFINITIONS: dict[str, str] = {
         "the same day = 1 day). Started = first entry into an active stage; finished = the last "
         "entry into done."
     ),
+    "lead_time": (
+        "Lead time = finished − created, whole calendar days inclusive (created and finished "
+        "the same day = 1 day). Shown instead of cycle time when most items finished in the "
+        "range were never started (the data has no start dates)."
+    ),
     "percentiles": (
         "Cycle-time percentiles (nearest rank): the 85th percentile is the smallest cycle time "
         "that at least 85% of items finished in the range did not exceed. The trend reads each "

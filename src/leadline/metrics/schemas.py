@@ -50,6 +50,7 @@ class FlowDefinitions(Out):
     wip: str = Field(description="Definition of WIP.")
     throughput: str = Field(description="Definition of throughput.")
     cycle_time: str = Field(description="Definition of cycle time.")
+    lead_time: str = Field(description="Definition of lead time (shown without start dates).")
     percentiles: str = Field(description="Definition of the cycle-time percentiles and trend.")
     age: str = Field(description="Definition of work item age and 'at risk'.")
     cfd: str = Field(description="Definition of the cumulative flow diagram.")
@@ -68,7 +69,11 @@ class FlowHeadline(Out):
     finished: int = Field(description="Items finished in the range (items).")
     cycle_time_p85: int | None = Field(
         description="85th percentile of cycle time of items finished in the range (days); "
-        "null when none finished."
+        "null when none finished or when cycle time is not available (see ``measure``)."
+    )
+    lead_time_p85: int | None = Field(
+        description="85th percentile of lead time (created -> finished) of items finished in "
+        "the range (days); null when none finished."
     )
     oldest_age_days: int | None = Field(
         description="Age of the oldest item in progress (days); null when nothing is in progress."
@@ -135,7 +140,11 @@ class FlowCycleTime(Out):
     finished: dt.datetime = Field(description="Last entry into done (UTC timestamp).")
     finished_date: dt.date = Field(description="The day it finished.")
     cycle_time_days: int = Field(
-        description="Cycle time, whole calendar days inclusive (same day = 1) (days)."
+        description="Cycle time, whole calendar days inclusive (same day = 1) (days); an item "
+        "that was never in an active stage starts when it finished (1 day)."
+    )
+    lead_time_days: int = Field(
+        description="Lead time, created -> finished, whole calendar days inclusive (days)."
     )
 
 
@@ -251,6 +260,17 @@ class FlowQuality(Out):
     items: int = Field(description="Items the data-quality report read (items).")
 
 
+class FlowMeasure(Out):
+    name: Literal["cycle_time", "lead_time"] = Field(
+        description="What ``percentiles``, ``percentile_trend`` and the charts read: cycle time, "
+        "or lead time when fewer than half of the items finished in the range were ever in an "
+        "active stage (the data has no start dates)."
+    )
+    finished: int = Field(description="Items finished in the range (items).")
+    started: int = Field(description="Of those, items that were ever in an active stage (items).")
+    note: str = Field(description="Why lead time is shown; empty for cycle time.")
+
+
 class FlowOut(Out):
     """The team flow dashboard over [start, end], as of ``end``."""
 
@@ -272,8 +292,10 @@ class FlowOut(Out):
     percentile_method: str = Field(description='Percentile method: "nearest-rank".')
     definitions: FlowDefinitions = Field(description="Each metric's definition.")
     headline: FlowHeadline = Field(description="The headline numbers.")
+    measure: FlowMeasure = Field(description="Cycle time or lead time, and why.")
     percentiles: FlowPercentiles = Field(
-        description="Cycle-time percentiles of items finished in the range."
+        description="Percentiles of items finished in the range: of cycle time, or of lead "
+        "time when ``measure.name`` is lead_time."
     )
     percentile_trend: list[FlowPercentileTrendRow] = Field(
         description="Weekly cycle-time percentiles over the 4 weeks before each week's end."

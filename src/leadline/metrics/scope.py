@@ -12,12 +12,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 
 from leadline.delivery.services import today
 from leadline.workspaces.models import Team, Workspace
 
 FLOW_DAYS = 182  # the flow dashboard's default range: the last 26 weeks
 DORA_DAYS = 730  # DORA trends read best over two years (before/after a change shows)
+# Data whose last activity is older than this is history, not a live feed: a page's default
+# range then ends where the data does rather than today (a weekend or a late sync is not old).
+STALE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Scope:
     end: date
     types: tuple[str, ...] = ()
     teams: tuple[Team, ...] = field(default=())
+    # Set when the default range was moved to end at the data's last activity (not today).
+    data_end: date | None = None
 
     @property
     def label(self) -> str:
@@ -75,21 +81,64 @@ def parse_scope(
     *,
     default_days: int = FLOW_DAYS,
     as_of: date | None = None,
+    fit: str | None = None,
 ) -> Scope:
     """Return the scope a request asks for: ``start``, ``end`` (default today), ``type``.
 
     ``type`` may repeat or be comma-separated; ``teams`` (several slugs) narrows to those teams
-    together. A start after the end, or dates that don't parse, raise ValidationError.
+    together. A start after the end, or dates that don't parse, raise ValidationError. With
+    ``fit`` ("items" or "delivery") and no dates asked for, a scope whose data ended more than
+    ``STALE_DAYS`` ago gets the default range ending at its last activity (``data_end``).
     """
-    end = _date(query.get("end"), "end") or as_of or today()
-    start = _date(query.get("start"), "start") or end - timedelta(days=default_days - 1)
-    if start > end:
-        raise ValidationError({"start": ["start must be on or before end"]})
     slugs = _listed(query, "teams")
     teams = tuple(t for t in (team_by_slug(workspace, s) for s in slugs) if t is not None)
     if len(teams) == 1:
         team, teams = teams[0], ()
-    return Scope(workspace, team, start, end, tuple(_listed(query, "type")), teams)
+    data_end = None
+    if fit and as_of is None and not query.get("start") and not query.get("end"):
+        last = latest_activity(workspace, teams or ((team,) if team else ()), fit)
+        if last is not None and last < today() - timedelta(days=STALE_DAYS):
+            data_end = last
+    end = _date(query.get("end"), "end") or as_of or data_end or today()
+    start = _date(query.get("start"), "start") or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise ValidationError({"start": ["start must be on or before end"]})
+    return Scope(workspace, team, start, end, tuple(_listed(query, "type")), teams, data_end)
+
+
+def latest_activity(workspace: Workspace, teams: tuple[Team, ...], kind: str) -> date | None:
+    """Return the day of the scope's last recorded activity: the last status change or
+    creation of an item ("items"), or the last deployment or incident ("delivery").
+
+    Items count days in ``LEADLINE_TIME_ZONE`` (as the flow figures do), delivery in UTC (as
+    DORA does).
+    """
+    from django.conf import settings
+
+    from leadline.delivery.models import Deployment, Incident, Transition, WorkItem
+
+    def scoped(rows: Any, prefix: str = "") -> Any:
+        rows = rows.filter(**{f"{prefix}workspace": workspace})
+        return rows.filter(**{f"{prefix}team__in": teams}) if teams else rows
+
+    if kind == "delivery":
+        found = [
+            scoped(Deployment.objects).aggregate(m=Max("finished"))["m"],
+            scoped(Incident.objects).aggregate(m=Max("started"))["m"],
+        ]
+        zone = "UTC"
+    else:
+        found = [
+            scoped(Transition.objects, "item__").aggregate(m=Max("at"))["m"],
+            scoped(WorkItem.objects).aggregate(m=Max("created"))["m"],
+        ]
+        zone = settings.TIME_ZONE
+    moments = [m for m in found if m is not None]
+    if not moments:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return max(moments).astimezone(ZoneInfo(zone)).date()
 
 
 def positive_int(

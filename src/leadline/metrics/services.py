@@ -35,9 +35,14 @@ from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
 
 from .definitions import DEFINITIONS
+from .measure import choose_measure, started_items, with_lead_times
 from .scope import Scope
 
 SCOPE = "scope"  # the engine groups by this column: one group = the whole scope
+ITEM_TIME_COLUMNS = (
+    "key", "type", "team", "started", "finished", "finished_date", "cycle_time_days",
+    "lead_time_days",
+)  # fmt: skip
 
 
 def day_options() -> StageOptions:
@@ -190,6 +195,10 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
     dates = dates.with_columns(pl.lit("all").alias(SCOPE))
     all_cycle = cycle_times(dates, options)
     cycle = all_cycle.filter(pl.col("finished_date").is_between(scope.start, scope.end))
+    cycle = with_lead_times(cycle, dates, options)
+    started = started_items(transitions, workflow)
+    measure = choose_measure(cycle, started)
+    column = measure["column"]  # cycle time, or lead time when the data has no starts
     counts = daily_counts(
         items, transitions, workflow, scope.end, start=scope.start, by=SCOPE,
         options=options, strict=False,
@@ -197,9 +206,12 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
     weekly = throughput(
         dates, scope.end, start=scope.start, period="week", by=SCOPE, options=options
     )
-    pct = pct_dict(percentiles(cycle, by=None))
-    trend = percentile_trend(cycle, scope.end, every="1w", window="4w", by=SCOPE)
-    aging = aging_wip(dates, cycle, scope.end, by=SCOPE, options=options)
+    pct = pct_dict(percentiles(cycle, column, by=None))
+    lead_p85 = pct_dict(percentiles(cycle, "lead_time_days", by=None))["p85"]
+    trend = percentile_trend(cycle, scope.end, every="1w", window="4w", column=column, by=SCOPE)
+    # Ages compare with the cycle times of items that really started (not made-up 1-day ones).
+    aged = cycle if column == "cycle_time_days" else cycle.join(started, on="item_id", how="semi")
+    aging = aging_wip(dates, aged, scope.end, by=SCOPE, options=options)
     efficiency = flow_efficiency(transitions, cycle.drop(SCOPE), workflow, strict=False)
     flags = blocked_time(load_flags(scope), scope.end, tz=options.tz)
     blocked = _blocked(scope, flags, cycle, aging)
@@ -212,21 +224,19 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
             "wip": aging.height,
             "throughput_per_week": round(finished / n_weeks, 1),
             "finished": finished,
-            "cycle_time_p85": pct["p85"],
+            "cycle_time_p85": pct["p85"] if column == "cycle_time_days" else None,
+            "lead_time_p85": lead_p85,
             "oldest_age_days": oldest["age_days"] if oldest else None,
             "oldest_key": oldest["key"] if oldest else None,
             "at_risk": int(aging.get_column("at_risk").sum()) if aging.height else 0,
         },
+        measure={k: v for k, v in measure.items() if k != "column"},
         percentiles={"count": cycle.height, **pct},
         percentile_trend=trend.drop(SCOPE).to_dicts(),
         throughput_weekly=weekly.drop(SCOPE).to_dicts(),
         wip_daily=counts.select("day", "wip", "arrivals", "departures").to_dicts(),
         cfd=counts.select("day", *workflow.names).to_dicts(),
-        cycle_times=cycle.select(
-            "key", "type", "team", "started", "finished", "finished_date", "cycle_time_days"
-        )
-        .sort("finished")
-        .to_dicts(),
+        cycle_times=cycle.select(*ITEM_TIME_COLUMNS).sort("finished").to_dicts(),
         aging=aging.select(
             "key",
             "type",
@@ -391,10 +401,12 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
             "throughput_per_week": 0.0,
             "finished": 0,
             "cycle_time_p85": None,
+            "lead_time_p85": None,
             "oldest_age_days": None,
             "oldest_key": None,
             "at_risk": 0,
         },  # fmt: skip
+        "measure": {"name": "cycle_time", "finished": 0, "started": 0, "note": ""},
         "percentiles": {"count": 0, **{f"p{p}": None for p in DEFAULT_PERCENTILES}},
         "percentile_trend": [],
         "throughput_weekly": [],
@@ -423,7 +435,7 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
 
 
 FLOW_DEFINITIONS = (
-    "wip", "throughput", "cycle_time", "percentiles", "age", "cfd", "flow_efficiency",
+    "wip", "throughput", "cycle_time", "lead_time", "percentiles", "age", "cfd", "flow_efficiency",
     "blocked_time", "histogram", "plan_churn", "reopened",
 )  # fmt: skip
 

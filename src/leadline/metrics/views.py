@@ -66,12 +66,15 @@ def lenient(request: HttpRequest, parse: Callable[[QueryDict], T]) -> T:
     return parse(QueryDict())
 
 
-def _scope(request: HttpRequest, access: Access, default_days: int) -> Scope:
-    """Parse the page's filters; a bad value is reported and its default used instead."""
+def _scope(request: HttpRequest, access: Access, default_days: int, fit: str = "items") -> Scope:
+    """Parse the page's filters; a bad value is reported and its default used instead. Without
+    dates, a page whose data ended weeks ago shows the range where the data is (``fit``)."""
     team = getattr(request, "team", None)
     return lenient(
         request,
-        lambda query: parse_scope(access.workspace, team, query, default_days=default_days),
+        lambda query: parse_scope(
+            access.workspace, team, query, default_days=default_days, fit=fit
+        ),
     )
 
 
@@ -105,7 +108,7 @@ def chart_image(
     return response
 
 
-CYCLE_COLUMNS = ["key", "type", "team", "started", "finished", "cycle_time_days"]
+CYCLE_COLUMNS = ["key", "type", "team", "started", "finished", "cycle_time_days", "lead_time_days"]
 AGING_COLUMNS = ["key", "type", "team", "stage", "started", "age_days", "beyond", "at_risk"]
 
 
@@ -144,7 +147,7 @@ def _window(request: HttpRequest) -> float:
 
 @workspace_view()
 def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
-    scope = _scope(request, access, DORA_DAYS)
+    scope = _scope(request, access, DORA_DAYS, fit="delivery")
     data = dora(scope, window_hours=_window(request))
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "trend")
