@@ -124,3 +124,19 @@ def test_streaming_a_large_team_writes_every_item(tmp_path: Path) -> None:
     spec = simple_spec(1, 3000, end=date(2025, 3, 3), seed=2)
     n = write_jira_json(iter_items(spec, epics=False), tmp_path / "big.json")
     assert n == 3000
+
+
+def test_sprint_moves_and_re_ranks_round_trip_through_the_jira_mapping(tmp_path: Path) -> None:
+    from leadline.synth import demo_spec, generate
+
+    mapping = pytest.importorskip("leadline.connectors.jira.mapping")
+    items = generate(demo_spec(date(2025, 3, 3), items_per_team=120)).items
+    assert any(i.rank_changes for i in items)
+    assert any(not c.added for i in items for c in i.sprint_changes)  # taken out of a sprint
+    path = tmp_path / "issues.json"
+    write_jira_json(items, path)
+    back = {b.key: b for b in mapping.items_from_search_response(json.loads(path.read_text()))}
+    for item in items:
+        assert back[item.key].rank_changes == item.rank_changes, item.key
+        moves = [(c.sprint, c.at, c.added) for c in back[item.key].sprint_changes]
+        assert moves == [(c.sprint, c.at, c.added) for c in item.sprint_changes], item.key

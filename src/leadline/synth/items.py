@@ -18,6 +18,7 @@ from leadline.records import (
 )
 from leadline.synth.core import (
     EXTRAS,
+    MIN_STEP,
     SPRINT_BUSINESS_DAYS,
     SPRINTS,
     FlowArrays,
@@ -184,20 +185,13 @@ def _sprints(
     return names, changes, int(changes[0].at.timestamp() * 1_000_000) if changes else first_at
 
 
-def _rank_changes(
-    key: str, entered_us: int, until_us: int, draw: np.ndarray, priority: int
-) -> list[RankChange]:
-    """Re-rank (or re-prioritise) an item once within a sprint of entering it, before
-    ``until_us`` (its finish or the end of the data)."""
-    window_us = SPRINT_DAYS * US_PER_DAY
-    at = entered_us + int(draw[1] * window_us) + 1
-    if at >= until_us:
-        return []
+def _rank_change(key: str, at_us: int, draw: np.ndarray, priority: int) -> RankChange:
+    """Re-rank the item, or (about a third of the time) change its priority to the one it has."""
     if draw[2] < 0.3:
         was = PRIORITIES[(priority + 1 + int(draw[3] * 3)) % len(PRIORITIES)]
-        return [RankChange(key, us_to_datetime(at), "priority", was, PRIORITIES[priority])]
+        return RankChange(key, us_to_datetime(at_us), "priority", was, PRIORITIES[priority])
     moved = "Ranked higher" if draw[3] < 0.5 else "Ranked lower"
-    return [RankChange(key, us_to_datetime(at), "rank", "", moved)]
+    return RankChange(key, us_to_datetime(at_us), "rank", "", moved)
 
 
 def _item_records(
@@ -214,6 +208,13 @@ def _item_records(
     sd = rng_for(spec, team, SPRINTS, offset // spec.chunk_size).random((n, 5))
     rerank = np.array([e.rerank_rate for e in spec.eras])[fa.start_era] * t.churn_factor
     commit_sprint = np.where(fa.planned, np.nan_to_num(fa.planning) // SPRINT_BUSINESS_DAYS + 1, 0)
+    # Times on the business-day clock, so they fall in working hours: a descoped item leaves
+    # its first sprint on one of its days 2-9; a re-rank comes within a sprint of joining one.
+    sprint = float(SPRINT_BUSINESS_DAYS)
+    first_sprint = commit_sprint - fa.descoped
+    descope_us = to_calendar_us(spec, (first_sprint - 1) * sprint + 1 + sd[:, 4] * (sprint - 2))
+    joined = np.where(fa.planned, (first_sprint - 1) * sprint, fa.times[:, 1])
+    rerank_us = to_calendar_us(spec, joined + MIN_STEP + sd[:, 1] * sprint)
     for i in range(n):
         num = int(plan.key_numbers[offset + i])
         key = f"{t.key}-{num}"
@@ -253,7 +254,7 @@ def _item_records(
             number = int(commit_sprint[i])
             descoped = None
             if fa.descoped[i]:
-                descoped = _sprint_start_us(spec, number - 1) + int((1 + sd[i, 4] * 8) * US_PER_DAY)
+                descoped = int(descope_us[i])
             cancelled = int(ats[-1]) if last == WONT_DO else None
             commitment = _Commitment(number, descoped, cancelled)
         planned_late = (
@@ -262,10 +263,8 @@ def _item_records(
         if len(slots) > 1 and codes[1] != WONT_DO and not planned_late:
             finished = int(ats[-1]) if last in (DONE, WONT_DO) else end_us - 1
             sprints, changes, entered = _sprints(spec, t, key, int(ats[1]), finished, commitment)
-            if sd[i, 0] < rerank[i]:
-                ranks = _rank_changes(
-                    key, entered, min(finished, end_us - 1), sd[i], ex.priority[i]
-                )
+            if sd[i, 0] < rerank[i] and entered < rerank_us[i] < min(finished, end_us):
+                ranks = [_rank_change(key, int(rerank_us[i]), sd[i], ex.priority[i])]
         type_name = ITEM_TYPES[fa.types[i]]
         has_points = type_name == "Story" or (type_name == "Task" and ex.label[i] < 0.5)
         epic = int(plan.item_epic[offset + i])
