@@ -140,7 +140,7 @@ def _plan_sprints(
     types: np.ndarray,
     rng: np.random.Generator | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Decide which items are committed at a sprint planning and when they start.
+    """Decide which items are committed at a sprint planning, and at which one.
 
     Returns (planned, descoped, planning): a planned item is committed at the planning (the
     start, in business days) of the sprint after its selection, a descoped one a sprint later;
@@ -190,7 +190,7 @@ def simulate(
     selected = created + d[:, 1] + np.where(bounce, d[:, 2] + d[:, 3], 0.0)
     planned, descoped, planning = _plan_sprints(spec, team, selected, types, plan_rng)
     if planning is not None and plan_rng is not None:
-        # Work starts during the sprint it was committed to, mostly in its first days.
+        # Work starts during the first 70% of the sprint it was committed to.
         into = plan_rng.random(n) * 0.7 * SPRINT_BUSINESS_DAYS + MIN_STEP
         d[:, 4] = np.where(planned, planning + into - selected, d[:, 4])
     else:

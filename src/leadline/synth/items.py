@@ -182,7 +182,8 @@ def _sprints(
     if cancelled is not None and names and cancelled > _sprint_start_us(spec, last):
         # Cancelled mid-sprint: taken out of the sprint, which is scope removed from the plan.
         changes.append(SprintChange(key, names.pop(), us_to_datetime(cancelled), False))
-    return names, changes, int(changes[0].at.timestamp() * 1_000_000) if changes else first_at
+    descoped = commitment is not None and commitment.descoped_at is not None
+    return names, changes, _sprint_start_us(spec, first - 1) if descoped else first_at
 
 
 def _rank_change(key: str, at_us: int, draw: np.ndarray, priority: int) -> RankChange:
