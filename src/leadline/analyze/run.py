@@ -16,6 +16,7 @@ import msgspec
 import numpy as np
 import polars as pl
 
+from leadline import csvsafe
 from leadline.analyze import charts
 from leadline.analyze.images import check_format
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
@@ -163,7 +164,8 @@ def _pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:
-    frame.write_csv(path, datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ")
+    # Text cells from the export (keys, types, team names) may look like formulas: csvsafe.
+    csvsafe.write_frame(frame, path, datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ")
 
 
 def _write_json(value: Any, path: Path, *, indent: int = 2) -> None:

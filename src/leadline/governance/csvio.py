@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from leadline import csvsafe
 from leadline.workspaces.models import Person, Team
 from leadline.workspaces.services import Access
 
@@ -92,7 +93,8 @@ def _parse_row(
     def err(column: str, message: str) -> None:
         errors.append(f"line {line}, field {column}: {message}")
 
-    value = {k: (v or "").strip() for k, v in row.items() if k}
+    # A quote Leadline's export put before a formula-like cell is taken off again (csvsafe).
+    value = {k: csvsafe.restore((v or "").strip()) for k, v in row.items() if k}
     kind = value.get("type", "").lower()
     if kind not in RaidItem.Kind.values:
         err("type", f"{value.get('type', '')!r} is not risk, assumption, issue or dependency")
@@ -224,10 +226,8 @@ def _cell(item: RaidItem, column: str) -> str:
 
 
 def export_csv(items: Iterable[RaidItem]) -> str:
-    """Return ``items`` as CSV text with the import's columns (re-importable as is)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for item in items:
-        writer.writerow([_cell(item, c) for c in COLUMNS])
-    return out.getvalue()
+    """Return ``items`` as CSV text with the import's columns (re-importable as is).
+
+    Formula-like cells are neutralised (csvsafe); the import restores them.
+    """
+    return csvsafe.to_text(COLUMNS, ([_cell(item, c) for c in COLUMNS] for item in items))
