@@ -64,7 +64,7 @@ def _parse_images(value: str | None) -> tuple[str, ...]:
 
 def analyze(
     files: list[Path] = typer.Argument(..., help="Tracker export files (all the same source)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the outputs into."),
     source: str = typer.Option("jira-json", "--source", help="jira-json or csv."),
     workflow: Path | None = typer.Option(
         None, "--workflow", help="A jira-agile-metrics config file (its Workflow columns)."
@@ -367,10 +367,16 @@ _THROUGHPUT = typer.Option(
     help="CSV: one daily count per line (oldest first) or one finish date per line.",
 )
 _TEAM = typer.Option(
-    None, "--team", help="Team slug(s), comma-separated: throughputs added (reads the database)."
+    None,
+    "--team",
+    "-t",
+    help="Team slug(s), comma-separated: throughputs added (reads the database).",
 )
 _WORKSPACE = typer.Option(
-    None, "--workspace", help="Workspace slug (reads the database; all teams without --team)."
+    None,
+    "--workspace",
+    "-w",
+    help="Workspace slug (reads the database; all teams without --team).",
 )
 _TRIALS = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials.")
 _SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same forecast.")

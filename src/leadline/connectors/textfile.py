@@ -10,7 +10,7 @@ workbook, a zip, a PDF) is named as such.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -62,10 +62,13 @@ def codec_for(path: Path, encoding: str | None = None) -> str:
     Raise EncodingProblem when the file is a known binary format.
     """
     with path.open("rb") as raw:
-        head = raw.read(8)
+        return _codec(raw.read(8), path.name, encoding)
+
+
+def _codec(head: bytes, name: str, encoding: str | None) -> str:
     for magic, what in _BINARY:
         if head.startswith(magic):
-            raise EncodingProblem(f"{path.name} is {what}, not a text file: save it as CSV (UTF-8)")
+            raise EncodingProblem(f"{name} is {what}, not a text file: save it as CSV (UTF-8)")
     if encoding:
         return check_encoding(encoding)
     for bom, codec in _BOMS:
@@ -82,23 +85,43 @@ def open_text(path: Path, encoding: str | None = None) -> TextIO:
 def find_bad_byte(path: Path, codec: str) -> BadByte | None:
     """Return where ``path`` first fails to decode with ``codec`` (None when it decodes)."""
     if codecs.lookup(codec).name.startswith("utf-16"):
+        return _bad_byte(path.read_bytes(), codec)
+    with path.open("rb") as raw:
+        return _bad_byte(raw, codec)
+
+
+def _bad_byte(data: bytes | Iterable[bytes], codec: str) -> BadByte | None:
+    if codecs.lookup(codec).name.startswith("utf-16"):
         # Lines cannot be split on b"\n" in UTF-16: report the character offset instead.
+        whole = data if isinstance(data, bytes) else b"".join(data)
         try:
-            path.read_bytes().decode(codec)
+            whole.decode(codec)
         except UnicodeDecodeError as error:
             return BadByte(1, error.start // 2 + 1, error.object[error.start], "")
         return None
     line_codec = "utf-8" if codec == "utf-8-sig" else codec
-    with path.open("rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            if number == 1 and codec == "utf-8-sig":
-                line = line.removeprefix(codecs.BOM_UTF8)
-            try:
-                line.decode(line_codec)
-            except UnicodeDecodeError as error:
-                before = line[: error.start].decode(line_codec, errors="replace")
-                return BadByte(number, len(before) + 1, line[error.start], before)
+    lines = data.splitlines(keepends=True) if isinstance(data, bytes) else data
+    for number, line in enumerate(lines, start=1):
+        if number == 1 and codec == "utf-8-sig":
+            line = line.removeprefix(codecs.BOM_UTF8)
+        try:
+            line.decode(line_codec)
+        except UnicodeDecodeError as error:
+            before = line[: error.start].decode(line_codec, errors="replace")
+            return BadByte(number, len(before) + 1, line[error.start], before)
     return None
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode an uploaded file's bytes like :func:`open_text` would read it from disk.
+
+    Raise EncodingProblem naming ``name``, the line and the column of the first foreign byte.
+    """
+    codec = _codec(data[:8], name, encoding)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        raise EncodingProblem(_describe(name, codec, _bad_byte(data, codec))) from None
 
 
 def describe(path: Path, codec: str, field: Callable[[str], str] | None = None) -> str:
@@ -106,13 +129,18 @@ def describe(path: Path, codec: str, field: Callable[[str], str] | None = None) 
 
     ``field`` names the field a line's text before the bad byte ends in (", field 'title'").
     """
-    bad = find_bad_byte(path, codec)
+    return _describe(path.name, codec, find_bad_byte(path, codec), field)
+
+
+def _describe(
+    name: str, codec: str, bad: BadByte | None, field: Callable[[str], str] | None = None
+) -> str:
     label = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(codec, codec)
     if bad is None:  # the error came from elsewhere; still say what to do
-        return f"{path.name}: not readable as {label} text; {HINT}"
+        return f"{name}: not readable as {label} text; {HINT}"
     where = field(bad.before) if field and bad.line > 1 else ""
     return (
-        f"{path.name} line {bad.line}, column {bad.column}{where}: byte 0x{bad.byte:02x} is not "
+        f"{name} line {bad.line}, column {bad.column}{where}: byte 0x{bad.byte:02x} is not "
         f"{label} text (the file is in another encoding, or not text at all); {HINT}"
     )
 

@@ -51,14 +51,36 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
     return ws, found
 
 
-def _run(kind: str, path: Path, workspace: str | None, team: str | None, background: bool) -> None:
+ENCODING = typer.Option(
+    None,
+    "--encoding",
+    help="The file's encoding when it is neither UTF-8 nor UTF-16 with a BOM (cp1252, latin-1…).",
+)
+
+
+def _run(
+    kind: str,
+    path: Path,
+    workspace: str | None,
+    team: str | None,
+    background: bool,
+    encoding: str | None = None,
+) -> None:
     from leadline.cli import console, run_here, setup_django
 
     setup_django()
     from leadline.delivery.jobs import start_import
 
+    if encoding:
+        from leadline.cli import fail
+        from leadline.connectors.textfile import EncodingProblem, check_encoding
+
+        try:
+            encoding = check_encoding(encoding)
+        except EncodingProblem as problem:
+            fail(f"--encoding: {problem}", 2)
     ws, team_obj = _scope(workspace, team)
-    job = start_import(ws, kind, str(path), team_obj, queue=background)
+    job = start_import(ws, kind, str(path), team_obj, queue=background, encoding=encoding)
     console.print(f"Job {str(job.pk)[:8]}: {job.title}")
     if background:
         console.print("Queued; follow it with `leadline jobs --follow " + str(job.pk)[:8] + "`")
@@ -86,12 +108,13 @@ def import_csv(
     workspace: str | None = WORKSPACE,
     team: str | None = TEAM,
     background: bool = BACKGROUND,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import work items (with transitions), deployments or incidents from CSV."""
     kinds = {"work_items": "csv", "deployments": "csv-deployments", "incidents": "csv-incidents"}
     if kind not in kinds:
         raise typer.BadParameter(f"use one of {', '.join(kinds)}", param_hint="--kind")
-    _run(kinds[kind], file, workspace, team, background)
+    _run(kinds[kind], file, workspace, team, background, encoding)
 
 
 @import_app.command("git")

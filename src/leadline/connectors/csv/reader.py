@@ -163,7 +163,7 @@ class CsvReader:
     # -- rows ---------------------------------------------------------------------------------
 
     def _rows(self, handle: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
-        lines = _Lines(handle)
+        lines = RowLines(handle)
         reader = csv.reader(lines)
         try:
             header = next(reader, None)
@@ -186,7 +186,7 @@ class CsvReader:
                 return
             except csv.Error as error:  # one unreadable row; the rows around it still count
                 self.rows_read += 1
-                reason = _unreadable(header, "".join(lines.text), error)
+                reason = unreadable(header, "".join(lines.text), error)
                 self.rejected.append(RejectedRow(self.name, reader.line_num, reason))
                 continue
             line = reader.line_num
@@ -416,14 +416,14 @@ class CsvReader:
         return finished.date()
 
 
-class _Lines:
+class RowLines:
     """The file's lines, remembering those of the row being read (to explain a bad row)."""
 
     def __init__(self, handle: TextIO) -> None:
         self._handle = handle
         self.text: list[str] = []
 
-    def __iter__(self) -> _Lines:
+    def __iter__(self) -> RowLines:
         return self
 
     def __next__(self) -> str:
@@ -432,7 +432,7 @@ class _Lines:
         return line
 
 
-def _unreadable(header: list[str], text: str, error: csv.Error) -> str:
+def unreadable(header: list[str], text: str, error: csv.Error) -> str:
     """Say which field of a row the csv module refused, and why, for a person."""
     limit = csv.field_size_limit()
     if "field limit" not in str(error):
