@@ -145,14 +145,17 @@ def _describe(
     )
 
 
-def count_lines(path: Path, encoding: str | None = None) -> int:
+def count_lines(
+    path: Path, encoding: str | None = None, field: Callable[[str], str] | None = None
+) -> int:
     """Count the lines of ``path`` while checking that all of it decodes.
 
-    Raise EncodingProblem naming the line and column of the first byte that does not.
+    Raise EncodingProblem naming the line and column of the first byte that does not (and the
+    field, with ``field`` as in :func:`describe`).
     """
     codec = codec_for(path, encoding)
     try:
         with path.open(encoding=codec, newline="") as handle:
             return sum(1 for _ in handle)
     except UnicodeDecodeError:
-        raise EncodingProblem(describe(path, codec)) from None
+        raise EncodingProblem(describe(path, codec, field)) from None

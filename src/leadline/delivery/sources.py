@@ -148,9 +148,16 @@ def file_source(
         return _git_source(path)
     from leadline.connectors import textfile
     from leadline.connectors.csv import CsvFormatError, read_csv, read_work_items
+    from leadline.connectors.csv.reader import field_at, header_of
 
     try:
-        total = max(0, textfile.count_lines(path, encoding) - 1)
+        total = max(
+            0,
+            textfile.count_lines(
+                path, encoding, lambda before: field_at(header_of(path, encoding), before)
+            )
+            - 1,
+        )
         if kind == "csv":
             reader = read_work_items(path, source=source or "csv", encoding=encoding)
         else:

@@ -127,11 +127,7 @@ class CsvReader:
             raise CsvFormatError(textfile.describe(self.path, codec, self._field_at)) from None
 
     def _field_at(self, before: str) -> str:
-        """Name the column a line's text ``before`` a bad byte ends in (for decode errors)."""
-        cells = next(csv.reader([before]), [""]) if before else [""]
-        index = len(cells) - 1
-        names = self._header or []
-        return f", field {names[index].strip()!r}" if index < len(names) else ""
+        return field_at(self._header or header_of(self.path, self.encoding), before)
 
     def _read(self, codec: str) -> Iterator[Record]:
         with self.path.open(newline="", encoding=codec) as handle:
@@ -414,6 +410,20 @@ class CsvReader:
         finished = self._date(line, row, "finished")
         assert finished is not None  # required
         return finished.date()
+
+
+def header_of(path: Path, encoding: str | None = None) -> list[str]:
+    """Return a CSV file's header cells, however badly the rest of the file decodes."""
+    codec = textfile.codec_for(path, encoding)
+    with path.open(newline="", encoding=codec, errors="replace") as handle:
+        return next(csv.reader(handle), [])
+
+
+def field_at(header: list[str], before: str) -> str:
+    """Name the column a line's text ``before`` a bad byte ends in (", field 'title'")."""
+    cells = next(csv.reader([before]), [""]) if before else [""]
+    index = len(cells) - 1
+    return f", field {header[index].strip()!r}" if index < len(header) else ""
 
 
 class RowLines:
