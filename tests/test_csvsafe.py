@@ -107,3 +107,18 @@ def test_synthetic_csv_files_go_through_the_one_writer(tmp_path):
     write_csv([item], path)
     row = next(csv.DictReader(path.open()))
     assert (row["key"], row["title"]) == ("'=HYPERLINK()", "'-x")
+
+
+def test_analyze_names_a_foreign_byte_and_reads_the_file_with_encoding(tmp_path):
+    items = tmp_path / "latin.csv"
+    items.write_bytes(
+        "key,title,created,finished\nA-1,Café,2024-01-01,2024-01-05\n".encode("latin-1")
+    )
+    out = tmp_path / "out"
+    args = ["analyze", str(items), "--source", "csv", "-o", str(out), "--as-of", "2024-01-10"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "latin.csv line 2, column 8, field 'title': byte 0xe9" in " ".join(result.output.split())
+    result = CliRunner().invoke(app, [*args, "--encoding", "latin-1"])
+    assert result.exit_code == 0, result.output
+    assert "A-1" in (out / "cycle_times.csv").read_text()

@@ -84,6 +84,11 @@ def analyze(
     images: str | None = typer.Option(
         None, "--images", help="Also draw every chart as svg, png or svg,png (default: none)."
     ),
+    encoding: str | None = typer.Option(
+        None,
+        "--encoding",
+        help="A CSV file's encoding when it is neither UTF-8 nor UTF-16 with a BOM (cp1252…).",
+    ),
 ) -> None:
     """Analyse tracker files: cycle times, CFD, throughput, percentiles, aging, forecasts, report.
 
@@ -113,6 +118,7 @@ def analyze(
             seed,
             window,
             formats,
+            encoding,
         )
     finally:
         from leadline.analyze.jira_decode import cancel
@@ -128,6 +134,7 @@ def analyze(
 # `leadline analyze` options and the parameter each sets; integer ones with their minimum.
 _ANALYZE_OPTIONS = {
     "--out": "out",
+    "-o": "out",
     "--source": "source",
     "--workflow": "workflow",
     "--preset": "preset",
@@ -139,6 +146,7 @@ _ANALYZE_OPTIONS = {
     "--seed": "seed",
     "--window": "window",
     "--images": "images",
+    "--encoding": "encoding",
 }
 _INT_MIN: dict[str, int | None] = {
     "forecast_items": None,
@@ -222,6 +230,7 @@ def _analyze(
     seed: int,
     window: int,
     images: tuple[str, ...] = (),
+    encoding: str | None = None,
 ) -> None:
     from leadline.analyze.run import AnalyzeOptions
     from leadline.analyze.run import analyze as run
@@ -239,6 +248,7 @@ def _analyze(
         forecast_items=forecast_items,
         forecast_days=forecast_days,
         images=images,
+        encoding=encoding,
     )
     try:
         summary = run(files, out, options)

@@ -53,6 +53,8 @@ class AnalyzeOptions:
     forecast_items: int | None = None
     forecast_days: int = 28
     images: tuple[str, ...] = ()
+    # A CSV file's encoding when it is neither UTF-8 nor UTF-16 with a BOM.
+    encoding: str | None = None
 
 
 def analyze(
@@ -71,7 +73,7 @@ def analyze(
         options = dataclasses.replace(options, images=images)
     except Exception as error:  # unknown preset, time zone or image format
         raise AnalyzeInputError(str(error)) from None
-    loaded = load(paths, options.source, workflow_path=options.workflow)
+    loaded = load(paths, options.source, workflow_path=options.workflow, encoding=options.encoding)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

@@ -27,8 +27,8 @@ _BINARY = (
     (b"\x1f\x8b", "a gzip archive"),
 )
 HINT = (
-    "save it as UTF-8 (in a spreadsheet: 'CSV UTF-8'), or name its encoding when importing "
-    "(for example `--encoding cp1252` for Windows Western European, `--encoding latin-1`)"
+    "save it as UTF-8 (in a spreadsheet: 'CSV UTF-8'), or name its encoding on the command "
+    "line (for example `--encoding cp1252` for Windows Western European, `--encoding latin-1`)"
 )
 
 

@@ -35,6 +35,9 @@ from leadline.records import (
 )
 
 Record = WorkItemRecord | DeploymentRecord | IncidentRecord | date
+# The longest cell read (the csv module's default field limit): no column holds more, and a
+# longer one is nearly always a missing closing quote that swallowed the rows after it.
+MAX_CELL = 131_072
 
 # The statuses the dated work-item shape produces, so its items map without configuration.
 BACKLOG, ACTIVE, DONE, REMOVED = "Backlog", "In Progress", "Done", "Removed"
@@ -189,6 +192,12 @@ class CsvReader:
             if not any(cell.strip() for cell in raw):
                 continue
             self.rows_read += 1
+            # Our own limit: the csv module's is process-wide and another library may raise it.
+            long = next((i for i, cell in enumerate(raw) if len(cell) > MAX_CELL), None)
+            if long is not None:
+                name = header[long].strip() if long < len(header) else f"column {long + 1}"
+                self.rejected.append(RejectedRow(self.name, line, _too_long(name)))
+                continue
             # A quote Leadline's own export put before a formula-like cell comes off (csvsafe).
             yield (
                 line,
@@ -458,9 +467,13 @@ def unreadable(header: list[str], text: str, error: csv.Error) -> str:
         if length > limit:
             break
     name = header[index].strip() if index < len(header) else f"column {index + 1}"
+    return _too_long(name, limit)
+
+
+def _too_long(name: str, limit: int = 0) -> str:
     return (
-        f"field {name!r}: a value longer than {limit:,} characters, too long to be one cell "
-        "(is a closing quote missing?); the row was not imported"
+        f"field {name!r}: a value longer than {limit or MAX_CELL:,} characters, too long to be "
+        "one cell (is a closing quote missing?); the row was not imported"
     )
 
 
@@ -484,8 +497,12 @@ def read_work_items(path: str | Path, **options: Any) -> CsvReader:
         with textfile.open_text(path, options.get("encoding")) as handle:
             header = [h.strip().lower() for h in next(csv.reader(handle), [])]
     except UnicodeDecodeError:
-        codec = textfile.codec_for(path, options.get("encoding"))
-        raise CsvFormatError(textfile.describe(path, codec)) from None
+        encoding = options.get("encoding")
+        codec = textfile.codec_for(path, encoding)
+        header = header_of(path, encoding)
+        raise CsvFormatError(
+            textfile.describe(path, codec, lambda before: field_at(header, before))
+        ) from None
     except (csv.Error, textfile.EncodingProblem) as error:
         raise CsvFormatError(
             f"{path.name}: {error}" if path.name not in str(error) else str(error)
