@@ -100,3 +100,40 @@ def test_jobs_lists_jobs():
     result = runner.invoke(app, ["jobs"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert str(job.pk)[:8] in result.output
+
+
+# The short form every command gives a long option it shares with others (README examples
+# use them: `leadline raid import FILE -w WS`).
+SHORT = {"--workspace": "-w", "--team": "-t", "--out": "-o", "--output": "-o"}
+
+
+def test_every_command_spells_shared_options_the_same_way():
+    import typer.main
+
+    def leaves(cmd, path):
+        subs = getattr(cmd, "commands", {})
+        if not subs or getattr(cmd, "invoke_without_command", False):
+            yield path, cmd
+        for name, sub in subs.items():
+            yield from leaves(sub, (*path, name))
+
+    checked = set()
+    for path, cmd in leaves(typer.main.get_command(app), ()):
+        for param in cmd.params:
+            if param.param_type_name != "option":
+                continue
+            for long, short in SHORT.items():
+                if long in param.opts:
+                    assert short in param.opts, f"`leadline {' '.join(path)} {long}` lacks {short}"
+                    checked.add((path, long))
+    assert {(("raid", "import"), "--workspace"), (("forecast", "when"), "--team")} <= checked
+    assert {(("analyze",), "--out"), (("createuser",), "--workspace")} <= checked
+
+
+def test_the_readme_raid_import_example_works_with_the_short_option(make_workspace, tmp_path):
+    workspace = make_workspace("Short")
+    path = tmp_path / "raid.csv"
+    path.write_text("type,title\nrisk,Vendor sunsets API\n")
+    result = runner.invoke(app, ["raid", "import", str(path), "-w", workspace.slug])
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output

@@ -89,7 +89,10 @@ def createuser(
     ),
     email: str = typer.Option("", help="Email address, for password resets."),
     workspace: str | None = typer.Option(
-        None, help="Workspace slug to add the user to (created if it does not exist)."
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace slug to add the user to (created if it does not exist).",
     ),
     role: str = typer.Option("member", help="Role in that workspace: owner, lead, member, viewer."),
 ) -> None:
@@ -246,7 +249,9 @@ def demo(
 
 @app.command()
 def jobs(
-    workspace: str | None = typer.Option(None, help="Only this workspace's jobs."),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Only this workspace's jobs."
+    ),
     limit: int = typer.Option(20, min=1, help="How many to show."),
     follow: str | None = typer.Option(None, help="Follow one job (by id) with a progress bar."),
     start: str | None = typer.Option(
@@ -304,7 +309,11 @@ def run_here(job: Any) -> None:
     job.refresh_from_db()
     if status != "succeeded":
         fail(f"Job {job.status}: {job.error or 'see its log'}")
-    console.print(f"[green]Job succeeded[/green] {job.result or ''}")
+    result = dict(job.result or {})
+    warnings = result.pop("warnings", [])
+    console.print(f"[green]Job succeeded[/green] {result or ''}")
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/yellow] {warning}")
 
 
 def _follow(job_id: str) -> None:
@@ -339,7 +348,11 @@ def _follow(job_id: str) -> None:
             waited += 0.5
     if job.status != "succeeded":
         fail(f"Job {job.status}: {job.error or 'see its log'}")
-    console.print(f"[green]Job succeeded[/green] {job.result or ''}")
+    result = dict(job.result or {})
+    warnings = result.pop("warnings", [])
+    console.print(f"[green]Job succeeded[/green] {result or ''}")
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/yellow] {warning}")
 
 
 def _register_features() -> None:

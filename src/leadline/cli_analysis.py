@@ -64,7 +64,7 @@ def _parse_images(value: str | None) -> tuple[str, ...]:
 
 def analyze(
     files: list[Path] = typer.Argument(..., help="Tracker export files (all the same source)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the outputs into."),
     source: str = typer.Option("jira-json", "--source", help="jira-json or csv."),
     workflow: Path | None = typer.Option(
         None, "--workflow", help="A jira-agile-metrics config file (its Workflow columns)."
@@ -83,6 +83,11 @@ def analyze(
     window: int = typer.Option(84, "--window", min=1, help="Throughput window in days."),
     images: str | None = typer.Option(
         None, "--images", help="Also draw every chart as svg, png or svg,png (default: none)."
+    ),
+    encoding: str | None = typer.Option(
+        None,
+        "--encoding",
+        help="A CSV file's encoding when it is neither UTF-8 nor UTF-16 with a BOM (cp1252…).",
     ),
 ) -> None:
     """Analyse tracker files: cycle times, CFD, throughput, percentiles, aging, forecasts, report.
@@ -113,6 +118,7 @@ def analyze(
             seed,
             window,
             formats,
+            encoding,
         )
     finally:
         from leadline.analyze.jira_decode import cancel
@@ -128,6 +134,7 @@ def analyze(
 # `leadline analyze` options and the parameter each sets; integer ones with their minimum.
 _ANALYZE_OPTIONS = {
     "--out": "out",
+    "-o": "out",
     "--source": "source",
     "--workflow": "workflow",
     "--preset": "preset",
@@ -139,6 +146,7 @@ _ANALYZE_OPTIONS = {
     "--seed": "seed",
     "--window": "window",
     "--images": "images",
+    "--encoding": "encoding",
 }
 _INT_MIN: dict[str, int | None] = {
     "forecast_items": None,
@@ -222,6 +230,7 @@ def _analyze(
     seed: int,
     window: int,
     images: tuple[str, ...] = (),
+    encoding: str | None = None,
 ) -> None:
     from leadline.analyze.run import AnalyzeOptions
     from leadline.analyze.run import analyze as run
@@ -239,6 +248,7 @@ def _analyze(
         forecast_items=forecast_items,
         forecast_days=forecast_days,
         images=images,
+        encoding=encoding,
     )
     try:
         summary = run(files, out, options)
@@ -367,10 +377,16 @@ _THROUGHPUT = typer.Option(
     help="CSV: one daily count per line (oldest first) or one finish date per line.",
 )
 _TEAM = typer.Option(
-    None, "--team", help="Team slug(s), comma-separated: throughputs added (reads the database)."
+    None,
+    "--team",
+    "-t",
+    help="Team slug(s), comma-separated: throughputs added (reads the database).",
 )
 _WORKSPACE = typer.Option(
-    None, "--workspace", help="Workspace slug (reads the database; all teams without --team)."
+    None,
+    "--workspace",
+    "-w",
+    help="Workspace slug (reads the database; all teams without --team).",
 )
 _TRIALS = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials.")
 _SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same forecast.")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from leadline.bounds import out_of_range
+
 
 class StageCategory(StrEnum):
     """Where a status sits in the flow (PRODUCT.md, "Metric definitions")."""
@@ -190,3 +192,91 @@ class IncidentRecord:
     url: str = ""
     deployment_id: str = ""
     change_id: str = ""
+
+
+# --- The one rule every importer applies -----------------------------------------------------
+
+Record = (
+    WorkItemRecord | DeploymentRecord | ChangeRecord | ReleaseRecord | IncidentRecord | SprintRecord
+)
+
+
+class Impossible(ValueError):
+    """A record that reads fine but cannot be stored: ``field`` names where the problem is."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+
+
+def check_order(*stamps: tuple[str, datetime | None]) -> None:
+    """Raise Impossible when a later-named moment is before an earlier one (None skipped)."""
+    known = [(name, at) for name, at in stamps if at is not None]
+    for (first, a), (second, b) in zip(known, known[1:], strict=False):
+        if b < a:
+            raise Impossible(
+                second,
+                f"{second} {_show(b)} is before {first} {_show(a)}: impossible, "
+                "probably a migration artefact; not imported",
+            )
+
+
+def _show(at: datetime) -> str:
+    return at.date().isoformat() if at.time() == datetime.min.time() else at.isoformat()
+
+
+def _check_id(name: str, value: str) -> None:
+    if not value.strip():
+        raise Impossible(name, f"{name} is empty; not imported")
+    if "\x00" in value:
+        raise Impossible(name, f"{name} {value!r} contains a NUL character (\\x00); not imported")
+
+
+def _check_dates(stamps: list[tuple[str, datetime | None]]) -> None:
+    for name, at in stamps:
+        problem = out_of_range(at) if at is not None else None
+        if problem:
+            raise Impossible(name, f"{name} {problem}; not imported")
+
+
+def check_record(record: Record) -> None:
+    """Raise Impossible naming the field when ``record`` cannot be stored as it is.
+
+    Every importer calls this (the CSV reader per row, the import service for every source), so
+    one rule decides: an id that is empty or holds a NUL character, a date outside
+    ``leadline.bounds``, a status change or resolution before the item was created, a deployment
+    finished before it started, an incident detected or resolved before it started.
+    """
+    if isinstance(record, WorkItemRecord):
+        _check_id("key", record.key)
+        changes = [(f"status change to {t.to_status!r}", t.at) for t in record.transitions]
+        _check_dates(
+            [("created", record.created), ("resolved", record.resolved),
+             ("updated", record.updated), *changes]
+        )  # fmt: skip
+        for change in changes:
+            check_order(("created", record.created), change)
+        check_order(("created", record.created), ("resolved", record.resolved))
+        return
+    _check_id("id", record.external_id)
+    if isinstance(record, DeploymentRecord):
+        _check_dates([("started", record.started), ("finished", record.finished)])
+        check_order(("started", record.started), ("finished", record.finished))
+    elif isinstance(record, IncidentRecord):
+        _check_dates(
+            [("started", record.started), ("detected", record.detected),
+             ("resolved", record.resolved)]
+        )  # fmt: skip
+        check_order(("started", record.started), ("detected", record.detected))
+        check_order(("started", record.started), ("resolved", record.resolved))
+    elif isinstance(record, ChangeRecord):
+        _check_dates(
+            [("created", record.created), ("first commit", record.first_commit_at),
+             ("merged", record.merged)]
+        )  # fmt: skip
+    elif isinstance(record, ReleaseRecord):
+        _check_dates([("published", record.published)])
+    elif isinstance(record, SprintRecord):
+        _check_dates(
+            [("start", record.start), ("end", record.end), ("completed", record.completed)]
+        )

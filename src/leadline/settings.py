@@ -18,6 +18,8 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from leadline.connectors import outbound as _outbound
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -201,6 +203,15 @@ JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=2)
 JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
 # Largest file accepted by the delivery data upload (page and API), in megabytes.
 UPLOAD_MAX_MB = env_int("LEADLINE_UPLOAD_MAX_MB", 100, minimum=1)
+
+# --- Outbound calls -------------------------------------------------------------------------
+# Connections and notification channels reach public https addresses only, plus these internal
+# hosts, addresses or networks (a self-hosted Jira or GitLab). leadline.connectors.outbound reads
+# the variable itself (connectors use no Django); a malformed value stops the start here.
+try:
+    ALLOWED_INTERNAL_HOSTS = _outbound.Policy.parse(env_str(_outbound.SETTING, ""))
+except ValueError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
 
 # --- Accounts -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -78,3 +78,26 @@ def test_upload_a_csv_follow_the_import_and_map_its_new_status(page, demo, tmp_p
         page.locator("#connection-form input[name=credential]").get_attribute("type") == "password"
     )
     _shot(page, "connection-new")
+
+
+def test_a_latin1_upload_shows_where_its_first_foreign_byte_is(page, demo, tmp_path, settings):
+    settings.HOME = tmp_path
+    page.goto(f"{demo}/w/demo/delivery/data/")
+    page.select_option("#import-form select[name=kind]", "csv")
+    latin = "key,title,created,finished\nBR-9,Café menu,2024-03-01,2024-03-04\n"
+    page.set_input_files(
+        "#import-form input[name=file]",
+        files=[{"name": "latin.csv", "mimeType": "text/csv", "buffer": latin.encode("latin-1")}],
+    )
+    page.click("#import-form button[type=submit]")
+    page.wait_for_url(f"{demo}/w/demo/jobs/*/")
+    job = Job.objects.get(kind="delivery.import")
+    worker = threading.Thread(target=run_job, args=(str(job.pk),))
+    worker.start()
+    worker.join(timeout=60)
+    page.wait_for_selector("#job-progress[data-job-status=failed]", timeout=20000)
+    _shot(page, "latin1")
+    text = page.locator("#job-progress").inner_text()
+    assert "line 2, column 9, field 'title': byte 0xe9 is not UTF-8 text" in text
+    assert "UnicodeDecodeError" not in text and "position" not in text
+    assert not WorkItem.objects.filter(key="BR-9").exists()

@@ -163,7 +163,7 @@ def test_server_errors_are_retried_with_backoff_then_reported() -> None:
     assert len(seen) == 4
     assert len(sleeper.waits) == 3
     assert sleeper.waits == sorted(sleeper.waits)
-    assert "upstream down" in str(info.value)
+    assert "upstream down" not in str(info.value)  # a failed call's body is never quoted
 
 
 def test_network_failures_are_retried_then_reported_as_unreachable() -> None:
@@ -195,11 +195,16 @@ def test_each_client_error_has_its_own_exception_and_advice(
     assert info.value.status == status
 
 
-def test_jira_error_messages_are_quoted_from_the_body() -> None:
+def test_error_bodies_are_never_quoted_only_the_status_and_a_reason() -> None:
     body = {"errorMessages": ["Error in the JQL Query: 'projct' does not exist"], "errors": {}}
     transport, _ = scripted(httpx.Response(400, json=body))
-    with pytest.raises(BadRequest, match="projct"):
+    with pytest.raises(BadRequest, match="HTTP 400 — the source refused the request") as info:
         client(transport).get_json("/rest/api/2/search")
+    assert "projct" not in str(info.value) and "check the query" in str(info.value)
+    transport, _ = scripted(httpx.Response(200, text="redis_version:7.2.4 secret internals"))
+    with pytest.raises(MalformedResponse) as bad:
+        client(transport).get_json("/x")
+    assert "redis_version" not in str(bad.value) and "check the base URL" in str(bad.value)
 
 
 def test_malformed_json_names_the_url() -> None:

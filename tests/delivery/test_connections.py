@@ -248,3 +248,61 @@ def test_two_schedulers_with_the_same_stale_view_start_one_sync(db, make_workspa
     second, started_again = start_sync(stale, now=NOW)
     assert not started_again and second is None
     assert Job.objects.filter(kind="delivery.sync").count() == 1
+
+
+@pytest.fixture
+def internal_service():
+    """A service on the server's own network (loopback) that answers 404 with private data."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = b'{"message": "redis_version:7.2.4 role:master (internal)"}'
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_connection_to_an_internal_address_is_refused_and_never_echoes_its_answer(
+    lead_ws, client_for, internal_service, monkeypatch
+):
+    port, seen = internal_service
+    ws, team, lead, _ = lead_ws
+    client = client_for(lead)
+    monkeypatch.delenv("LEADLINE_ALLOWED_INTERNAL_HOSTS", raising=False)
+    base = f"http://127.0.0.1:{port}"
+    response = _create(client, ws, team, kind="gitlab", base_url=base, target="g/p")
+    assert response.status_code == 200 and "an internal address" in response.content.decode()
+    assert not Connection.objects.filter(workspace=ws).exists()
+    # One stored before the policy existed: its sync is refused before any request is sent.
+    conn = Connection.objects.create(
+        workspace=ws, kind="gitlab", name="Old", base_url=base, target="g/p", secret=""
+    )
+    job, _ = start_sync(conn)
+    assert run_job(str(job.pk)) == JobStatus.FAILED
+    conn.refresh_from_db()
+    assert "LEADLINE_ALLOWED_INTERNAL_HOSTS" in conn.last_error and seen == []
+    # Allowed by the owner, it is called, and its answer stays out of every message.
+    monkeypatch.setenv("LEADLINE_ALLOWED_INTERNAL_HOSTS", "127.0.0.1")
+    job, _ = start_sync(conn)
+    assert run_job(str(job.pk)) == JobStatus.FAILED
+    conn.refresh_from_db()
+    job.refresh_from_db()
+    assert seen and "HTTP 404 — not found" in conn.last_error
+    for text in (conn.last_error, job.error, job.log):
+        assert "redis_version" not in text

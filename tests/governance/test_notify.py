@@ -27,6 +27,59 @@ pytestmark = pytest.mark.django_db
 T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers here are on loopback, which the outbound policy refuses unless listed."""
+    monkeypatch.setenv("LEADLINE_ALLOWED_INTERNAL_HOSTS", "127.0.0.1")
+
+
+def test_a_channel_to_an_internal_address_is_refused_unless_the_owner_lists_it(
+    world, webhook, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    port, received = webhook
+    channel = notify.add_channel(world.access, "Hook", f"json://127.0.0.1:{port}/hook")
+    monkeypatch.delenv("LEADLINE_ALLOWED_INTERNAL_HOSTS")
+    for url in (f"json://127.0.0.1:{port}/", "json://localhost/", "jsons://169.254.169.254/x"):
+        with pytest.raises(ValidationError, match="internal address"):
+            notify.add_channel(world.access, "Sneaky", url)
+    # A channel stored while it was allowed is refused when it is not any more.
+    assert notify.send_to_channels([channel], "Hello", "body") == {"Hook": False}
+    assert received == []
+    monkeypatch.setenv("LEADLINE_ALLOWED_INTERNAL_HOSTS", "127.0.0.0/8")
+    assert notify.send_to_channels([channel], "Hello", "body") == {"Hook": True}
+    assert len(received) == 1
+
+
+def test_a_channel_name_that_rebinds_to_loopback_is_refused_when_it_connects(
+    world, webhook, monkeypatch
+):
+    import socket as socket_module
+
+    port, received = webhook
+    real = socket_module.getaddrinfo
+    calls: list[str] = []
+
+    def rebinding(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.rebind.example":
+            return real(host, *args, **kwargs)
+        calls.append(host)
+        address = "93.184.216.34" if len(calls) == 1 else "127.0.0.1"  # public, then loopback
+        return [(socket_module.AF_INET, socket_module.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket_module, "getaddrinfo", rebinding)
+    monkeypatch.delenv("LEADLINE_ALLOWED_INTERNAL_HOSTS")
+    channel = notify.add_channel(world.access, "Hook", f"json://hooks.rebind.example:{port}/")
+    assert notify.send_to_channels([channel], "Hello", "body") == {"Hook": False}
+    assert len(calls) >= 2 and received == []
+    # Even a listed name only reaches the addresses checked when the call started.
+    monkeypatch.setenv("LEADLINE_ALLOWED_INTERNAL_HOSTS", "hooks.rebind.example")
+    calls.clear()
+    assert notify.send_to_channels([channel], "Hello", "body") == {"Hook": False}
+    assert received == []
+
+
 @pytest.fixture
 def webhook() -> Iterator[tuple[int, list[dict[str, Any]]]]:
     received: list[dict[str, Any]] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -28,7 +29,9 @@ def test_pages_render_with_charts_definitions_and_quality_notes(small, client_fo
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="metrics-charts"' in html and "vega-embed.min.js" in html
-    assert "cdn" not in html.lower()
+    # Nothing loads from another host (the product runs offline); a bare "cdn" search matched
+    # random CSRF tokens.
+    assert not re.search(r'(src|href)="(https?:)?//', html)
     charts = json.loads(html.split('id="metrics-charts" type="application/json">')[1].split("<")[0])
     assert charts and all(spec["description"] for spec in charts.values())
 

@@ -16,6 +16,7 @@ import msgspec
 import numpy as np
 import polars as pl
 
+from leadline import csvsafe
 from leadline.analyze import charts
 from leadline.analyze.images import check_format
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
@@ -52,6 +53,8 @@ class AnalyzeOptions:
     forecast_items: int | None = None
     forecast_days: int = 28
     images: tuple[str, ...] = ()
+    # A CSV file's encoding when it is neither UTF-8 nor UTF-16 with a BOM.
+    encoding: str | None = None
 
 
 def analyze(
@@ -70,7 +73,7 @@ def analyze(
         options = dataclasses.replace(options, images=images)
     except Exception as error:  # unknown preset, time zone or image format
         raise AnalyzeInputError(str(error)) from None
-    loaded = load(paths, options.source, workflow_path=options.workflow)
+    loaded = load(paths, options.source, workflow_path=options.workflow, encoding=options.encoding)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -163,7 +166,8 @@ def _pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:
-    frame.write_csv(path, datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ")
+    # Text cells from the export (keys, types, team names) may look like formulas: csvsafe.
+    csvsafe.write_frame(frame, path, datetime_format="%Y-%m-%dT%H:%M:%S%.6fZ")
 
 
 def _write_json(value: Any, path: Path, *, indent: int = 2) -> None:

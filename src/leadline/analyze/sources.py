@@ -42,7 +42,11 @@ class Loaded:
 
 
 def load(
-    paths: Sequence[str | Path], source: str, *, workflow_path: str | Path | None = None
+    paths: Sequence[str | Path],
+    source: str,
+    *,
+    workflow_path: str | Path | None = None,
+    encoding: str | None = None,
 ) -> Loaded:
     """Read every file into one pair of frames (item ids continue across files) and a workflow.
 
@@ -66,7 +70,7 @@ def load(
             items, trans, cats, used_fast = _jira(path)
             fast = fast and used_fast
         else:
-            items, trans, cats = _csv(path, rejected)
+            items, trans, cats = _csv(path, rejected, encoding)
             fast = False
         for status, cat in cats.items():
             categories.setdefault(status, cat)
@@ -165,16 +169,17 @@ def read_jira_reference(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[st
 
 
 def _csv(
-    path: Path, rejected: list[tuple[str, int, str]]
+    path: Path, rejected: list[tuple[str, int, str]], encoding: str | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
     from leadline.connectors.csv import CsvFormatError, CsvRowError, dated_statuses
     from leadline.connectors.csv import read_work_items as open_items
+    from leadline.connectors.textfile import EncodingProblem
     from leadline.records import WorkItemRecord
 
     try:
-        reader = open_items(path)
+        reader = open_items(path, encoding=encoding)
         records = [r for r in reader if isinstance(r, WorkItemRecord)]
-    except (CsvRowError, CsvFormatError) as error:
+    except (CsvRowError, CsvFormatError, EncodingProblem) as error:
         msg = str(error)
         raise AnalyzeInputError(msg if path.name in msg else f"{path.name}: {msg}") from None
     except UnicodeDecodeError as error:

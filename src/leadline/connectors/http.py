@@ -4,6 +4,11 @@ Every connector builds an :class:`HttpClient`; tests pass an ``httpx.MockTranspo
 recorded responses, so this module is the only network edge. Error messages and logs name the
 URL (with its query) but never a credential: every header value that carries one, and every query
 parameter whose name looks like one, is redacted before it reaches a message or a log line.
+
+Every request, redirects included, goes through ``leadline.connectors.outbound``: https to public
+addresses only, unless the owner allowed the host; the socket's address is checked again when it
+connects. An error never quotes the body of a failed response (what a service on the network
+answered is not Leadline's to show): it gives the status and a reason in the user's terms.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from tenacity import (
     wait_exponential,
 )
 from tenacity.stop import stop_base
+
+from leadline.connectors import outbound
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO, query string included: a token passed as a query
@@ -108,6 +115,10 @@ class MalformedResponse(SourceError):
     """The source answered, but not with the JSON (or the shape) that was expected."""
 
 
+class Refused(SourceError):
+    """The outbound policy refused the URL or an address it resolves to (never retried)."""
+
+
 _RETRYABLE = (RateLimited, ServerError, SourceUnreachable)
 
 
@@ -177,8 +188,12 @@ class HttpClient:
         clock: Callable[[], float] = time.time,
         secrets: Iterable[str] = (),
         user_agent: str = "leadline",
+        policy: outbound.Policy | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.policy = policy or outbound.policy()
+        # Replayed responses open no socket and resolve no name: only the URL is checked then.
+        self._resolve = transport is None
         all_headers = {"Accept": "application/json", "User-Agent": user_agent, **(headers or {})}
         self._secrets = sorted(
             _secrets_in_headers(all_headers) | {s for s in secrets if s}, key=len, reverse=True
@@ -189,6 +204,7 @@ class HttpClient:
             transport=transport,
             timeout=timeout,
             follow_redirects=True,
+            event_hooks={"request": [self._check_request]},
         )
         self._host = urlsplit(self.base_url).netloc
         self.max_retries = max_retries
@@ -293,11 +309,11 @@ class HttpClient:
         try:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            excerpt = self.redact(response.text[:80].replace("\n", " "))
+            # What the body says is not quoted: it may be any service's page, not the source's.
             raise MalformedResponse(
                 f"{response.request.method} {url}: the response is not valid JSON ({error.msg} "
                 f"at position {error.pos}; content-type "
-                f"{response.headers.get('content-type', 'missing')!r}; starts with {excerpt!r})"
+                f"{response.headers.get('content-type', 'missing')!r}); check the base URL"
                 if isinstance(error, json.JSONDecodeError)
                 else f"{response.request.method} {url}: the response is not valid UTF-8 JSON",
                 url=url,
@@ -306,14 +322,30 @@ class HttpClient:
 
     # -- internals ----------------------------------------------------------------------------
 
+    def _check_request(self, request: httpx.Request) -> None:
+        """Apply the outbound policy to a request about to be sent (each redirect too)."""
+        url = request.url
+        self.policy.check_url(url.scheme, url.host)
+        guard = outbound.active()
+        if self._resolve and guard is not None:
+            guard.admit(url.host, url.port or (443 if url.scheme == "https" else 80))
+
     def _send_once(
         self, method: str, path: str, params: dict[str, Any], json_body: Any
     ) -> httpx.Response:
         self._wait_for_quota()
         try:
-            response = self._client.request(method, path, params=params or None, json=json_body)
+            with outbound.guarded(self.policy):
+                response = self._client.request(method, path, params=params or None, json=json_body)
+        except outbound.Blocked as error:
+            url = self.redact_url(
+                str(self._client.build_request(method, path, params=params or None).url)
+            )
+            raise Refused(f"{method} {url}: refused: {self.redact(str(error))}", url=url) from None
         except httpx.TransportError as error:
-            url = self.redact_url(str(self._client.build_request(method, path, params=params).url))
+            url = self.redact_url(
+                str(self._client.build_request(method, path, params=params or None).url)
+            )
             raise SourceUnreachable(
                 f"{method} {url}: could not reach the source ({type(error).__name__}: "
                 f"{self.redact(str(error))}); check the URL and the network",
@@ -327,10 +359,12 @@ class HttpClient:
         raise self._error_for(method, url, response)
 
     def _error_for(self, method: str, url: str, response: httpx.Response) -> SourceError:
+        # The body is read to recognise a rate limit, never quoted: a failed call's answer may
+        # come from any service the URL reaches, and is not for Leadline to show.
         status = response.status_code
         detail = self._detail(response)
         where = f"{method} {url}: HTTP {status}"
-        suffix = f" (the source said: {detail})" if detail else ""
+        suffix = ""
         retry_after = self._retry_after(response)
         if status == 401:
             return CredentialsRejected(
@@ -342,6 +376,7 @@ class HttpClient:
         if status == 429 or (status == 403 and self._is_rate_limit(response, detail)):
             return RateLimited(
                 f"{where} — rate limited by the source"
+                + (" (a secondary rate limit)" if _SECONDARY_LIMIT.search(detail) else "")
                 + (f"; the quota resets in {retry_after:.0f} s" if retry_after else "")
                 + "; try again later or sync less often"
                 + suffix,
@@ -365,7 +400,10 @@ class HttpClient:
             )
         if status in (400, 422):
             return BadRequest(
-                f"{where} — the source refused the request{suffix}", url=url, status=status
+                f"{where} — the source refused the request; check the query (a JQL, a project, "
+                f"a field or filter name) and the connection's target{suffix}",
+                url=url,
+                status=status,
             )
         if status >= 500:
             return ServerError(

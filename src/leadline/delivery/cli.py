@@ -53,6 +53,13 @@ def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
     return ws, found
 
 
+ENCODING = typer.Option(
+    None,
+    "--encoding",
+    help="The file's encoding when it is neither UTF-8 nor UTF-16 with a BOM (cp1252, latin-1…).",
+)
+
+
 def _run(
     kind: str,
     path: Path,
@@ -60,14 +67,31 @@ def _run(
     team: str | None,
     background: bool,
     deploy_tags: str | None = None,
+    encoding: str | None = None,
 ) -> None:
     from leadline.cli import console, run_here, setup_django
 
     setup_django()
     from leadline.delivery.jobs import start_import
 
+    if encoding:
+        from leadline.cli import fail
+        from leadline.connectors.textfile import EncodingProblem, check_encoding
+
+        try:
+            encoding = check_encoding(encoding)
+        except EncodingProblem as problem:
+            fail(f"--encoding: {problem}", 2)
     ws, team_obj = _scope(workspace, team)
-    job = start_import(ws, kind, str(path), team_obj, queue=background, deploy_tags=deploy_tags)
+    job = start_import(
+        ws,
+        kind,
+        str(path),
+        team_obj,
+        queue=background,
+        deploy_tags=deploy_tags,
+        encoding=encoding,
+    )
     console.print(f"Job {str(job.pk)[:8]}: {job.title}")
     if background:
         console.print("Queued; follow it with `leadline jobs --follow " + str(job.pk)[:8] + "`")
@@ -95,12 +119,13 @@ def import_csv(
     workspace: str | None = WORKSPACE,
     team: str | None = TEAM,
     background: bool = BACKGROUND,
+    encoding: str | None = ENCODING,
 ) -> None:
     """Import work items (with transitions), deployments or incidents from CSV."""
     kinds = {"work_items": "csv", "deployments": "csv-deployments", "incidents": "csv-incidents"}
     if kind not in kinds:
         raise typer.BadParameter(f"use one of {', '.join(kinds)}", param_hint="--kind")
-    _run(kinds[kind], file, workspace, team, background)
+    _run(kinds[kind], file, workspace, team, background, encoding=encoding)
 
 
 @import_app.command("git")
@@ -118,7 +143,7 @@ def import_git(
 ) -> None:
     """Import commits, merges and tags (as releases, and as deployments when they match
     --deploy-tags) from a local git repository."""
-    _run("git", path, workspace, team, background, deploy_tags)
+    _run("git", path, workspace, team, background, deploy_tags=deploy_tags)
 
 
 @import_app.command("template")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from leadline.connectors import outbound
 from leadline.crypto import encrypt
 from leadline.jobs.models import FINISHED, Job
 from leadline.jobs.services import start_job
@@ -137,6 +139,7 @@ def save_connection(
     if credential:
         conn.secret = encrypt(credential)
     conn.full_clean(exclude=["workspace", "secret"])
+    check_base_url(conn.base_url)
     conn.save()
     after = {f: _field_value(conn, f) for f in CONNECTION_FIELDS}
     changes: dict[str, Any] = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
@@ -147,6 +150,23 @@ def save_connection(
         f"{'Added' if creating else 'Updated'} connection {conn.name}", changes,
     )  # fmt: skip
     return conn
+
+
+def check_base_url(url: str) -> None:
+    """Refuse a base URL the outbound policy would refuse (before any sync tries it).
+
+    Checked by what the URL says (scheme, an internal address, a local name); the addresses a
+    name resolves to are checked at each sync, when it connects.
+    """
+    if not url:
+        return
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValidationError({"base_url": "Give the whole URL, like https://jira.example.com"})
+    try:
+        outbound.policy().check_url(parts.scheme, parts.hostname)
+    except outbound.Blocked as refused:
+        raise ValidationError({"base_url": str(refused)}) from None
 
 
 def _blank(name: str) -> Any:

@@ -1,8 +1,11 @@
 """The import service: normalized records in, idempotent upserts out, one transaction a batch.
 
-Connectors yield records; this module is the only one that writes them. Each batch commits on
-its own, and the job's checkpoint records how many batches are in, so an interrupted import
-resumes after the last committed batch. Because every write is an upsert on a natural key (and
+Connectors yield records; this module is the only one that writes them. Every record passes
+``leadline.records.check_record`` first (the one rule of every importer): one that cannot be
+stored is left out and listed with where and why, and a key seen twice is reported (the last
+one wins). Each batch commits on its own, and the job's checkpoint records how many batches are
+in and what they wrote, so an interrupted import resumes after the last committed batch and its
+result still counts the whole file. Because every write is an upsert on a natural key (and
 an item's history is replaced as a whole), running an import again changes nothing, and a batch
 redone after a crash leaves the same rows as if it had run once.
 """
@@ -19,12 +22,14 @@ from django.db import connection, transaction
 from leadline.records import (
     ChangeRecord,
     DeploymentRecord,
+    Impossible,
     IncidentRecord,
     ReleaseRecord,
     SprintRecord,
     StageCategory,
     StatusRecord,
     WorkItemRecord,
+    check_record,
 )
 from leadline.workspaces.models import Team, Workspace
 
@@ -53,11 +58,19 @@ ITEM_FIELDS = [
     "updated", "sprints", "imported_at",
 ]  # fmt: skip
 UNPLANNED_HINTS = ("hotfix", "rollback", "revert", "fix/")
+# Counts a checkpoint carries, so a resumed import reports the whole file, not the rest of it.
+COUNTS = ("items", "transitions", "changes", "deployments", "releases", "incidents", "sprints")
+MAX_LISTED = 20  # repeated keys named in a warning; the count is always complete
 
 
 @dataclass
 class ImportStats:
-    """What an import wrote (counts are of records received, upserted idempotently)."""
+    """What an import wrote (counts are of records received, upserted idempotently).
+
+    ``rejected`` lists (where, why) for records ``check_record`` refused; ``repeated`` counts
+    keys that came more than once (the last one is stored) and ``repeated_keys`` names the first
+    few.
+    """
 
     items: int = 0
     transitions: int = 0
@@ -69,9 +82,28 @@ class ImportStats:
     batches: int = 0
     skipped_batches: int = 0
     new_statuses: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    repeated: int = 0
+    repeated_keys: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v}
+        hidden = {"rejected", "repeated_keys"}
+        return {k: v for k, v in self.__dict__.items() if v and k not in hidden}
+
+    def counts(self) -> dict[str, int]:
+        """Return what was written so far (for a checkpoint)."""
+        return {name: getattr(self, name) for name in COUNTS if getattr(self, name)}
+
+    def warnings(self) -> list[str]:
+        """Return what a person should know about the import besides its counts."""
+        if not self.repeated:
+            return []
+        names = ", ".join(self.repeated_keys)
+        more = self.repeated - len(self.repeated_keys)
+        return [
+            f"{self.repeated} key{'s' if self.repeated != 1 else ''} came more than once "
+            f"({names}{f' and {more} more' if more > 0 else ''}); the last one of each was kept"
+        ]
 
 
 Progress = Callable[[int, dict[str, Any]], None]
@@ -92,6 +124,42 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
+def _identity(record: Record) -> tuple[str, str, str]:
+    if isinstance(record, WorkItemRecord):
+        return ("item", record.source, record.key)
+    return (type(record).__name__, record.source, record.external_id)
+
+
+def where(record: Record) -> str:
+    """Name a record the way a person would look for it (``item PROJ-12``, ``deployment 42``)."""
+    kind, _source, ident = _identity(record)
+    noun = {"DeploymentRecord": "deployment", "IncidentRecord": "incident",
+            "ChangeRecord": "change", "ReleaseRecord": "release", "SprintRecord": "sprint"}  # fmt: skip
+    return f"{noun.get(kind, kind)} {ident.replace(chr(0), '<NUL>')}"
+
+
+def _admit(
+    batch: list[Record], stats: ImportStats, seen: set[tuple[str, str, str]]
+) -> list[Record]:
+    """Keep the records that can be stored; note the rest and any key seen before."""
+    kept: list[Record] = []
+    for record in batch:
+        try:
+            check_record(record)
+        except Impossible as why:
+            stats.rejected.append((where(record), str(why)))
+            continue
+        identity = _identity(record)
+        if identity in seen:
+            stats.repeated += 1
+            if len(stats.repeated_keys) < MAX_LISTED:
+                stats.repeated_keys.append(identity[2])
+        else:
+            seen.add(identity)
+        kept.append(record)
+    return kept
+
+
 def import_records(
     workspace: Workspace,
     records: Iterable[Record],
@@ -101,23 +169,32 @@ def import_records(
     start_batch: int = 0,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    counted: dict[str, int] | None = None,
 ) -> ImportStats:
     """Upsert ``records`` in batches; skip the first ``start_batch`` batches (already stored).
 
-    ``progress(batches_done, checkpoint)`` is called after each committed batch. A record that
-    fails validation inside a batch rolls back that batch only; earlier batches stay stored.
+    ``progress(batches_done, checkpoint)`` is called after each committed batch; the checkpoint
+    carries the counts so far, which a resumed run passes back as ``counted``. Skipped batches
+    are still read and checked, so rejected records and repeated keys cover the whole source.
+    A database error inside a batch rolls back that batch only; earlier batches stay stored.
     """
     stats = ImportStats()
+    for name, value in (counted or {}).items():
+        if name in COUNTS:
+            setattr(stats, name, int(value))
     known = {(s.source, s.name): s for s in statuses}
-    for number, batch in enumerate(_batches(records, batch_size)):
+    seen: set[tuple[str, str, str]] = set()
+    for number, raw in enumerate(_batches(records, batch_size)):
+        batch = _admit(raw, stats, seen)
         if number < start_batch:
             stats.skipped_batches += 1
             continue
-        with transaction.atomic():
-            _write_batch(workspace, team, batch, known, stats)
+        if batch:
+            with transaction.atomic():
+                _write_batch(workspace, team, batch, known, stats)
         stats.batches = number + 1
         if progress is not None:
-            progress(number + 1, {"batch": number + 1})
+            progress(number + 1, {"batch": number + 1, "counts": stats.counts()})
     if stats.transitions + stats.items >= REFRESH_STATISTICS_ROWS:
         refresh_statistics()
     return stats

@@ -26,6 +26,7 @@ def import_job_params(
     path: str,
     team: Team | None = None,
     deploy_tags: str | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     """Return the parameters of a file import job (also used to find one to resume); a git
     import names the tags that count as deployments (default ``DEFAULT_DEPLOY_TAGS``)."""
@@ -37,6 +38,8 @@ def import_job_params(
     }
     if kind == "git":
         params["deploy_tags"] = DEFAULT_DEPLOY_TAGS if deploy_tags is None else deploy_tags.strip()
+    if encoding:
+        params["encoding"] = encoding
     return params
 
 
@@ -49,12 +52,14 @@ def start_import(
     batch_size: int | None = None,
     queue: bool = True,
     deploy_tags: str | None = None,
+    encoding: str | None = None,
 ) -> Job:
     """Start a file import, or resume the unfinished one with the same parameters.
 
     With ``queue`` False the caller runs the job itself (the CLI does, with a progress bar).
+    ``encoding`` names a text file's encoding when it is neither UTF-8 nor UTF-16 with a BOM.
     """
-    params = import_job_params(workspace, kind, path, team, deploy_tags)
+    params = import_job_params(workspace, kind, path, team, deploy_tags, encoding)
     if batch_size:
         params["batch_size"] = batch_size
     unfinished = (
@@ -98,7 +103,10 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     workspace, team = _scope(ctx)
     path = ctx.params["path"]
     source = file_source(
-        ctx.params["kind"], path, deploy_tags=ctx.params.get("deploy_tags", DEFAULT_DEPLOY_TAGS)
+        ctx.params["kind"],
+        path,
+        deploy_tags=ctx.params.get("deploy_tags", DEFAULT_DEPLOY_TAGS),
+        encoding=ctx.params.get("encoding"),
     )
     total = source.total
     start = int(ctx.checkpoint.get("batch", 0))
@@ -112,27 +120,49 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
 
     stats = import_records(
         workspace, source.records, team=team, statuses=source.statuses, start_batch=start,
-        batch_size=batch_size, progress=report,
+        batch_size=batch_size, progress=report, counted=ctx.checkpoint.get("counts"),
     )  # fmt: skip
     learned = learned_statuses(source)
     if learned:
         ensure_statuses(workspace, {(s.source, s.project, s.name): s.category for s in learned})
-    rejected = source.collect_rejected()
-    _record_problems(workspace, ctx.job, Path(path).name, rejected)
+    name = Path(path).name
+    rejected = source.collect_rejected() + [(f"{name}, {loc}", why) for loc, why in stats.rejected]
+    _record_problems(workspace, ctx.job, name, rejected)
     if total:
         ctx.progress(total, total)
     summary = _result(stats) | {"rejected": len(rejected)}
+    for loc, why in rejected[:MAX_LOGGED]:
+        ctx.log(f"Rejected {loc}: {why}")
+    if len(rejected) > MAX_LOGGED:
+        ctx.log(f"… and {len(rejected) - MAX_LOGGED} more rejected (see the Imports page)")
+    for warning in stats.warnings():
+        ctx.log(f"Warning: {warning}")
     ctx.log(f"Imported: {summary}")
     return summary
 
 
+MAX_LOGGED = 20
+
+
 def _record_problems(
-    workspace: Workspace, job: Job, file_name: str, rejected: list[tuple[str, str]]
+    workspace: Workspace,
+    job: Job,
+    file_name: str,
+    rejected: list[tuple[str, str]],
+    *,
+    whole: bool = True,
 ) -> None:
+    source = file_name[: ImportProblem._meta.get_field("source").max_length]
+    length = ImportProblem._meta.get_field("location").max_length or 300
+    stale = ImportProblem.objects.filter(workspace=workspace, source=source)
+    if not whole:  # a sync reads only what changed: replace just the records it read again
+        stale = stale.filter(location__in=[loc[:length] for loc, _ in rejected])
     # A re-run replaces the previous run's list for the same file rather than adding to it.
-    ImportProblem.objects.filter(workspace=workspace, source=file_name).delete()
+    stale.delete()
     ImportProblem.objects.bulk_create(
-        ImportProblem(workspace=workspace, job=job, source=file_name, location=loc, message=why)
+        ImportProblem(
+            workspace=workspace, job=job, source=source, location=loc[:length], message=why
+        )
         for loc, why in rejected
     )
 
@@ -159,9 +189,19 @@ def run_sync(ctx: JobContext) -> dict[str, Any]:
         Connection.objects.filter(pk=connection.pk).update(last_error=str(error)[:2000])
         raise
     Connection.objects.filter(pk=connection.pk).update(last_synced_at=started, last_error="")
-    return _result(stats)
+    rejected = source.collect_rejected() + stats.rejected
+    if rejected:
+        _record_problems(connection.workspace, ctx.job, connection.name, rejected, whole=False)
+        for loc, why in rejected[:MAX_LOGGED]:
+            ctx.log(f"Rejected {loc}: {why}")
+    for warning in stats.warnings():
+        ctx.log(f"Warning: {warning}")
+    return _result(stats) | ({"rejected": len(rejected)} if rejected else {})
 
 
 def _result(stats: ImportStats) -> dict[str, Any]:
     # "work_items", not "items": the job page reads ``result.items`` as the dict's items().
-    return {("work_items" if k == "items" else k): v for k, v in stats.as_dict().items()}
+    result = {("work_items" if k == "items" else k): v for k, v in stats.as_dict().items()}
+    if stats.warnings():
+        result["warnings"] = stats.warnings()
+    return result

@@ -47,7 +47,10 @@ class Source:
         """Return rejected rows, including those a streaming reader found while being read."""
         rows = list(self.rejected)
         for row in getattr(self.reader, "rejected", []):
-            rows.append((f"{row.file} line {row.line}", row.reason))
+            if isinstance(row, tuple):  # a Jira export's (where, why)
+                rows.append(row)
+            else:
+                rows.append((f"{row.file} line {row.line}", row.reason))
         return rows
 
 
@@ -72,35 +75,48 @@ def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[Statu
     # Only the statuses are read, streaming: an export can be larger than memory.
     import ijson
 
-    from leadline.connectors.jira.export import JiraExportError
+    from leadline.connectors.jira.export import JiraExportError, check_text, describe_json_error
     from leadline.connectors.jira.mapping import category_from_status
 
+    check_text(path)
+    statuses: list[Any] = []
     try:
         with path.open("rb") as raw:
             head = raw.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
             raw.seek(0)
             first_line = raw.readline(20_000_000).strip().removeprefix(b"\xef\xbb\xbf")
             raw.seek(0)
-            statuses: list[Any]
             if (
                 head.startswith(b"{")
                 and first_line.endswith(b"}")
                 and b'"issues"' not in first_line[:4096]
             ):
                 decoder = msgspec.json.Decoder(_Issue)  # JSON lines: one issue per line
-                issues = [decoder.decode(line) for line in raw if line.strip()]
-                statuses = [i.fields.status if i.fields else None for i in issues]
+                for number, line in enumerate(raw, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        issue = decoder.decode(line)
+                    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+                        raise JiraExportError(
+                            f"{path.name} line {number}: not a readable Jira issue ({error})"
+                        ) from None
+                    statuses.append(issue.fields.status if issue.fields else None)
             else:
                 prefix = (
                     "item.fields.status" if head.startswith(b"[") else "issues.item.fields.status"
                 )
-                statuses = [
-                    _Status(name=s.get("name") or "", statusCategory=s.get("statusCategory"))
-                    for s in ijson.items(raw, prefix, use_float=True)
-                    if isinstance(s, dict)
-                ]
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ijson.JSONError) as error:
-        raise JiraExportError(f"{path.name}: not readable as a Jira export ({error})") from None
+                for s in ijson.items(raw, prefix, use_float=True):
+                    if isinstance(s, dict):
+                        statuses.append(
+                            _Status(
+                                name=s.get("name") or "", statusCategory=s.get("statusCategory")
+                            )
+                        )
+    except (ijson.JSONError, RecursionError, UnicodeDecodeError) as error:
+        raise JiraExportError(describe_json_error(path, len(statuses), error)) from None
+    except OSError as error:
+        raise JiraExportError(f"{path.name}: not readable ({error.strerror})") from None
     seen: dict[str, StatusRecord] = {}
     for status in statuses:
         if status and status.name and status.name not in seen:
@@ -115,29 +131,48 @@ def file_source(
     *,
     source: str | None = None,
     deploy_tags: str = DEFAULT_DEPLOY_TAGS,
+    encoding: str | None = None,
 ) -> Source:
     """Open a file or repository source of ``kind`` (see FILE_KINDS); for git, tags matching
-    ``deploy_tags`` (a glob; empty: none) are production deployments too."""
+    ``deploy_tags`` (a glob; empty: none) are production deployments too.
+
+    A CSV file is decoded whole before anything is imported (UTF-8, UTF-16 with a BOM, or the
+    ``encoding`` named), so a file in another encoding is refused with the line and column of
+    its first foreign byte instead of failing halfway.
+    """
     path = Path(path)
     if kind not in FILE_KINDS:
         raise SourceProblem(f"Unknown import kind {kind!r}; use one of {', '.join(FILE_KINDS)}")
     if not path.exists():
         raise SourceProblem(f"{path}: no such file or directory")
     if kind == "jira-json":
-        from leadline.connectors.jira.export import read_export
+        from leadline.connectors.jira.export import JiraExportReader
 
         statuses, total = jira_status_categories(path, source or "jira")
-        return Source(read_export(path, source=source or "jira"), statuses, total=total)
+        export = JiraExportReader(path, source=source or "jira")
+        return Source(export, statuses, total=total, reader=export)
     if kind == "git":
         return _git_source(path, deploy_tags)
-    from leadline.connectors.csv import read_csv, read_work_items
+    from leadline.connectors import textfile
+    from leadline.connectors.csv import CsvFormatError, read_csv, read_work_items
+    from leadline.connectors.csv.reader import field_at, header_of
 
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        total = max(0, sum(1 for _ in handle) - 1)
-    if kind == "csv":
-        reader = read_work_items(path, source=source or "csv")
-    else:
-        reader = read_csv(path, kind.removeprefix("csv-"), source=source or "csv")
+    try:
+        total = max(
+            0,
+            textfile.count_lines(
+                path, encoding, lambda before: field_at(header_of(path, encoding), before)
+            )
+            - 1,
+        )
+        if kind == "csv":
+            reader = read_work_items(path, source=source or "csv", encoding=encoding)
+        else:
+            reader = read_csv(
+                path, kind.removeprefix("csv-"), source=source or "csv", encoding=encoding
+            )
+    except (textfile.EncodingProblem, CsvFormatError) as error:
+        raise SourceProblem(str(error)) from None
     return Source(_with_statuses(reader), total=total, reader=reader)
 
 
@@ -148,9 +183,10 @@ def _with_statuses(reader: Any) -> Iterator[Any]:
 
 def learned_statuses(source: Source) -> list[StatusRecord]:
     """Return the statuses a CSV reader learned while reading, plus its dated-shape ones."""
-    if source.reader is None:
+    from leadline.connectors.csv import CsvReader, dated_statuses
+
+    if not isinstance(source.reader, CsvReader):
         return []
-    from leadline.connectors.csv import dated_statuses
 
     return list(source.reader.statuses.values()) + dated_statuses(source.reader.source)
 
@@ -183,7 +219,7 @@ def connection_source(connection: Connection, secret: str, since: datetime | Non
             for batch in jira.iter_item_batches(target, since=since):
                 yield from batch
 
-        return Source(jira_items(), statuses)
+        return Source(jira_items(), statuses, reader=jira)
     if kind == Connection.Kind.GITHUB:
         from leadline.connectors.github.client import GitHubClient
 

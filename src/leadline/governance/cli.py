@@ -50,15 +50,20 @@ def raid_import(
     file: Path = typer.Argument(
         ..., exists=True, dir_okay=False, help="CSV file (see the README)."
     ),
-    workspace: str = typer.Option(..., help="Workspace slug."),
+    workspace: str = typer.Option(..., "--workspace", "-w", help="Workspace slug."),
+    encoding: str | None = typer.Option(
+        None,
+        "--encoding",
+        help="The file's encoding when it is neither UTF-8 nor UTF-16 with a BOM (cp1252…).",
+    ),
 ) -> None:
     """Import RAID items from CSV; idempotent, all or nothing, errors name line and field."""
     _setup()
-    from leadline.governance.csvio import CsvImportError, import_csv
+    from leadline.governance.csvio import CsvImportError, decode, import_csv
 
     access = _system_access(workspace)
     try:
-        result = import_csv(access, file.read_text(encoding="utf-8-sig"))
+        result = import_csv(access, decode(file.read_bytes(), file.name, encoding))
     except CsvImportError as exc:
         for line in exc.errors:
             err.print(f"[red]{line}[/red]")
@@ -71,7 +76,7 @@ def raid_import(
 
 @raid_app.command("export")
 def raid_export(
-    workspace: str = typer.Option(..., help="Workspace slug."),
+    workspace: str = typer.Option(..., "--workspace", "-w", help="Workspace slug."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="File to write (default stdout)."
     ),
@@ -91,7 +96,9 @@ def raid_export(
 
 @decisions_app.command("overdue")
 def decisions_overdue(
-    workspace: str | None = typer.Option(None, help="Only this workspace (default: all)."),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Only this workspace (default: all)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List proposed decisions past their due time."""
@@ -130,7 +137,9 @@ def decisions_overdue(
 
 @escalate_app.callback()
 def escalate(
-    workspace: str | None = typer.Option(None, help="Only this workspace (default: all)."),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Only this workspace (default: all)."
+    ),
 ) -> None:
     """Evaluate every escalation rule now; raise and notify new alerts (idempotent)."""
     _setup()
@@ -149,7 +158,9 @@ def escalate(
 
 @notify_app.command("digest")
 def notify_digest(
-    workspace: str | None = typer.Option(None, help="Only this workspace (default: all)."),
+    workspace: str | None = typer.Option(
+        None, "--workspace", "-w", help="Only this workspace (default: all)."
+    ),
     dry_run: bool = typer.Option(False, help="Print the digest instead of sending it."),
 ) -> None:
     """Send the daily digest (in the app and to digest channels); run it daily from cron."""

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import transaction
 
+from leadline import csvsafe
+from leadline.connectors.csv.reader import RowLines, unreadable
 from leadline.workspaces.models import Person, Team
 from leadline.workspaces.services import Access
 
@@ -92,7 +94,8 @@ def _parse_row(
     def err(column: str, message: str) -> None:
         errors.append(f"line {line}, field {column}: {message}")
 
-    value = {k: (v or "").strip() for k, v in row.items() if k}
+    # A quote Leadline's export put before a formula-like cell is taken off again (csvsafe).
+    value = {k: csvsafe.restore((v or "").strip()) for k, v in row.items() if k}
     kind = value.get("type", "").lower()
     if kind not in RaidItem.Kind.values:
         err("type", f"{value.get('type', '')!r} is not risk, assumption, issue or dependency")
@@ -148,13 +151,26 @@ def _parse_row(
     return kind, data, errors
 
 
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Return an uploaded RAID file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or
+    ``encoding``; raise CsvImportError naming the line and column of a foreign byte."""
+    from leadline.connectors.textfile import EncodingProblem
+    from leadline.connectors.textfile import decode as decode_text
+
+    try:
+        return decode_text(data, name, encoding)
+    except EncodingProblem as problem:
+        raise CsvImportError([str(problem)]) from None
+
+
 @transaction.atomic
 def import_csv(access: Access, text: str, actor: Any = None) -> ImportResult:
     """Import RAID rows (member role); raise CsvImportError listing every bad line and field."""
     from django.core.exceptions import ValidationError
 
     access.require("member")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    lines = RowLines(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = csv.DictReader(lines)
     header = [h.strip() for h in (reader.fieldnames or [])]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or "type" not in header or "title" not in header:
@@ -174,7 +190,17 @@ def import_csv(access: Access, text: str, actor: Any = None) -> ImportResult:
     for t in Team.objects.filter(workspace=ws):
         teams[t.slug.lower()], teams[t.name.lower()] = t, t
     rows, errors = [], []
-    for line, row in enumerate(reader, start=2):
+    while True:
+        lines.text.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # a cell over the csv module's limit, and such
+            why = unreadable(reader.fieldnames or [], "".join(lines.text), error)
+            errors.append(f"line {reader.line_num}, {why}")
+            continue
+        line = reader.line_num
         kind, data, row_errors = _parse_row(row, line, people, teams)
         errors += row_errors
         rows.append((line, kind, data))
@@ -224,10 +250,8 @@ def _cell(item: RaidItem, column: str) -> str:
 
 
 def export_csv(items: Iterable[RaidItem]) -> str:
-    """Return ``items`` as CSV text with the import's columns (re-importable as is)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for item in items:
-        writer.writerow([_cell(item, c) for c in COLUMNS])
-    return out.getvalue()
+    """Return ``items`` as CSV text with the import's columns (re-importable as is).
+
+    Formula-like cells are neutralised (csvsafe); the import restores them.
+    """
+    return csvsafe.to_text(COLUMNS, ([_cell(item, c) for c in COLUMNS] for item in items))

@@ -1,7 +1,10 @@
 """Notifications: in-app (the bell), and Slack, Teams, email or webhooks through Apprise.
 
 Channel URLs are Apprise URLs stored encrypted with MultiFernet over settings.ENCRYPTION_KEYS
-(the first key encrypts, all decrypt). :func:`send_to_channels` is the only place that sends.
+(the first key encrypts, all decrypt). :func:`send_to_channels` is the only place that sends,
+under the same outbound policy as connections (``leadline.connectors.outbound``): a channel may
+reach public addresses, and internal ones only when the owner lists them in
+``LEADLINE_ALLOWED_INTERNAL_HOSTS``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from leadline.connectors import outbound
 from leadline.workspaces.models import Membership, Role, Workspace
 from leadline.workspaces.services import Access, audit
 
@@ -56,6 +60,10 @@ def add_channel(access: Access, name: str, url: str, actor: Any = None) -> Notif
     if apprise.Apprise.instantiate(url) is None:
         raise ValidationError({"url": "Apprise does not understand this URL (see the README)."})
     parts = urlsplit(url)
+    try:
+        outbound.policy().check_name(parts.hostname or "")
+    except outbound.Blocked as refused:
+        raise ValidationError({"url": str(refused)}) from None
     channel = NotificationChannel.objects.create(
         workspace=access.workspace,
         name=name.strip(),
@@ -76,10 +84,20 @@ def send_to_channels(
     for channel in channels:
         if not channel.active:
             continue
-        sender = apprise.Apprise()
+        # One channel at a time in this thread: the outbound guard checks each connection.
+        sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
         try:
-            sender.add(channel_url(channel))
-            ok = bool(sender.notify(title=title, body=body))
+            url = channel_url(channel)
+            parts = urlsplit(url)
+            with outbound.guarded() as guard:
+                if parts.hostname:
+                    guard.policy.check_name(parts.hostname)
+                    guard.admit(parts.hostname, parts.port or 443)
+                sender.add(url)
+                ok = bool(sender.notify(title=title, body=body))
+        except outbound.Blocked as refused:
+            logger.warning("Notification channel %s refused: %s", channel.name, refused)
+            ok = False
         except Exception:  # a broken channel must not stop escalation or the digest
             logger.exception("Notification channel %s failed", channel.name)
             ok = False

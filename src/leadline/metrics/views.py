@@ -7,7 +7,6 @@ one of its charts drawn on the server, with its title and definition.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import render
 
+from leadline import csvsafe
 from leadline.analyze import images
 from leadline.web.access import workspace_view
 from leadline.workspaces.services import Access
@@ -39,10 +39,11 @@ def _text(value: Any) -> str:
 
 
 def csv_response(name: str, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> HttpResponse:
-    """Return ``rows`` as a CSV download named ``name``.csv (dates ISO, missing values empty)."""
+    """Return ``rows`` as a CSV download named ``name``.csv (dates ISO, missing values empty,
+    formula-like text neutralised)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_text(row.get(c)) for c in columns])

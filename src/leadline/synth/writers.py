@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from leadline import csvsafe
 from leadline.records import WorkItemRecord
 from leadline.synth.spec import WORKFLOW
 
@@ -197,7 +197,7 @@ def write_csv(items: Iterable[WorkItemRecord], path: str | Path) -> int:
     """
     rows = 0
     with open(path, "w", newline="", encoding="utf-8") as out:
-        w = csv.writer(out)
+        w = csvsafe.writer(out)
         w.writerow(CSV_COLUMNS)
         for item in items:
             created = _iso(item.created)

@@ -192,15 +192,15 @@ def test_a_named_environment_list_decides_what_is_production() -> None:
     assert all(d.is_production for d in client.deployments_graphql())
 
 
-def test_graphql_errors_raise_with_their_message() -> None:
+def test_graphql_errors_raise_with_their_type_not_the_answers_text() -> None:
     replay = Replay()
+    errors = [{"type": "FORBIDDEN", "message": "Bad credentials for <internal detail>"}]
     replay.respond(
-        "/graphql",
-        lambda r: httpx.Response(200, json={"errors": [{"message": "Bad credentials"}]}),
-        method="POST",
+        "/graphql", lambda r: httpx.Response(200, json={"errors": errors}), method="POST"
     )
-    with pytest.raises(Exception, match="Bad credentials"):
+    with pytest.raises(Exception, match=r"GraphQL errors \(FORBIDDEN\)") as info:
         list(GitHubClient("o/r", transport=replay.transport).deployments_graphql())
+    assert "internal detail" not in str(info.value)
 
 
 def status(state: str, at: str, sid: int) -> dict[str, Any]:

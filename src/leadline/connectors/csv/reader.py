@@ -2,8 +2,11 @@
 
 A row that cannot be read (a bad date, a missing required value) raises :class:`CsvRowError`
 naming the file, line and field, or, with ``strict=False``, is kept in ``rejected``. A row that
-reads fine but is impossible (finished before created) is always kept in ``rejected`` with its
-reason and never yielded: the caller decides whether to import the rest.
+reads fine but cannot be stored (``leadline.records.check_record``: finished before created, a
+date outside ``leadline.bounds``, a NUL in its key) or that holds a cell too large to be a value
+is always kept in ``rejected`` with its reason and never yielded: the caller decides whether to
+import the rest. A file that is not text in its encoding raises :class:`CsvFormatError` naming
+the line, column and field (``leadline.connectors.textfile``).
 """
 
 from __future__ import annotations
@@ -15,17 +18,26 @@ from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
+from leadline.bounds import OutOfRange, to_utc
+from leadline.connectors import textfile
 from leadline.connectors.csv.spec import Column, columns
+from leadline.csvsafe import restore
 from leadline.records import (
     DeploymentRecord,
+    Impossible,
     IncidentRecord,
     StageCategory,
     StatusRecord,
     TransitionRecord,
     WorkItemRecord,
+    check_order,
+    check_record,
 )
 
 Record = WorkItemRecord | DeploymentRecord | IncidentRecord | date
+# The longest cell read (the csv module's default field limit): no column holds more, and a
+# longer one is nearly always a missing closing quote that swallowed the rows after it.
+MAX_CELL = 131_072
 
 # The statuses the dated work-item shape produces, so its items map without configuration.
 BACKLOG, ACTIVE, DONE, REMOVED = "Backlog", "In Progress", "Done", "Removed"
@@ -84,8 +96,10 @@ class CsvReader:
         source: str = "csv",
         tz: tzinfo = UTC,
         strict: bool = True,
+        encoding: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.encoding = encoding
         self.name = self.path.name
         self.kind = kind
         self.spec = columns(kind)
@@ -93,6 +107,7 @@ class CsvReader:
         self.tz = tz
         self.strict = strict
         self.rejected: list[RejectedRow] = []
+        self._header: list[str] | None = None
         self.statuses: dict[str, StatusRecord] = {}
         self.rows_read = 0
 
@@ -108,7 +123,17 @@ class CsvReader:
             yield batch
 
     def __iter__(self) -> Iterator[Record]:
-        with self.path.open(newline="", encoding="utf-8-sig") as handle:
+        codec = textfile.codec_for(self.path, self.encoding)
+        try:
+            yield from self._read(codec)
+        except UnicodeDecodeError:
+            raise CsvFormatError(textfile.describe(self.path, codec, self._field_at)) from None
+
+    def _field_at(self, before: str) -> str:
+        return field_at(self._header or header_of(self.path, self.encoding), before)
+
+    def _read(self, codec: str) -> Iterator[Record]:
+        with self.path.open(newline="", encoding=codec) as handle:
             if self.kind == "transitions":
                 yield from self._transitions(handle)
                 return
@@ -123,8 +148,11 @@ class CsvReader:
                 convert = self._finish_date
             for line, row in self._rows(handle):
                 try:
-                    yield convert(line, row)
-                except _Impossible as why:
+                    record = convert(line, row)
+                    if not isinstance(record, date):
+                        check_record(record)
+                    yield record
+                except Impossible as why:
                     self.rejected.append(RejectedRow(self.name, line, str(why), row))
                 except CsvRowError as error:
                     if self.strict:
@@ -134,20 +162,50 @@ class CsvReader:
     # -- rows ---------------------------------------------------------------------------------
 
     def _rows(self, handle: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
-        reader = csv.reader(handle)
-        header = next(reader, None)
+        lines = RowLines(handle)
+        reader = csv.reader(lines)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            raise CsvFormatError(
+                f"{self.name} line 1: the header is not readable ({error})"
+            ) from None
         if header is None:
             raise CsvFormatError(f"{self.name}: the file is empty")
+        self._header = header
         lookup = self._header_map(header)
         if lookup is None:  # a headerless throughput file: the first line is data
             lookup = {"finished": 0}
             yield 1, {"finished": header[0].strip() if header else ""}
-        for raw in reader:
+        while True:
+            lines.text.clear()
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # one unreadable row; the rows around it still count
+                self.rows_read += 1
+                reason = unreadable(header, "".join(lines.text), error)
+                self.rejected.append(RejectedRow(self.name, reader.line_num, reason))
+                continue
             line = reader.line_num
             if not any(cell.strip() for cell in raw):
                 continue
             self.rows_read += 1
-            yield line, {name: raw[i].strip() if i < len(raw) else "" for name, i in lookup.items()}
+            # Our own limit: the csv module's is process-wide and another library may raise it.
+            long = next((i for i, cell in enumerate(raw) if len(cell) > MAX_CELL), None)
+            if long is not None:
+                name = header[long].strip() if long < len(header) else f"column {long + 1}"
+                self.rejected.append(RejectedRow(self.name, line, _too_long(name)))
+                continue
+            # A quote Leadline's own export put before a formula-like cell comes off (csvsafe).
+            yield (
+                line,
+                {
+                    name: restore(raw[i].strip()) if i < len(raw) else ""
+                    for name, i in lookup.items()
+                },
+            )
 
     def _header_map(self, header: list[str]) -> dict[str, int] | None:
         cells = [h.strip().lower() for h in header]
@@ -194,7 +252,10 @@ class CsvReader:
             parsed = datetime.combine(parsed.date(), time(), self.tz)
         elif parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.tz)
-        return parsed.astimezone(UTC)
+        try:
+            return to_utc(parsed)
+        except OutOfRange as error:  # year 0001, 9999-12-31 as "never": the row is rejected
+            raise Impossible(name, f"{name} {error}; not imported") from None
 
     def _number(self, line: int, row: dict[str, str], name: str) -> float | None:
         value = self._text(line, row, name)
@@ -246,7 +307,7 @@ class CsvReader:
         started = self._date(line, row, "started")
         finished = self._date(line, row, "finished")
         removed = bool(self._bool(line, row, "removed"))
-        _check_order(("created", item.created), ("started", started), ("finished", finished))
+        check_order(("created", item.created), ("started", started), ("finished", finished))
         item.transitions.append(TransitionRecord(item.key, item.created, None, BACKLOG))
         last = BACKLOG
         if started:
@@ -276,8 +337,9 @@ class CsvReader:
                         "category",
                         f"{category!r} is not one of backlog, active, done, removed",
                     )
-                _check_order(("created", item.created), ("at", at))
-            except _Impossible as why:
+                check_order(("created", item.created), ("at", at))
+                check_record(item)
+            except Impossible as why:
                 self.rejected.append(RejectedRow(self.name, line, str(why), row))
                 continue
             except CsvRowError as error:
@@ -310,7 +372,7 @@ class CsvReader:
         finished = self._date(line, row, "finished")
         if started is None and finished is None:
             raise CsvRowError(self.name, line, "finished", "started or finished must be given")
-        _check_order(("started", started), ("finished", finished))
+        check_order(("started", started), ("finished", finished))
         environment = self._text(line, row, "environment")
         production = self._bool(line, row, "production")
         return DeploymentRecord(
@@ -336,8 +398,8 @@ class CsvReader:
         assert started is not None  # required
         detected = self._date(line, row, "detected")
         resolved = self._date(line, row, "resolved")
-        _check_order(("started", started), ("detected", detected))
-        _check_order(("started", started), ("resolved", resolved))
+        check_order(("started", started), ("detected", detected))
+        check_order(("started", started), ("resolved", resolved))
         return IncidentRecord(
             source=self.source,
             external_id=self._text(line, row, "id"),
@@ -359,22 +421,60 @@ class CsvReader:
         return finished.date()
 
 
-class _Impossible(ValueError):
-    """The row reads fine but describes something that cannot have happened."""
+def header_of(path: Path, encoding: str | None = None) -> list[str]:
+    """Return a CSV file's header cells, however badly the rest of the file decodes."""
+    codec = textfile.codec_for(path, encoding)
+    with path.open(newline="", encoding=codec, errors="replace") as handle:
+        return next(csv.reader(handle), [])
 
 
-def _check_order(*stamps: tuple[str, datetime | None]) -> None:
-    known = [(name, at) for name, at in stamps if at is not None]
-    for (first, a), (second, b) in zip(known, known[1:], strict=False):
-        if b < a:
-            raise _Impossible(
-                f"{second} {_show(b)} is before {first} {_show(a)}: impossible, "
-                "probably a migration artefact; the row was not imported"
-            )
+def field_at(header: list[str], before: str) -> str:
+    """Name the column a line's text ``before`` a bad byte ends in (", field 'title'")."""
+    cells = next(csv.reader([before]), [""]) if before else [""]
+    index = len(cells) - 1
+    return f", field {header[index].strip()!r}" if index < len(header) else ""
 
 
-def _show(at: datetime) -> str:
-    return at.date().isoformat() if at.time() == time() else at.isoformat()
+class RowLines:
+    """The file's lines, remembering those of the row being read (to explain a bad row)."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self.text: list[str] = []
+
+    def __iter__(self) -> RowLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._handle)
+        self.text.append(line)
+        return line
+
+
+def unreadable(header: list[str], text: str, error: csv.Error) -> str:
+    """Say which field of a row the csv module refused, and why, for a person."""
+    limit = csv.field_size_limit()
+    if "field limit" not in str(error):
+        return f"not readable as CSV ({error}); the row was not imported"
+    index, length, quoted = 0, 0, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            index, length = index + 1, 0
+            continue
+        length += 1
+        if length > limit:
+            break
+    name = header[index].strip() if index < len(header) else f"column {index + 1}"
+    return _too_long(name, limit)
+
+
+def _too_long(name: str, limit: int = 0) -> str:
+    return (
+        f"field {name!r}: a value longer than {limit or MAX_CELL:,} characters, too long to be "
+        "one cell (is a closing quote missing?); the row was not imported"
+    )
 
 
 def _looks_like_date(text: str) -> bool:
@@ -392,8 +492,21 @@ def read_csv(path: str | Path, kind: str, **options: Any) -> CsvReader:
 
 def read_work_items(path: str | Path, **options: Any) -> CsvReader:
     """Open a work-item CSV, choosing the transitions shape when it has an ``at`` column."""
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        header = [h.strip().lower() for h in next(csv.reader(handle), [])]
+    path = Path(path)
+    try:
+        with textfile.open_text(path, options.get("encoding")) as handle:
+            header = [h.strip().lower() for h in next(csv.reader(handle), [])]
+    except UnicodeDecodeError:
+        encoding = options.get("encoding")
+        codec = textfile.codec_for(path, encoding)
+        header = header_of(path, encoding)
+        raise CsvFormatError(
+            textfile.describe(path, codec, lambda before: field_at(header, before))
+        ) from None
+    except (csv.Error, textfile.EncodingProblem) as error:
+        raise CsvFormatError(
+            f"{path.name}: {error}" if path.name not in str(error) else str(error)
+        ) from None
     at = next(c for c in columns("transitions") if c.name == "at")
     kind = "transitions" if any(n in header for n in (at.name, *at.aliases)) else "work_items"
     return CsvReader(path, kind, **options)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from leadline import csvsafe
+
 KINDS = ("work_items", "transitions", "deployments", "incidents", "throughput")
 
 
@@ -275,9 +277,7 @@ def columns(kind: str) -> tuple[Column, ...]:
 def template(kind: str) -> str:
     """Return a downloadable CSV template: the header and one example row."""
     cols = columns(kind)
-    header = ",".join(c.name for c in cols)
-    example = ",".join(_quote(c.example) for c in cols)
-    return f"{header}\n{example}\n"
+    return csvsafe.to_text([c.name for c in cols], [[c.example for c in cols]], lineterminator="\n")
 
 
 def columns_markdown(kind: str) -> str:
@@ -293,7 +293,3 @@ def columns_markdown(kind: str) -> str:
             f"| {c.meaning} | {aliases} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def _quote(value: str) -> str:
-    return f'"{value}"' if any(ch in value for ch in ',"\n') else value

@@ -218,8 +218,16 @@ class GitHubClient:
         if not isinstance(answer, dict):
             raise MalformedResponse(f"POST {self.graphql_url}: expected a JSON object")
         if answer.get("errors"):
-            messages = "; ".join(str(e.get("message", e)) for e in answer["errors"])
-            raise MalformedResponse(f"POST {self.graphql_url}: GraphQL errors: {messages}")
+            # Only GitHub's error types (NOT_FOUND, FORBIDDEN...), never the answer's own text.
+            kinds = sorted(
+                {str(e.get("type", "")) for e in answer["errors"] if isinstance(e, dict)} - {""}
+            )
+            names = ", ".join(k for k in kinds if k.replace("_", "").isalnum())[:200]
+            raise MalformedResponse(
+                f"POST {self.graphql_url}: GitHub answered with GraphQL errors"
+                + (f" ({names})" if names else "")
+                + "; check the repository name and the token's access"
+            )
         repo = (answer.get("data") or {}).get("repository")
         if repo is None:
             raise MalformedResponse(

@@ -23,6 +23,7 @@ from leadline.connectors.http import (
 )
 from leadline.connectors.jira.mapping import (
     FieldIds,
+    JiraImplausible,
     field_ids_from_fields,
     item_from_issue,
     sprints_from_response,
@@ -86,6 +87,8 @@ class JiraClient:
             self.base_url, headers, transport=transport, sleep=sleep, max_retries=max_retries
         )
         self._field_ids: FieldIds | None = None
+        # Issues left out for a date outside leadline.bounds: (where, why).
+        self.rejected: list[tuple[str, str]] = []
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -110,12 +113,17 @@ class JiraClient:
         """Yield the matching issues as records, one list per fetched page (incremental: since)."""
         field_ids = self.field_ids()
         for issues in self.search_pages(jql_since(jql, since, tz=tz), board_id=board_id):
-            yield [
-                item_from_issue(
-                    issue, source=self.source, field_ids=field_ids, base_url=self.base_url
-                )
-                for issue in issues
-            ]
+            batch = []
+            for issue in issues:
+                try:
+                    batch.append(
+                        item_from_issue(
+                            issue, source=self.source, field_ids=field_ids, base_url=self.base_url
+                        )
+                    )
+                except JiraImplausible as error:
+                    self.rejected.append((f"issue {error.key}", str(error)))
+            yield batch
 
     def statuses(self, project: str = "") -> list[StatusRecord]:
         """Return every status of the site with the category Jira gives it."""

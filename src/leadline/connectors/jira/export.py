@@ -1,23 +1,31 @@
 """Read a Jira JSON export: a search response ({"issues": [...]}), a list of issues, or JSON lines.
 
-JSON lines are read one line at a time; the two JSON-document shapes are parsed whole (the
-standard library has no streaming parser) but mapped and yielded one issue at a time.
+JSON lines are read one line at a time; the two JSON-document shapes are streamed with ijson and
+mapped and yielded one issue at a time. Every way a file can be broken (another encoding, cut
+off, nested thousands of levels deep) is reported with the line and column, or the issue, where
+it stops being a Jira export; never as a bare parser or RecursionError.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from leadline.connectors import textfile
 from leadline.connectors.jira.mapping import (
     FieldIds,
+    JiraImplausible,
     JiraMappingError,
     field_ids_from_names,
     item_from_issue,
 )
 from leadline.records import WorkItemRecord
+
+# How ijson's backends say the document ended early (yajl, and the pure-Python one).
+_TRUNCATED = re.compile(r"premature EOF|Incomplete JSON|incomplete", re.I)
 
 
 class JiraExportError(ValueError):
@@ -32,28 +40,80 @@ def read_export(
     base_url: str = "",
 ) -> Iterator[WorkItemRecord]:
     """Yield one record per issue of an export file; raise JiraExportError naming where."""
-    path = Path(path)
-    for index, issue, names in _issues(path):
-        if field_ids is None and names:
-            field_ids = field_ids_from_names(names)
-        if not isinstance(issue, Mapping):
-            raise JiraExportError(
-                f"{path.name}: issue #{index} is a {type(issue).__name__}, not a JSON object"
-            )
-        try:
-            yield item_from_issue(issue, source=source, field_ids=field_ids, base_url=base_url)
-        except JiraMappingError as error:
-            raise JiraExportError(f"{path.name}: issue #{index} ({error})") from None
+    yield from JiraExportReader(
+        path, source=source, field_ids=field_ids, base_url=base_url, strict=True
+    )
+
+
+class JiraExportReader:
+    """Iterate an export's issues as records; afterwards ``rejected`` lists (where, why).
+
+    An issue with a date outside ``leadline.bounds`` is rejected and the rest imports (with
+    ``strict`` it raises instead); any other unreadable issue raises JiraExportError naming it.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        source: str = "jira",
+        field_ids: FieldIds | None = None,
+        base_url: str = "",
+        strict: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.source = source
+        self.field_ids = field_ids
+        self.base_url = base_url
+        self.strict = strict
+        self.rejected: list[tuple[str, str]] = []
+
+    def __iter__(self) -> Iterator[WorkItemRecord]:
+        path, field_ids = self.path, self.field_ids
+        for index, issue, names in _issues(path):
+            if field_ids is None and names:
+                field_ids = field_ids_from_names(names)
+            if not isinstance(issue, Mapping):
+                raise JiraExportError(
+                    f"{path.name}: issue #{index} is a {type(issue).__name__}, not a JSON object"
+                )
+            try:
+                yield item_from_issue(
+                    issue, source=self.source, field_ids=field_ids, base_url=self.base_url
+                )
+            except JiraImplausible as error:
+                if self.strict:
+                    raise JiraExportError(f"{path.name}: issue #{index} ({error})") from None
+                self.rejected.append((f"{path.name}, issue #{index}", str(error)))
+            except JiraMappingError as error:
+                raise JiraExportError(f"{path.name}: issue #{index} ({error})") from None
+
+
+def check_text(path: Path) -> None:
+    """Raise JiraExportError when ``path`` is not UTF-8 text (what JSON exports must be)."""
+    try:
+        codec = textfile.codec_for(path)
+    except textfile.EncodingProblem as error:
+        raise JiraExportError(str(error)) from None
+    if codec == "utf-16":
+        raise JiraExportError(
+            f"{path.name} is UTF-16 text; a Jira JSON export must be UTF-8: save it as UTF-8"
+        )
 
 
 def _issues(path: Path) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
-    with path.open(encoding="utf-8-sig") as handle:
-        first = handle.readline()
-        stripped = first.strip()
-        if stripped.startswith("{") and _is_issue_line(stripped):
-            yield from _json_lines(path, handle, first)
-            return
-    yield from _document(path)
+    check_text(path)
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            first = handle.readline()
+            stripped = first.strip()
+            lines = stripped.startswith("{") and _is_issue_line(stripped)
+            if lines:
+                yield from _json_lines(path, handle, first)
+    except UnicodeDecodeError:
+        raise JiraExportError(textfile.describe(path, "utf-8-sig")) from None
+    if not lines:
+        yield from _document(path)
 
 
 def _document(path: Path) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
@@ -68,29 +128,49 @@ def _document(path: Path) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
         prefix, names = "issues.item", _names(path)
     else:
         raise JiraExportError(f"{path.name}: expected an object with 'issues' or a list")
-    index = 0
+    index, key = 0, ""
     try:
         with path.open("rb") as raw:
             for index, issue in enumerate(ijson.items(raw, prefix, use_float=True), start=1):
+                key = str(issue.get("key", "")) if isinstance(issue, dict) else ""
                 yield index, issue, names
-    except ijson.JSONError as error:
-        raise JiraExportError(_position(path, index, error)) from None
+    except (ijson.JSONError, RecursionError, UnicodeDecodeError) as error:
+        raise JiraExportError(describe_json_error(path, index, error, key)) from None
     if index == 0 and prefix == "issues.item" and not _has_issues(path):
         raise JiraExportError(f"{path.name}: a JSON object export needs an 'issues' list")
 
 
-def _position(path: Path, index: int, error: Exception) -> str:
-    """Describe where a document stops being valid JSON, by line and column when possible."""
+def describe_json_error(path: Path, index: int, error: Exception, last_key: str = "") -> str:
+    """Describe where a document stops being a readable export: line and column, and the issue.
+
+    ``index`` is how many issues were read whole and ``last_key`` the last one's key.
+    """
+    if textfile.find_bad_byte(path, "utf-8-sig") is not None:
+        return textfile.describe(path, "utf-8-sig")
+    after = f"after issue #{index}" + (f" ({last_key})" if last_key else "")
+    where = after if index else "before the first issue"
+    if isinstance(error, RecursionError):
+        return f"{path.name}: JSON nested too deeply {where}; this is not a Jira export"
+    if _TRUNCATED.search(str(error)):
+        lines = path.read_bytes().rstrip().split(b"\n")
+        return (
+            f"{path.name} line {len(lines)}, column {len(lines[-1]) + 1}: the file ends in the "
+            f"middle of the JSON, in issue #{index + 1} ({where}); "
+            "is it truncated (an interrupted download or copy)?"
+        )
     try:  # only on the error path: the standard parser knows line and column
-        json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        json.loads(text)
     except json.JSONDecodeError as exact:
         return (
-            f"{path.name} line {exact.lineno}, column {exact.colno}: not valid JSON ({exact.msg})"
+            f"{path.name} line {exact.lineno}, column {exact.colno} ({where}): "
+            f"not valid JSON ({exact.msg})"
         )
+    except RecursionError:
+        return f"{path.name}: JSON nested too deeply {where}; this is not a Jira export"
     except (OSError, MemoryError):
         pass
-    where = f"after issue #{index}" if index else "before the first issue"
-    return f"{path.name}: not valid JSON {where} ({error})"
+    return f"{path.name}: not valid JSON {where}"
 
 
 def _names(path: Path) -> dict[str, str] | None:
@@ -119,7 +199,7 @@ def _is_issue_line(line: str) -> bool:
         return False
     try:
         value = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return isinstance(value, dict) and "issues" not in value
 
@@ -134,11 +214,16 @@ def _json_lines(
             continue
         index += 1
         try:
-            yield index, json.loads(line), None
+            issue = json.loads(line)
         except json.JSONDecodeError as error:
             raise JiraExportError(
                 f"{path.name} line {lineno}: not valid JSON ({error.msg}, column {error.colno})"
             ) from None
+        except RecursionError:
+            raise JiraExportError(
+                f"{path.name} line {lineno}: JSON nested too deeply; not a Jira issue"
+            ) from None
+        yield index, issue, None
 
 
 def _chain(*parts: Any) -> Iterator[str]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from leadline.bounds import OutOfRange, to_utc
 from leadline.records import (
     FlagPeriod,
     RankChange,
@@ -59,6 +60,10 @@ class JiraMappingError(ValueError):
         self.field = field
 
 
+class JiraImplausible(JiraMappingError):
+    """An issue with a date outside ``leadline.bounds``: it is rejected, the others import."""
+
+
 @dataclass(frozen=True, slots=True)
 class FieldIds:
     """Which Jira field ids hold the agile fields (they are custom fields, named per site)."""
@@ -92,7 +97,10 @@ def parse_jira_datetime(value: str, *, key: str = "", field: str = "") -> dateti
         raise JiraMappingError(key, field, f"{value!r} is not a Jira timestamp") from None
     if parsed.tzinfo is None:
         raise JiraMappingError(key, field, f"{value!r} has no time zone")
-    return parsed.astimezone(UTC)
+    try:
+        return to_utc(parsed)
+    except OutOfRange as error:  # year 0001 with an offset would overflow, not just be odd
+        raise JiraImplausible(key, field, f"{error}; not imported") from None
 
 
 def category_from_status(status: Mapping[str, Any] | None) -> StageCategory | None:

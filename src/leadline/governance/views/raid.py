@@ -143,11 +143,10 @@ def import_csv(request: HttpRequest, access: Access) -> HttpResponse:
             errors = ["Choose a CSV file."]
         else:
             try:
-                result = csvio.import_csv(access, upload.read().decode("utf-8-sig"), request.user)
+                text = csvio.decode(upload.read(), upload.name or "the file")
+                result = csvio.import_csv(access, text, request.user)
             except csvio.CsvImportError as exc:
                 errors = exc.errors
-            except UnicodeDecodeError:
-                errors = ["The file is not UTF-8 text."]
             else:
                 messages.success(
                     request,
