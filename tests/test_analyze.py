@@ -18,7 +18,7 @@ from leadline.cli import app
 
 ROOT = Path(__file__).resolve().parent
 PEER = ROOT / "fixtures" / "peers" / "jira-agile-metrics"
-JAM = ROOT / "fixtures" / "jira" / "jam"
+JAM = ROOT / "fixtures" / "peers" / "jira-agile-metrics"
 OUTPUTS = [
     "cycle_times.csv",
     "cfd.csv",

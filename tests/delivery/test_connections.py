@@ -10,6 +10,7 @@ import httpx
 import pytest
 from django.urls import reverse
 
+from leadline.connectors.http import replaying
 from leadline.crypto import decrypt
 from leadline.delivery.data import start_sync
 from leadline.delivery.models import Connection
@@ -127,10 +128,8 @@ def test_a_connection_of_another_workspace_is_not_found(
     assert client.post(reverse("connection-sync", args=[other.slug, conn.pk])).status_code == 404
 
 
-def _replay(monkeypatch, status: int, body: dict) -> list[httpx.Request]:
+def _answer(status: int, body: dict, seen: list[httpx.Request]) -> httpx.MockTransport:
     """Answer every outbound request with ``status`` and ``body`` (echoing the auth header)."""
-    seen: list[httpx.Request] = []
-    real = httpx.Client
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
@@ -140,12 +139,7 @@ def _replay(monkeypatch, status: int, body: dict) -> list[httpx.Request]:
         }
         return httpx.Response(status, json=echoed)
 
-    class Replay(real):  # type: ignore[misc, valid-type]
-        def __init__(self, *args, transport=None, **kwargs):
-            super().__init__(*args, transport=httpx.MockTransport(answer), **kwargs)
-
-    monkeypatch.setattr(httpx, "Client", Replay)
-    return seen
+    return httpx.MockTransport(answer)
 
 
 @pytest.mark.parametrize(
@@ -157,18 +151,19 @@ def _replay(monkeypatch, status: int, body: dict) -> list[httpx.Request]:
     ],
 )
 def test_a_failed_sync_shows_the_sources_specific_error_without_the_credential(
-    lead_ws, client_for, monkeypatch, caplog, status, expected
+    lead_ws, client_for, caplog, status, expected
 ):
     caplog.set_level(logging.DEBUG)
     ws, team, lead, _ = lead_ws
     client = client_for(lead)
     _create(client, ws, team)
     conn = Connection.objects.get(workspace=ws)
-    seen = _replay(monkeypatch, status, {"message": "Bad credentials: {auth}"})
+    seen: list[httpx.Request] = []
     response = client.post(reverse("connection-sync", args=[ws.slug, conn.pk]))
     job = Job.objects.get(workspace=ws, kind="delivery.sync")
     assert response["Location"] == reverse("job", args=[ws.slug, job.pk])
-    assert run_job(str(job.pk)) == JobStatus.FAILED
+    with replaying(_answer(status, {"message": "Bad credentials: {auth}"}, seen)):
+        assert run_job(str(job.pk)) == JobStatus.FAILED
     assert seen and TOKEN in seen[0].headers["authorization"]  # it was sent to the source ...
     conn.refresh_from_db()
     assert expected in conn.last_error and "api.github.com" in conn.last_error

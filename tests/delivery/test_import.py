@@ -31,7 +31,7 @@ from tests.connectors.jira.test_devlake_recordings import cloud, import_boards
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 RUEEDLINGER = FIXTURES / "rueedlinger" / "jira.csv"
-JAM = FIXTURES / "jira" / "jam" / "search_issues.json"
+JAM = FIXTURES / "peers" / "jira-agile-metrics" / "search_issues.json"
 
 
 def _snapshot(workspace) -> tuple:

@@ -107,8 +107,8 @@ def test_sum_of_item_durations_matches_the_oracle(case_id):
 @pytest.mark.parametrize("method", ["negbin", "daily"])
 def test_when_is_within_a_day_of_exact_convolution_on_real_throughput(project, method):
     samples = _tawos_window(project)
-    if samples.sum() == 0:
-        pytest.skip("no throughput in the window")
+    # Each chosen project finishes work in its window; an empty window would test nothing.
+    assert samples.sum() > 0
     items = max(5, int(samples.sum() // 2))
     got = forecast_when(samples, items, trials=100_000, seed=11, method=method)
     exact = exact_when(samples, items, QS)

@@ -1,7 +1,8 @@
 """The one place outbound HTTP goes through: retries, rate limits, pagination, clear errors.
 
 Every connector builds an :class:`HttpClient`; tests pass an ``httpx.MockTransport`` that replays
-recorded responses, so this module is the only network edge. Error messages and logs name the
+recorded responses (to the client, or to every client built inside :func:`replaying`, for code
+that builds its clients itself, such as a sync job), so this module is the only network edge. Error messages and logs name the
 URL (with its query) but never a credential: every header value that carries one, and every query
 parameter whose name looks like one, is redacted before it reaches a message or a log line.
 
@@ -20,6 +21,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -172,6 +174,23 @@ class stop_when(stop_base):  # noqa: N801 - reads like tenacity's own stop_* hel
         return self.predicate(retry_state)
 
 
+_replay_transport: httpx.BaseTransport | None = None
+
+
+@contextmanager
+def replaying(transport: httpx.BaseTransport) -> Iterator[None]:
+    """Answer every HttpClient built inside the block from ``transport`` (recorded responses).
+
+    Only for tests: it is the one place where a sync job's outbound calls can be replayed.
+    """
+    global _replay_transport
+    previous, _replay_transport = _replay_transport, transport
+    try:
+        yield
+    finally:
+        _replay_transport = previous
+
+
 class HttpClient:
     """A JSON-over-HTTP client with retries, rate-limit handling and credential-safe errors."""
 
@@ -192,6 +211,7 @@ class HttpClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.policy = policy or outbound.policy()
+        transport = transport or _replay_transport
         # Replayed responses open no socket and resolve no name: only the URL is checked then.
         self._resolve = transport is None
         all_headers = {"Accept": "application/json", "User-Agent": user_agent, **(headers or {})}

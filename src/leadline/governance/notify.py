@@ -1,6 +1,6 @@
 """Notifications: in-app (the bell), and Slack, Teams, email or webhooks through Apprise.
 
-Channel URLs are Apprise URLs stored encrypted with MultiFernet over settings.ENCRYPTION_KEYS
+Channel URLs are Apprise URLs stored encrypted by leadline.crypto with LEADLINE_ENCRYPTION_KEYS
 (the first key encrypts, all decrypt). :func:`send_to_channels` is the only place that sends,
 under the same outbound policy as connections (``leadline.connectors.outbound``): a channel may
 reach public addresses, and internal ones only when the owner lists them in
@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from leadline.connectors import outbound
+from leadline.crypto import decrypt, encrypt
 from leadline.workspaces.models import Membership, Role, Workspace
 from leadline.workspaces.services import Access, audit
 
@@ -28,20 +28,6 @@ from .models import Alert, Decision, Notification, NotificationChannel, RaidItem
 from .models.raid import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
-
-
-def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(k) for k in settings.ENCRYPTION_KEYS])
-
-
-def encrypt(text: str) -> str:
-    """Encrypt ``text`` with the first encryption key."""
-    return _fernet().encrypt(text.encode()).decode()
-
-
-def decrypt(token: str) -> str:
-    """Decrypt with any configured key; a value no key opens raises InvalidToken."""
-    return _fernet().decrypt(token.encode()).decode()
 
 
 def channel_url(channel: NotificationChannel) -> str:

@@ -61,7 +61,7 @@ def test_reading_streams_in_batches_of_the_requested_size() -> None:
 
 
 def test_tawos_headerless_finish_dates_read_as_throughput() -> None:
-    reader = read_csv(FIXTURES / "csv" / "tawos" / "Apache_Usergrid.csv", "throughput")
+    reader = read_csv(FIXTURES / "peers" / "tawos" / "Apache_Usergrid.csv", "throughput")
     dates = list(reader)
     assert len(dates) == 811
     assert dates[0] == date(2019, 5, 31)

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 DEVLAKE = Path(__file__).parents[2] / "fixtures" / "jira" / "devlake"
-JAM = Path(__file__).parents[2] / "fixtures" / "jira" / "jam"
+JAM = Path(__file__).parents[2] / "fixtures" / "peers" / "jira-agile-metrics"
 csv.field_size_limit(1 << 30)
 
 
