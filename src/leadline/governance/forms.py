@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from leadline.web.widgets import DateInput, SearchableSelectMultiple
 from leadline.workspaces.models import Person, Role, Team, Workspace
 
 from .models import (
@@ -17,7 +18,7 @@ from .models import (
 from .models.agreements import SECTIONS
 from .raid import EDITABLE
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class RaidForm(forms.ModelForm):
