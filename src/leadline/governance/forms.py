@@ -16,9 +16,38 @@ from .models import (
     RaidItem,
 )
 from .models.agreements import SECTIONS
+from .models.raid import KIND_STATUSES
 from .raid import EDITABLE
 
 DATE = DateInput()
+
+# Fields that belong to some kinds of RAID item only; every other field is common to all four.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "risk": (
+        "cause",
+        "effect",
+        "probability",
+        "impact",
+        "proximity",
+        "mitigation",
+        "mitigation_actions",
+        "trigger",
+    ),
+    "assumption": ("validate_by",),
+    "issue": ("severity", "due_date", "blocker"),
+    "dependency": ("provider_kind", "provider_team", "provider_name", "needed", "need_by", "blocker"),
+}
+
+
+class StatusSelect(forms.Select):
+    """A status list whose options name the kinds they belong to (forms.js offers only those)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        kinds = [k for k, statuses in KIND_STATUSES.items() if option["value"] in statuses]
+        if kinds:
+            option["attrs"]["data-kinds"] = " ".join(kinds)
+        return option
 
 
 class RaidForm(forms.ModelForm):
@@ -55,6 +84,25 @@ class RaidForm(forms.ModelForm):
         self.fields["status"].required = False
         if self.instance.pk:
             self.fields["kind"].disabled = True
+        self._fields_of_kind()
+
+    def _fields_of_kind(self) -> None:
+        """Mark kind-specific fields (fields.html wraps them in data-kinds; forms.js hides the
+        other kinds' fields). An item's kind is fixed once logged, so its edit form hides them
+        on the server too and offers only that kind's statuses. Hidden inputs are still
+        submitted: hiding never erases a stored value."""
+        fixed = self.instance.kind if self.instance.pk else None
+        for name in {n for names in KIND_FIELDS.values() for n in names}:
+            kinds = [k for k, names in KIND_FIELDS.items() if name in names]
+            field = self.fields[name]
+            field.kinds = " ".join(kinds)  # type: ignore[attr-defined]
+            field.kind_hidden = fixed is not None and fixed not in kinds  # type: ignore[attr-defined]
+        self.fields["kind"].widget.attrs["data-kind-switch"] = ""
+        status = self.fields["status"]
+        if fixed in KIND_STATUSES:
+            status.choices = [c for c in status.choices if c[0] in KIND_STATUSES[fixed]]  # type: ignore[attr-defined]
+        else:
+            status.widget = StatusSelect(choices=status.choices)  # type: ignore[attr-defined]
 
     def data_for_service(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "kind"}
@@ -92,8 +140,12 @@ class DomainForm(forms.Form):
     description = forms.CharField(required=False)
     decider_person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
     decider_role = forms.ChoiceField(choices=[("", "—")] + Role.choices, required=False)
-    consulted = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
-    informed = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    consulted = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), required=False, widget=SearchableSelectMultiple
+    )
+    informed = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), required=False, widget=SearchableSelectMultiple
+    )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,6 +165,7 @@ class SettingsForm(forms.ModelForm):
             "review_grace_days",
             "missing_owner_days",
         ]
+        widgets = {"triage_group": SearchableSelectMultiple}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,6 +212,7 @@ class ChangeForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "domains": forms.CheckboxSelectMultiple,
+            "raid_items": SearchableSelectMultiple,
         }
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
