@@ -9,6 +9,7 @@ from django import forms
 from leadline.web.widgets import DateInput, SearchableSelectMultiple
 from leadline.workspaces.models import Person, Role, Team, Workspace
 
+from .decisions import MAX_COMMENT
 from .models import (
     ChangeRequest,
     DecisionDomain,
@@ -135,6 +136,14 @@ class DecideForm(forms.Form):
     consequences = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Comment",
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class DomainForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False)
@@ -204,13 +213,25 @@ class ChangeForm(forms.ModelForm):
             "requested_by",
             "urgency",
             "added_items",
+            "scope_source",
+            "scope_epics",
+            "scope_items",
             "remaining_items",
+            "target_date",
             "throughput_samples",
             "domains",
             "raid_items",
         ]
+        labels = {
+            "scope_source": "Remaining scope (without the change) from",
+            "scope_epics": "Epics",
+            "scope_items": "Work items",
+            "remaining_items": "Remaining items",
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
+            "scope_items": forms.Textarea(attrs={"rows": 2}),
+            "target_date": DATE,
             "domains": forms.CheckboxSelectMultiple,
             "raid_items": SearchableSelectMultiple,
         }
@@ -222,6 +243,26 @@ class ChangeForm(forms.ModelForm):
         f["requested_by"].queryset = Person.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         f["domains"].queryset = DecisionDomain.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         f["raid_items"].queryset = RaidItem.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        self._scope_fields()
+
+    def _scope_fields(self) -> None:
+        """Make the scope source a required choice (default: the team's current sprint) and
+        show only the fields it reads (forms.js; without JavaScript all of them show)."""
+        source = self.fields["scope_source"]
+        source.required = True
+        source.choices = ChangeRequest.ScopeSource.choices  # type: ignore[attr-defined]
+        source.widget.attrs["data-kind-switch"] = ""
+        cr = self.instance
+        if cr.pk and not cr.scope_source and cr.remaining_items is not None:
+            self.initial["scope_source"] = ChangeRequest.ScopeSource.MANUAL
+        elif not cr.pk:
+            self.initial.setdefault("scope_source", ChangeRequest.ScopeSource.SPRINT)
+        for name, kind in (
+            ("scope_epics", "epics"),
+            ("scope_items", "items"),
+            ("remaining_items", "manual"),
+        ):
+            self.fields[name].kinds = kind  # type: ignore[attr-defined]
 
 
 class ChannelForm(forms.Form):
