@@ -227,6 +227,7 @@ class ChangeForm(forms.ModelForm):
             "scope_epics": "Epics",
             "scope_items": "Work items",
             "remaining_items": "Remaining items",
+            "raid_items": "RAID items it touches",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
