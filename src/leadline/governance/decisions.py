@@ -183,17 +183,23 @@ class DecideRight:
     who: str
 
 
-def who_may_decide(decision: Decision) -> str:
+def who_may_decide(decision: Decision, triage: list[str] | None = None) -> str:
     """Say who may record ``decision``'s outcome, e.g. "Ann (the decider it was routed to) or
-    an owner acting for them"."""
+    an owner acting for them". ``triage``: the triage group's names, when already loaded."""
     if decision.routed_kind == Decision.RouteKind.PERSON:
         who = f"{decision.routed_name} (the decider it was routed to)"
     elif decision.routed_kind == Decision.RouteKind.ROLE:
         who = f"someone with the {decision.routed_name.lower()} role (the decider it was routed to)"
     else:
-        names = [p.name for p in settings_for(decision.workspace).triage_group.all()]
-        who = f"a member of the triage group ({', '.join(names) or 'nobody yet'})"
+        if triage is None:
+            triage = triage_names(decision.workspace)
+        who = f"a member of the triage group ({', '.join(triage) or 'nobody yet'})"
     return f"{who} or an owner acting for them"
+
+
+def triage_names(workspace: Workspace) -> list[str]:
+    """Return the names of the workspace's triage group."""
+    return [p.name for p in settings_for(workspace).triage_group.all()]
 
 
 def decide_right(access: Access, decision: Decision, user: Any) -> DecideRight:

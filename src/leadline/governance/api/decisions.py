@@ -78,7 +78,7 @@ class SupersedeIn(Schema):
     superseded_by: int
 
 
-def _decision_out(d: Decision) -> dict[str, Any]:
+def _decision_out(d: Decision, triage: list[str] | None = None) -> dict[str, Any]:
     return {
         "id": d.pk,
         "title": d.title,
@@ -96,7 +96,7 @@ def _decision_out(d: Decision) -> dict[str, Any]:
         "superseded_by": d.superseded_by_id,
         "latency_hours": d.latency_hours,
         "overdue": d.is_overdue(timezone.now()),
-        "who_may_decide": decisions.who_may_decide(d),
+        "who_may_decide": decisions.who_may_decide(d, triage),
         "decided_by": d.decided_by_name,
         "decided_for": d.decided_for,
         "comments": [_comment_out(c) for c in d.comments.all()],
@@ -116,7 +116,8 @@ def list_decisions(request: HttpRequest, workspace: str, status: str = "") -> li
     )
     if status:
         rows = rows.filter(status=status)
-    return [_decision_out(d) for d in rows]
+    triage = decisions.triage_names(access.workspace)  # once, not once per decision
+    return [_decision_out(d, triage) for d in rows]
 
 
 @router.post(WS + "/decisions", response={201: DecisionOut})
