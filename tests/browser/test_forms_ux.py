@@ -171,3 +171,26 @@ def test_the_triage_group_and_a_persons_teams_are_searchable_too(page, signed_in
     page.wait_for_load_state("networkidle")
     finn = Person.objects.get(workspace=ws, name="Finn Falk")
     assert [t.name for t in finn.teams.all()] == ["Payments"]
+
+
+def test_the_change_form_shows_the_field_its_scope_source_reads(page, signed_in):
+    url, ws, team = signed_in
+    page.goto(f"{url}/w/acme/changes/")
+    form = page.locator("#change-form")
+    shown = {
+        "sprint": (),
+        "epics": ("scope_epics",),
+        "items": ("scope_items",),
+        "manual": ("remaining_items",),
+    }
+    for source, names in shown.items():
+        form.locator("select[name=scope_source]").select_option(source)
+        for name in ("scope_epics", "scope_items", "remaining_items"):
+            assert form.locator(f"[name={name}]").is_visible() == (name in names), (source, name)
+    form.locator("input[name=title]").fill("Gift cards")
+    form.locator("select[name=team]").select_option(label="Checkout")
+    form.locator("input[name=added_items]").fill("5")
+    form.locator("input[name=remaining_items]").fill("12")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{url}/w/acme/changes/*/")
+    assert "12 items, entered by hand" in page.locator("[data-scope]").inner_text()
