@@ -17,6 +17,9 @@
         placeholder: el.getAttribute("data-placeholder") || "Type to search…",
         closeAfterSelect: true,
       });
+      // The original list stays only to be submitted: keep it out of the accessibility tree
+      // (its label now names the search box, which replaces it for everyone).
+      el.setAttribute("aria-hidden", "true");
     });
   }
 
