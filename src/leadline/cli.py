@@ -17,7 +17,13 @@ import typer
 from rich.console import Console
 
 from leadline import __version__
-from leadline.governance.cli import decisions_app, escalate_app, notify_app, raid_app
+from leadline.governance.cli import (
+    changes_app,
+    decisions_app,
+    escalate_app,
+    notify_app,
+    raid_app,
+)
 
 app = typer.Typer(
     help="Leadline: delivery made visible. Run `leadline demo` to try it.",
@@ -29,6 +35,7 @@ token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(raid_app, name="raid")
 app.add_typer(decisions_app, name="decisions")
+app.add_typer(changes_app, name="changes")
 app.add_typer(escalate_app, name="escalate")
 app.add_typer(notify_app, name="notify")
 

@@ -28,10 +28,34 @@ def test_each_edit_is_a_new_version_and_the_diff_shows_what_changed(world, agree
     )
     assert v2.number == 2 and v2.channels == "Slack #checkout"
     sections = {s["field"]: s for s in agreements.diff(agreement.versions.get(number=1), v2)}
-    assert sections["cadence"]["lines"][-1] == "+Retro fortnightly"
+    assert sections["cadence"]["rows"] == [
+        {"op": "equal", "old_no": 1, "new_no": 1, "old": [("Daily stand-up", False)],
+         "new": [("Daily stand-up", False)]},
+        {"op": "insert", "old_no": None, "new_no": 2, "old": [],
+         "new": [("Retro fortnightly", True)]},
+    ]  # fmt: skip
     assert not sections["channels"]["changed"]
     html = client_for(world.viewer).get(f"/w/acme/agreements/{agreement.pk}/diff/").content.decode()
-    assert '<span class="add">+Retro fortnightly</span>' in html
+    assert "Retro fortnightly" in html and "---" not in html and "@@" not in html
+
+
+def test_the_diff_is_side_by_side_and_marks_the_changed_words(world, agreement, client_for):
+    agreements.save_version(
+        world.access, agreement, {"cadence": "Weekly stand-up\nRetro fortnightly"}
+    )
+    rows = agreements.side_by_side(["Daily stand-up", "Demo"], ["Weekly stand-up", "Demo", "X"])
+    assert rows[0]["op"] == "replace"
+    assert rows[0]["old"] == [("Daily", True), (" stand-up", False)]
+    assert rows[0]["new"] == [("Weekly", True), (" stand-up", False)]
+    assert [r["op"] for r in rows] == ["replace", "equal", "insert"]
+    assert agreements.side_by_side(["Gone"], [])[0] == {
+        "op": "delete", "old_no": 1, "new_no": None, "old": [("Gone", True)], "new": [],
+    }  # fmt: skip
+    html = client_for(world.viewer).get(f"/w/acme/agreements/{agreement.pk}/diff/").content.decode()
+    row = html.split('data-op="replace"')[1].split("</tr>")[0]
+    assert '<span class="marker" aria-hidden="true">−</span><span class="sr-only">Removed: </span>' in row
+    assert "<del>Daily</del> stand-up" in row and "<ins>Weekly</ins> stand-up" in row
+    assert '<span class="sr-only">Added: </span>' in html.split('data-op="insert"')[1]
 
 
 def test_who_has_not_acknowledged_the_latest_version_is_visible(world, agreement, client_for):

@@ -91,6 +91,10 @@ def test_team_daily_throughput_is_empty_without_delivery_data(world):
 
 
 def test_approving_declining_or_deferring_logs_a_decision(world, client_for, api_for):
+    from leadline.governance.decisions import save_domain
+
+    # Mo decides user experience, so Mo may resolve a change in that domain.
+    save_domain(world.access, "User experience", decider_person=world.people["Mo"])
     cr = changes.create_change_request(
         world.access,
         title="Dark mode",

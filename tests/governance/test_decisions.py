@@ -74,6 +74,7 @@ def test_an_unknown_domain_is_a_422_naming_it(world, api_for):
 
 
 def test_deciding_records_latency_and_superseding_links_both(world, api_for):
+    decisions.save_domain(world.access, "Architecture", decider_person=world.people["Mo"])
     api = api_for(world.member)
     with time_machine.travel(T0, tick=False):
         first = post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -81,22 +82,63 @@ def save_version(
 
 
 def diff(old: AgreementVersion | None, new: AgreementVersion) -> list[dict[str, Any]]:
-    """Return per section a unified diff (list of lines) from ``old`` to ``new``; unchanged ones empty."""
+    """Return per section a side-by-side diff from ``old`` (None: empty) to ``new``:
+    ``rows`` (see :func:`side_by_side`) and ``changed`` (False: rows are all equal)."""
     out = []
     for field, label in SECTIONS:
         before = (getattr(old, field) if old else "").splitlines()
         after = getattr(new, field).splitlines()
-        lines = list(
-            difflib.unified_diff(
-                before,
-                after,
-                f"v{old.number}" if old else "empty",
-                f"v{new.number}",
-                lineterm="",
-            )
-        )
-        out.append({"field": field, "label": label, "lines": lines, "changed": bool(lines)})
+        rows = side_by_side(before, after)
+        changed = any(r["op"] != "equal" for r in rows)
+        out.append({"field": field, "label": label, "rows": rows, "changed": changed})
     return out
+
+
+def side_by_side(before: list[str], after: list[str]) -> list[dict[str, Any]]:
+    """Pair the lines of two texts for a side-by-side view.
+
+    Each row has ``op`` ("equal", "delete", "insert" or "replace"), the line numbers (1-based,
+    None on the side without a line) and each side as segments ``[(text, changed)]``: in a
+    replaced line only the words that changed are marked.
+    """
+    rows: list[dict[str, Any]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            a = before[i1 + k] if i1 + k < i2 else None
+            b = after[j1 + k] if j1 + k < j2 else None
+            left: list[tuple[str, bool]] = [] if a is None else [(a, op != "equal")]
+            right: list[tuple[str, bool]] = [] if b is None else [(b, op != "equal")]
+            if op == "equal":
+                kind = "equal"
+            elif a is not None and b is not None:
+                kind, (left, right) = "replace", _word_diff(a, b)
+            else:
+                kind = "delete" if a is not None else "insert"
+            rows.append(
+                {
+                    "op": kind,
+                    "old_no": i1 + k + 1 if a is not None else None,
+                    "new_no": j1 + k + 1 if b is not None else None,
+                    "old": left,
+                    "new": right,
+                }
+            )
+    return rows
+
+
+def _word_diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Split two versions of a line into segments, marking the words that differ."""
+    wa, wb = re.split(r"(\s+)", a), re.split(r"(\s+)", b)
+    left: list[tuple[str, bool]] = []
+    right: list[tuple[str, bool]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
+        same = op == "equal"
+        if i2 > i1:
+            left.append(("".join(wa[i1:i2]), not same))
+        if j2 > j1:
+            right.append(("".join(wb[j1:j2]), not same))
+    return left, right
 
 
 def expected_people(agreement: WorkingAgreement) -> list[Person]:

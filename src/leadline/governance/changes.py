@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -17,10 +17,12 @@ from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, audit
 
 from . import decisions as decision_services
+from .change_scope import check_scope, remaining_scope
 from .models import ChangeRequest, Decision, DecisionDomain, RaidItem
 from .models.raid import OPEN_STATUSES
 
 FORECAST_TRIALS = 10_000
+TARGET_PERCENTILE = "85"  # the confidence a promised date is checked at
 logger = logging.getLogger(__name__)
 
 
@@ -56,10 +58,15 @@ def create_change_request(
     throughput_samples: str = "",
     domains: Iterable[DecisionDomain] = (),
     raid_items: Iterable[RaidItem] = (),
+    scope_source: str = "",
+    scope_epics: str = "",
+    scope_items: str = "",
+    target_date: date | None = None,
     actor: Any = None,
     now: datetime | None = None,
 ) -> ChangeRequest:
-    """Capture a change request (member role)."""
+    """Capture a change request (member role); the remaining scope's source must have what it
+    needs (see :func:`change_scope.check_scope`)."""
     access.require(Role.MEMBER)
     ws = access.workspace.pk
     if team.workspace_id != ws or (requested_by and requested_by.workspace_id != ws):
@@ -81,10 +88,15 @@ def create_change_request(
         added_items=added_items,
         remaining_items=remaining_items,
         throughput_samples=throughput_samples,
+        scope_source=scope_source,
+        scope_epics=scope_epics,
+        scope_items=scope_items,
+        target_date=target_date,
         created_at=now or timezone.now(),
     )
     if throughput_samples.strip() and not cr.samples():
         raise ValidationError({"throughput_samples": "Use whole numbers separated by commas."})
+    check_scope(cr)
     cr.save()
     cr.domains.set(domains)
     cr.raid_items.set(raid_items)
@@ -92,6 +104,81 @@ def create_change_request(
         access.workspace, actor, "create", cr, f"Change request {cr.title} (+{added_items} items)"
     )
     return cr
+
+
+# Fields a caller may change on a pending request; anything else in ``data`` is an error.
+EDITABLE = (
+    "title",
+    "description",
+    "team",
+    "requested_by",
+    "urgency",
+    "added_items",
+    "remaining_items",
+    "throughput_samples",
+    "scope_source",
+    "scope_epics",
+    "scope_items",
+    "target_date",
+    "domains",
+    "raid_items",
+)
+
+
+@transaction.atomic
+def update_change_request(
+    access: Access, cr: ChangeRequest, data: dict[str, Any], actor: Any = None
+) -> dict[str, Any]:
+    """Change fields of a pending request (member role); return {field: [old, new]} as
+    audited. A decided request is kept as it was decided."""
+    access.require(Role.MEMBER)
+    if cr.workspace_id != access.workspace.pk:
+        raise Http404("No such change request")
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({f: "Not a change-request field." for f in sorted(unknown)})
+    if cr.status != ChangeRequest.Status.PENDING:
+        raise ValidationError({"status": f"This change is already {cr.status}; it stays as decided."})
+    ws = access.workspace.pk
+    related = [data.get("team"), data.get("requested_by")]
+    related += list(data.get("domains") or []) + list(data.get("raid_items") or [])
+    if any(obj is not None and obj.workspace_id != ws for obj in related):
+        raise ValidationError({"team": "That belongs to another workspace."})
+    changes: dict[str, Any] = {}
+    for name, new in data.items():
+        if name in ("domains", "raid_items"):
+            old_set = set(getattr(cr, name).all())
+            if old_set != set(new):
+                changes[name] = [sorted(map(str, old_set)), sorted(map(str, new))]
+            continue
+        old = getattr(cr, name)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(cr, name, new)
+    if not changes:
+        return {}
+    if not cr.title.strip():
+        raise ValidationError({"title": "Say what the change is."})
+    if cr.urgency not in ChangeRequest.Urgency.values:
+        raise ValidationError({"urgency": f"Use one of {', '.join(ChangeRequest.Urgency.values)}."})
+    if cr.throughput_samples.strip() and not cr.samples():
+        raise ValidationError({"throughput_samples": "Use whole numbers separated by commas."})
+    check_scope(cr)
+    cr.save()
+    for name in ("domains", "raid_items"):
+        if name in changes:
+            getattr(cr, name).set(data[name])
+    audit(access.workspace, actor, "update", cr, f"Changed change request {cr.title}", changes)
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """Return a JSON-friendly form of a field value for the audit log."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Person | Team):
+        return value.name
+    return value
 
 
 def get_change(access: Access, pk: int) -> ChangeRequest:
@@ -119,24 +206,60 @@ def _forecast(samples: list[int], items: int, start: date, seed: int) -> dict[st
 
 def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
     """Return the forecast with and without the added scope, what the change touches, and who
-    must agree. Uses delivery data when there is some, else the request's manual samples."""
+    must agree. Uses delivery data when there is some, else the request's manual samples.
+
+    The scope without the change is read from the request's chosen source
+    (:func:`change_scope.remaining_scope`); when there is nothing to read, ``forecast`` is None
+    and ``scope["problem"]`` says what to choose (no impact is made up from 0 items). With a
+    target date, ``target`` compares both forecasts' dates at 85 % with it.
+    """
     samples = team_daily_throughput(cr.team, as_of)
     source = "delivery data (last 84 days)"
     if not any(samples):
         samples, source = cr.samples(), "samples entered on the request"
-    remaining = cr.remaining_items or 0
-    impact: dict[str, Any] = {"source": source, "samples": samples, "forecast": None}
-    if any(samples):
+    scope = remaining_scope(cr, as_of)
+    impact: dict[str, Any] = {
+        "as_of": as_of,
+        "source": source,
+        "samples": samples,
+        "throughput": sum(samples),
+        "scope": {
+            "source": scope.source,
+            "label": scope.label,
+            "items": scope.items,
+            "problem": scope.problem,
+            "keys": list(scope.keys[:100]),
+        },
+        "forecast": None,
+        "target": None,
+    }
+    if any(samples) and scope.items is not None:
         start = as_of + timedelta(days=1)
-        without = _forecast(samples, remaining, start, cr.pk)
-        with_change = _forecast(samples, remaining + cr.added_items, start, cr.pk)
+        without = _forecast(samples, scope.items, start, cr.pk)
+        with_change = _forecast(samples, scope.items + cr.added_items, start, cr.pk)
         delay = {
             p: (with_change["days"][p] - without["days"][p])
             if with_change["days"][p] is not None and without["days"][p] is not None
             else None
             for p in without["days"]
         }
-        impact["forecast"] = {"without": without, "with": with_change, "delay_days": delay}
+        rows = [
+            {
+                "percentile": int(p),
+                "without": {"date": without["dates"][p], "days": without["days"][p]},
+                "with": {"date": with_change["dates"][p], "days": with_change["days"][p]},
+                "delay_days": delay[p],
+            }
+            for p in without["days"]
+        ]
+        impact["forecast"] = {
+            "without": without,
+            "with": with_change,
+            "delay_days": delay,
+            "rows": rows,
+        }
+        if cr.target_date is not None:
+            impact["target"] = _against_target(cr.target_date, without, with_change)
     touched = (
         RaidItem.objects.filter(workspace=cr.workspace, status__in=OPEN_STATUSES)
         .filter(Q(team=cr.team) | Q(provider_team=cr.team) | Q(change_requests=cr))
@@ -162,7 +285,40 @@ def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
     return impact
 
 
+def _against_target(
+    target: date, without: dict[str, Any], with_change: dict[str, Any]
+) -> dict[str, Any]:
+    """Return both forecasts' dates at 85 % against ``target``: does each meet it, by how much."""
+
+    def check(f: dict[str, Any]) -> dict[str, Any]:
+        day = f["dates"][TARGET_PERCENTILE]
+        when = date.fromisoformat(day) if day else None
+        return {
+            "date": day,
+            "meets": when is not None and when <= target,
+            "days_late": max((when - target).days, 0) if when else None,
+        }
+
+    return {
+        "date": target.isoformat(),
+        "percentile": int(TARGET_PERCENTILE),
+        "without": check(without),
+        "with": check(with_change),
+    }
+
+
 OUTCOMES = {"approve": "approved", "decline": "declined", "defer": "deferred"}
+
+
+def approval_right(
+    access: Access, cr: ChangeRequest, user: Any, now: datetime | None = None
+) -> decision_services.DecideRight:
+    """Return whether ``user`` may resolve ``cr``: whoever may decide the decision it is logged
+    as (routed by its domains), see :func:`decisions.decide_right`."""
+    planned = decision_services.routed_decision(
+        cr.workspace, list(cr.domains.all()), now or timezone.now()
+    )
+    return decision_services.decide_right(access, planned, user)
 
 
 @transaction.atomic
@@ -174,13 +330,19 @@ def resolve_change(
     actor: Any = None,
     now: datetime | None = None,
 ) -> Decision:
-    """Approve, decline or defer a pending change (member role); log it as a decided Decision."""
+    """Approve, decline or defer a pending change; log it as a decided Decision. Only whoever
+    may decide that decision may (see :func:`approval_right`): others raise PermissionDenied."""
     access.require(Role.MEMBER)
     if outcome not in OUTCOMES:
         raise ValidationError({"outcome": "Use approve, decline or defer."})
     if cr.status != ChangeRequest.Status.PENDING:
         raise ValidationError({"status": f"This change is already {cr.status}."})
     now = now or timezone.now()
+    right = approval_right(access, cr, actor, now)
+    if not right.allowed:
+        raise PermissionDenied(
+            f"Only {right.who} may approve, decline or defer this change; ask them to."
+        )
     decision = decision_services.create_decision(
         access,
         f"Change request: {cr.title}",

@@ -18,6 +18,7 @@ err = Console(stderr=True)
 
 raid_app = typer.Typer(help="The RAID log: import and export CSV.", no_args_is_help=True)
 decisions_app = typer.Typer(help="The decision log.", no_args_is_help=True)
+changes_app = typer.Typer(help="Change requests: their impact check.", no_args_is_help=True)
 notify_app = typer.Typer(help="Notifications: the daily digest.", no_args_is_help=True)
 escalate_app = typer.Typer(help="Evaluate every escalation rule now.", invoke_without_command=True)
 
@@ -133,6 +134,65 @@ def decisions_overdue(
             d.workspace.slug, d.title, d.routed_name, f"{d.due_at:%Y-%m-%d %H:%M}", str(hours)
         )
     console.print(table if rows else "No overdue decisions.")
+
+
+@changes_app.command("impact")
+def changes_impact(
+    change_id: int = typer.Argument(..., help="The change request's id (in its page's URL)."),
+    workspace: str = typer.Option(..., help="Workspace slug."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Show a change request's impact: where its remaining scope comes from, the forecast with
+    and without it (dates at 50/70/85/95 %), and its target date. Exits 1 when there is no
+    scope to read, saying what to choose."""
+    _setup()
+    from django.http import Http404
+
+    from leadline.delivery.services import today
+    from leadline.governance import changes
+
+    access = _system_access(workspace)
+    try:
+        cr = changes.get_change(access, change_id)
+    except Http404:
+        err.print(f"[red]Error:[/red] no change request {change_id} in {workspace!r}")
+        raise typer.Exit(1) from None
+    impact = changes.change_impact(cr, today())
+    impact["dependencies"] = [i.pk for i in impact["dependencies"]]
+    impact["raid"] = [i.pk for i in impact["raid"]]
+    scope = impact["scope"]
+    if as_json:
+        print(json.dumps({"id": cr.pk, "title": cr.title, "impact": impact}, indent=2, default=str))
+    else:
+        console.print(f"[bold]{cr.title}[/bold] ({cr.team.name}, adds {cr.added_items} items)")
+        console.print(f"Scope without the change: {scope['label']}")
+        if impact["forecast"]:
+            table = Table("confidence", "without the change", "with it", "delay")
+            for r in impact["forecast"]["rows"]:
+                table.add_row(
+                    f"{r['percentile']} %",
+                    f"{r['without']['date']} ({r['without']['days']} days)",
+                    f"{r['with']['date']} ({r['with']['days']} days)",
+                    f"+{r['delay_days']} days",
+                )
+            console.print(table)
+        if impact["target"]:
+            t = impact["target"]
+            for side, label in (("without", "Without the change"), ("with", "With it")):
+                v = t[side]
+                verdict = (
+                    f"meets the target {t['date']}"
+                    if v["meets"]
+                    else f"misses the target {t['date']} by {v['days_late']} days"
+                )
+                console.print(f"{label}: {v['date']} at {t['percentile']} % — {verdict}")
+        elif not scope["problem"] and impact["forecast"]:
+            console.print("No target date on the request.")
+        if not impact["throughput"]:
+            console.print("No throughput history: import delivery data or enter samples.")
+    if scope["problem"]:
+        err.print(f"[red]{scope['problem']}[/red]")
+        raise typer.Exit(1)
 
 
 @escalate_app.callback()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -15,10 +16,11 @@ from django.utils import timezone
 from leadline.workspaces.models import Person, Role, Team, Workspace
 from leadline.workspaces.services import Access, audit
 
-from .models import Decision, DecisionDomain, GovernanceSettings
+from .models import Decision, DecisionComment, DecisionDomain, GovernanceSettings
 from .rules import DomainRights, Route, route_decision
 
 TRIAGE_NAME = "Triage group"
+MAX_COMMENT = 5_000  # characters
 
 
 def settings_for(workspace: Workspace) -> GovernanceSettings:
@@ -86,23 +88,11 @@ def create_decision(
     now = now or timezone.now()
     chosen = _domains(access, domains)
     route = plan_route(access.workspace, chosen, now)
-    person = None
-    if route.kind == "person":
-        person = next(d.decider_person for d in chosen if d.decider_person is not None)
-    decision = Decision.objects.create(
-        workspace=access.workspace,
-        title=title.strip(),
-        context=context,
-        options=options,
-        team=team,
-        routed_kind=route.kind,
-        routed_person=person,
-        routed_role=chosen[0].decider_role if route.kind == "role" else "",
-        routed_name=route.name,
-        due_at=route.due_at,
-        created_at=now,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+    decision = routed_decision(access.workspace, chosen, now)
+    decision.title, decision.context, decision.options = title.strip(), context, options
+    decision.team, decision.created_at = team, now
+    decision.created_by = actor if getattr(actor, "pk", None) else None
+    decision.save()
     decision.domains.set(chosen)
     audit(
         access.workspace,
@@ -112,6 +102,23 @@ def create_decision(
         f"Proposed decision {decision.title} → {route.name} ({route.reason})",
     )
     return decision
+
+
+def routed_decision(workspace: Workspace, chosen: list[DecisionDomain], at: datetime) -> Decision:
+    """Return an unsaved decision touching ``chosen`` domains, routed (to whom, due when) as
+    one created at ``at`` would be; callers fill in the rest."""
+    route = plan_route(workspace, chosen, at)
+    person = None
+    if route.kind == "person":
+        person = next(d.decider_person for d in chosen if d.decider_person is not None)
+    return Decision(
+        workspace=workspace,
+        routed_kind=route.kind,
+        routed_person=person,
+        routed_role=chosen[0].decider_role if route.kind == "role" else "",
+        routed_name=route.name,
+        due_at=route.due_at,
+    )
 
 
 def get_decision(access: Access, pk: int) -> Decision:
@@ -133,8 +140,15 @@ def decide(
     actor: Any = None,
     now: datetime | None = None,
 ) -> Decision:
-    """Record what was decided (member role); a decision already decided cannot be again."""
+    """Record what was decided: only the decider it was routed to (see :func:`decide_right`);
+    an owner acting for them is recorded as such. A decision already decided cannot be again.
+    Anyone else raises PermissionDenied naming who may decide."""
     access.require(Role.MEMBER)
+    right = decide_right(access, decision, actor)
+    if not right.allowed:
+        raise PermissionDenied(
+            f"Only {right.who} may record the outcome of this decision; you can comment on it."
+        )
     if decision.status != Decision.Status.PROPOSED:
         raise ValidationError({"status": f"This decision is already {decision.status}."})
     if not outcome.strip():
@@ -145,9 +159,91 @@ def decide(
     decision.status = Decision.Status.DECIDED
     decision.decided_at = now
     decision.decided_by_name = actor.get_username() if getattr(actor, "pk", None) else "system"
+    decision.decided_for = right.acting_for
     decision.save()
-    audit(access.workspace, actor, "decide", decision, f"Decided {decision.title}: {outcome}"[:300])
+    acting = f" on behalf of {right.acting_for} (owner acting for the decider)" if right.acting_for else ""
+    audit(
+        access.workspace,
+        actor,
+        "decide",
+        decision,
+        f"Decided {decision.title}{acting}: {outcome}"[:300],
+        {"acting_for": right.acting_for} if right.acting_for else None,
+    )
     return decision
+
+
+@dataclass(frozen=True)
+class DecideRight:
+    """May a user record a decision's outcome? ``acting_for`` names the decider when an owner
+    does it for them ("" when the user is the decider); ``who`` says who may decide."""
+
+    allowed: bool
+    acting_for: str
+    who: str
+
+
+def who_may_decide(decision: Decision, triage: list[str] | None = None) -> str:
+    """Say who may record ``decision``'s outcome, e.g. "Ann (the decider it was routed to) or
+    an owner acting for them". ``triage``: the triage group's names, when already loaded."""
+    if decision.routed_kind == Decision.RouteKind.PERSON:
+        who = f"{decision.routed_name} (the decider it was routed to)"
+    elif decision.routed_kind == Decision.RouteKind.ROLE:
+        who = f"someone with the {decision.routed_name.lower()} role (the decider it was routed to)"
+    else:
+        if triage is None:
+            triage = triage_names(decision.workspace)
+        who = f"a member of the triage group ({', '.join(triage) or 'nobody yet'})"
+    return f"{who} or an owner acting for them"
+
+
+def triage_names(workspace: Workspace) -> list[str]:
+    """Return the names of the workspace's triage group."""
+    return [p.name for p in settings_for(workspace).triage_group.all()]
+
+
+def decide_right(access: Access, decision: Decision, user: Any) -> DecideRight:
+    """Return whether ``user`` may decide: the person it was routed to, anyone whose role is at
+    least the routed role, a member of the triage group for a triage decision, or an owner
+    (acting for the decider unless they are one). System callers (no user: the command line,
+    the demo) run with the server's rights and decide as the decider."""
+    who = who_may_decide(decision)
+    if not getattr(user, "pk", None):
+        return DecideRight(access.is_owner, "", who)
+    if decision.routed_kind == Decision.RouteKind.PERSON:
+        is_decider = decision.routed_person is not None and decision.routed_person.user_id == user.pk
+    elif decision.routed_kind == Decision.RouteKind.ROLE:
+        is_decider = bool(decision.routed_role) and access.membership.allows(decision.routed_role)
+    else:
+        triage = settings_for(decision.workspace).triage_group
+        is_decider = triage.filter(user_id=user.pk).exists()
+    if is_decider:
+        return DecideRight(True, "", who)
+    if access.is_owner:
+        return DecideRight(True, decision.routed_name, who)
+    return DecideRight(False, "", who)
+
+
+@transaction.atomic
+def add_comment(access: Access, decision: Decision, text: str, actor: Any) -> DecisionComment:
+    """Comment on a decision (member role): its author and time are kept with the text."""
+    access.require(Role.MEMBER)
+    if decision.workspace_id != access.workspace.pk:
+        raise Http404("No such decision")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write a comment first."})
+    if len(text) > MAX_COMMENT:
+        raise ValidationError({"text": f"At most {MAX_COMMENT:,} characters ({len(text):,} given)."})
+    name = actor.get_username() if getattr(actor, "pk", None) else "system"
+    comment = DecisionComment.objects.create(
+        decision=decision,
+        author=actor if getattr(actor, "pk", None) else None,
+        author_name=name,
+        text=text,
+    )
+    audit(access.workspace, actor, "comment", decision, f"Commented on {decision.title}")
+    return comment
 
 
 @transaction.atomic

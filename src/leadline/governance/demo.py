@@ -344,7 +344,8 @@ def _changes(ctx: DemoContext, access: Any, people: dict[str, Person], now: Any)
         description="Commerce wants gift cards live for the holiday season.",
         requested_by=people["Olivia Grant"],
         urgency="high",
-        remaining_items=30,
+        scope_source=ChangeRequest.ScopeSource.SPRINT,
+        target_date=now.date() + timedelta(days=21),
         throughput_samples="0,1,2,0,1,3,0,0,2,1,1,0,2,1,0,0,1,2,1,0,3,1,0,0,1,1,2,0",
         domains=list(
             ctx.workspace.decision_domains.filter(name__in=["User experience", "Compliance"])

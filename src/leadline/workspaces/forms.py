@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from leadline.web.widgets import SearchableSelectMultiple
+
 from .models import Function, Person, Role, Team, Workspace
 
 
@@ -21,7 +23,9 @@ class PersonForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     kind = forms.ChoiceField(choices=Person.Kind.choices, initial=Person.Kind.MEMBER)
     function = forms.ModelChoiceField(queryset=Function.objects.none(), required=False)
-    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False)
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(), required=False, widget=SearchableSelectMultiple
+    )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

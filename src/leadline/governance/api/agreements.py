@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import access_for
@@ -80,8 +81,6 @@ def acknowledge(request: HttpRequest, workspace: str, agreement_id: int) -> dict
     a = get_object_or_404(WorkingAgreement, workspace=access.workspace, pk=agreement_id)
     person = agreements.person_for_user(access.workspace, request.user)
     if person is None:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"person": "Your account is not linked to a person here."})
     agreements.acknowledge(a, person)
     return _agreement_out(a)
@@ -95,9 +94,19 @@ class ChangeOut(Schema):
     urgency: str
     added_items: int
     remaining_items: int | None
+    scope_source: str
+    scope_epics: str
+    scope_items: str
+    target_date: date | None
     status: str
     decision_id: int | None
-    impact: dict[str, Any] | None = None
+    impact: dict[str, Any] | None = Field(
+        None,
+        description="Forecast with and without the change. `scope` says where the remaining "
+        "scope was read from (`label`), how many items (`items`), or, when there is nothing to "
+        "read, `problem` (then `forecast` is null). `target` compares the 85 % dates with the "
+        "target date.",
+    )
 
 
 class ChangeIn(Schema):
@@ -110,6 +119,31 @@ class ChangeIn(Schema):
     remaining_items: int | None = None
     throughput_samples: str = ""
     domains: list[str] = []
+    scope_source: ChangeRequest.ScopeSource | None = Field(
+        None,
+        description="Where the remaining scope is read from: sprint (the team's current "
+        "sprint), epics (scope_epics), items (scope_items) or manual (remaining_items). "
+        "Omitted with remaining_items given: manual.",
+    )
+    scope_epics: str = Field("", description="Epic keys, comma-separated, in priority order.")
+    scope_items: str = Field("", description="Work item keys, separated by commas or spaces.")
+    target_date: date | None = None
+
+
+class ChangeUpdate(Schema):
+    """Fields to change on a pending change request; omitted fields stay as they are."""
+
+    title: str | None = None
+    description: str | None = None
+    urgency: ChangeRequest.Urgency | None = None
+    added_items: int | None = None
+    remaining_items: int | None = None
+    throughput_samples: str | None = None
+    domains: list[str] | None = None
+    scope_source: ChangeRequest.ScopeSource | None = None
+    scope_epics: str | None = None
+    scope_items: str | None = None
+    target_date: date | None = None
 
 
 class ResolveIn(Schema):
@@ -125,6 +159,10 @@ def _change_out(cr: ChangeRequest, impact: bool = False) -> dict[str, Any]:
         "urgency": cr.urgency,
         "added_items": cr.added_items,
         "remaining_items": cr.remaining_items,
+        "scope_source": cr.scope_source,
+        "scope_epics": cr.scope_epics,
+        "scope_items": cr.scope_items,
+        "target_date": cr.target_date,
         "status": cr.status,
         "decision_id": cr.decision_id,
     }
@@ -165,9 +203,41 @@ def create_change(
         remaining_items=payload.remaining_items,
         throughput_samples=payload.throughput_samples,
         domains=domains,
+        scope_source=payload.scope_source or "",
+        scope_epics=payload.scope_epics,
+        scope_items=payload.scope_items,
+        target_date=payload.target_date,
         actor=request.user,
     )
     return Status(201, _change_out(cr, impact=True))
+
+
+@router.patch(WS + "/changes/{change_id}", response=ChangeOut)
+def update_change(
+    request: HttpRequest, workspace: str, change_id: int, payload: ChangeUpdate
+) -> dict[str, Any]:
+    """Change a pending change request (member role), e.g. choose where its remaining scope
+    is read from or set its target date; the answer includes its impact."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    cr = changes.get_change(access, change_id)
+    data = payload.dict(exclude_unset=True)
+    if "domains" in data:
+        names = data["domains"] or []
+        found = list(DecisionDomain.objects.filter(workspace=access.workspace, name__in=names))
+        missing = sorted(set(names) - {d.name for d in found})
+        if missing:
+            raise ValidationError({"domains": f"Unknown domain: {', '.join(missing)}."})
+        data["domains"] = found
+    for name in ("title", "urgency", "added_items"):  # null for these means "leave as is"
+        if name in data and data[name] is None:
+            del data[name]
+    for name in ("description", "throughput_samples", "scope_epics", "scope_items"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    if data.get("scope_source") is None and "scope_source" in data:
+        data["scope_source"] = ""
+    changes.update_change_request(access, cr, data, request.user)
+    return _change_out(changes.get_change(access, change_id), impact=True)
 
 
 @router.get(WS + "/changes/{change_id}", response=ChangeOut)

@@ -8,13 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import access_for
 
 from .. import decisions
-from ..models import Decision
+from ..models import Decision, DecisionComment
 from ._router import WS, router
 
 
@@ -22,6 +22,13 @@ from ._router import WS, router
 class RoutedTo(Schema):
     kind: str
     name: str
+
+
+class CommentOut(Schema):
+    id: int
+    author: str
+    at: datetime
+    text: str
 
 
 class DecisionOut(Schema):
@@ -41,6 +48,12 @@ class DecisionOut(Schema):
     superseded_by: int | None
     latency_hours: float | None
     overdue: bool
+    who_may_decide: str = Field(description="Who may record the outcome, in words.")
+    decided_by: str = Field(description="The user who recorded the outcome (empty until then).")
+    decided_for: str = Field(
+        description="Whom an owner decided for, when the owner was not the decider (else empty)."
+    )
+    comments: list[CommentOut]
 
 
 class DecisionIn(Schema):
@@ -57,11 +70,15 @@ class DecideIn(Schema):
     consequences: str = ""
 
 
+class CommentIn(Schema):
+    text: str = Field(max_length=decisions.MAX_COMMENT)
+
+
 class SupersedeIn(Schema):
     superseded_by: int
 
 
-def _decision_out(d: Decision) -> dict[str, Any]:
+def _decision_out(d: Decision, triage: list[str] | None = None) -> dict[str, Any]:
     return {
         "id": d.pk,
         "title": d.title,
@@ -79,17 +96,28 @@ def _decision_out(d: Decision) -> dict[str, Any]:
         "superseded_by": d.superseded_by_id,
         "latency_hours": d.latency_hours,
         "overdue": d.is_overdue(timezone.now()),
+        "who_may_decide": decisions.who_may_decide(d, triage),
+        "decided_by": d.decided_by_name,
+        "decided_for": d.decided_for,
+        "comments": [_comment_out(c) for c in d.comments.all()],
     }
+
+
+def _comment_out(c: DecisionComment) -> dict[str, Any]:
+    return {"id": c.pk, "author": c.author_name, "at": c.at, "text": c.text}
 
 
 @router.get(WS + "/decisions", response=list[DecisionOut])
 def list_decisions(request: HttpRequest, workspace: str, status: str = "") -> list[dict[str, Any]]:
     """List the decision log, newest first; filter by status."""
     access = access_for(request.user, workspace)
-    rows = Decision.objects.filter(workspace=access.workspace).prefetch_related("domains")
+    rows = Decision.objects.filter(workspace=access.workspace).prefetch_related(
+        "domains", "comments"
+    )
     if status:
         rows = rows.filter(status=status)
-    return [_decision_out(d) for d in rows]
+    triage = decisions.triage_names(access.workspace)  # once, not once per decision
+    return [_decision_out(d, triage) for d in rows]
 
 
 @router.post(WS + "/decisions", response={201: DecisionOut})
@@ -125,7 +153,9 @@ def get_decision(request: HttpRequest, workspace: str, decision_id: int) -> dict
 def decide(
     request: HttpRequest, workspace: str, decision_id: int, payload: DecideIn
 ) -> dict[str, Any]:
-    """Record what was decided (member role)."""
+    """Record what was decided: only the decider it was routed to (a person, the holders of a
+    role, or a member of the triage group), or an owner acting for them (recorded in
+    ``decided_for``); anyone else gets 403 naming who may decide."""
     access = access_for(request.user, workspace, Role.MEMBER)
     d = decisions.decide(
         access,
@@ -136,6 +166,18 @@ def decide(
         actor=request.user,
     )
     return _decision_out(d)
+
+
+@router.post(WS + "/decisions/{decision_id}/comments", response={201: CommentOut})
+def comment(
+    request: HttpRequest, workspace: str, decision_id: int, payload: CommentIn
+) -> Status[dict[str, Any]]:
+    """Comment on a decision (member role): everyone may weigh in, only the decider decides."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    c = decisions.add_comment(
+        access, decisions.get_decision(access, decision_id), payload.text, request.user
+    )
+    return Status(201, _comment_out(c))
 
 
 @router.post(WS + "/decisions/{decision_id}/supersede", response=DecisionOut)

@@ -2,7 +2,7 @@
 
 from .agreements import Acknowledgement, AgreementVersion, WorkingAgreement
 from .changes import ChangeRequest
-from .decisions import Decision, DecisionDomain
+from .decisions import Decision, DecisionComment, DecisionDomain
 from .notify import Alert, Notification, NotificationChannel
 from .raid import RaidHistory, RaidItem
 from .settings import GovernanceSettings
@@ -13,6 +13,7 @@ __all__ = [
     "Alert",
     "ChangeRequest",
     "Decision",
+    "DecisionComment",
     "DecisionDomain",
     "GovernanceSettings",
     "Notification",

@@ -20,6 +20,14 @@ class ChangeRequest(models.Model):
         HIGH = "high", "High"
         CRITICAL = "critical", "Critical"
 
+    class ScopeSource(models.TextChoices):
+        """Where the scope still to do (without the change) is read from."""
+
+        SPRINT = "sprint", "The team's current sprint"
+        EPICS = "epics", "Epics"
+        ITEMS = "items", "A list of work items"
+        MANUAL = "manual", "A number entered by hand"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
@@ -40,7 +48,23 @@ class ChangeRequest(models.Model):
     remaining_items = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Items left in the current scope (when not known from data)",
+        help_text="Items left in the current scope, when entered by hand",
+    )
+    # Blank: not chosen yet (the impact check then asks for it instead of assuming 0 items).
+    scope_source = models.CharField(
+        max_length=16,
+        choices=ScopeSource.choices,
+        blank=True,
+        help_text="Where the remaining scope is read from",
+    )
+    scope_epics = models.CharField(
+        max_length=2000, blank=True, help_text="Epic keys, comma-separated, in priority order"
+    )
+    scope_items = models.TextField(
+        blank=True, help_text="Work item keys, separated by commas, spaces or lines"
+    )
+    target_date = models.DateField(
+        null=True, blank=True, help_text="The date the current scope is promised for"
     )
     throughput_samples = models.CharField(
         max_length=2000,

@@ -81,6 +81,8 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by_name = models.CharField(max_length=150, blank=True)
+    # Set when an owner recorded the outcome for the decider it was routed to (who, by name).
+    decided_for = models.CharField(max_length=200, blank=True)
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
@@ -102,3 +104,21 @@ class Decision(models.Model):
     def is_overdue(self, now: object = None) -> bool:
         moment = now or timezone.now()
         return self.status == self.Status.PROPOSED and self.due_at < moment  # type: ignore[operator]
+
+
+class DecisionComment(models.Model):
+    """A comment on a decision: anyone in the workspace who may not decide can still weigh in."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=150)
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.decision_id}: {self.text[:40]}"

@@ -1,9 +1,9 @@
-"""Change-request pages: capture, impact check, approve / decline / defer."""
+"""Change-request pages: capture, impact check, edit while pending, approve / decline / defer."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -35,21 +35,40 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
-    """Show a change's impact before work starts; members approve, decline or defer it."""
+    """Show a change's impact before work starts; members edit it while it is pending, and
+    whoever may decide it approves, declines or defers it."""
     cr = changes.get_change(access, pk)
+    form = ChangeForm(instance=cr, workspace=access.workspace)
+    status = 200
     if request.method == "POST":
         try:
-            changes.resolve_change(
-                access,
-                cr,
-                request.POST.get("outcome", ""),
-                request.POST.get("rationale", ""),
-                request.user,
-            )
+            if request.POST.get("action") == "edit":
+                form = ChangeForm(
+                    request.POST, instance=changes.get_change(access, pk), workspace=access.workspace
+                )
+                if form.is_valid():
+                    changes.update_change_request(access, cr, form.cleaned_data, request.user)
+                    messages.success(request, "Saved.")
+                    return redirect("change", access.workspace.slug, cr.pk)
+            else:
+                changes.resolve_change(
+                    access,
+                    cr,
+                    request.POST.get("outcome", ""),
+                    request.POST.get("rationale", ""),
+                    request.user,
+                )
+                messages.success(request, "Logged in the decision log.")
+                return redirect("change", access.workspace.slug, cr.pk)
         except ValidationError as exc:
             report(request, exc)
-        else:
-            messages.success(request, "Logged in the decision log.")
-            return redirect("change", access.workspace.slug, cr.pk)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status = 403
     impact = changes.change_impact(cr, timezone.localdate())
-    return page(request, access, "change.html", "changes", cr=cr, impact=impact)
+    right = changes.approval_right(access, cr, request.user)
+    response = page(
+        request, access, "change.html", "changes", cr=cr, impact=impact, form=form, right=right
+    )
+    response.status_code = status
+    return response

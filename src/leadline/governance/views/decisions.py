@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -13,7 +13,7 @@ from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 
 from .. import decisions
-from ..forms import DecideForm, DecisionForm, DomainForm, SettingsForm
+from ..forms import CommentForm, DecideForm, DecisionForm, DomainForm, SettingsForm
 from ..models import Decision
 from . import page, report
 
@@ -58,19 +58,27 @@ def log(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
-    """Show one decision; members record the outcome or mark it superseded."""
+    """Show one decision and who may decide it; that decider (or an owner acting for them)
+    records the outcome, members comment or mark it superseded."""
     d = decisions.get_decision(access, pk)
-    form = DecideForm(request.POST if request.POST.get("action") == "decide" else None)
+    action = request.POST.get("action")
+    form = DecideForm(request.POST if action == "decide" else None)
+    comment_form = CommentForm(request.POST if action == "comment" else None)
+    status = 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "supersede":
+            if action == "supersede":
                 new = decisions.get_decision(
                     access, int(request.POST.get("superseded_by", "0") or 0)
                 )
                 decisions.supersede(access, d, new, request.user)
                 messages.success(request, f"Superseded by “{new.title}”.")
                 return redirect("decision", access.workspace.slug, d.pk)
-            if form.is_valid():
+            if action == "comment" and comment_form.is_valid():
+                decisions.add_comment(access, d, comment_form.cleaned_data["text"], request.user)
+                messages.success(request, "Comment added.")
+                return redirect("decision", access.workspace.slug, d.pk)
+            if action == "decide" and form.is_valid():
                 decisions.decide(
                     access,
                     d,
@@ -83,17 +91,25 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 return redirect("decision", access.workspace.slug, d.pk)
         except ValidationError as exc:
             report(request, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status = 403
     others = Decision.objects.filter(workspace=access.workspace).exclude(pk=d.pk)[:100]
-    return page(
+    response = page(
         request,
         access,
         "decision_detail.html",
         "decisions",
         d=d,
         form=form,
+        comment_form=comment_form,
+        comments=d.comments.all(),
+        right=decisions.decide_right(access, d, request.user),
         others=others,
         now=timezone.now(),
     )
+    response.status_code = status
+    return response
 
 
 @workspace_view(Role.VIEWER)
