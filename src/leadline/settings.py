@@ -141,7 +141,7 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
         "script-src": [SELF],
         "style-src": [SELF, NONCE],
         "style-src-attr": [UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

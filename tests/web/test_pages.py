@@ -79,9 +79,7 @@ def test_password_reset_sends_a_working_link(make_user):
     )
     assert "Password changed" in done.content.decode()
     signed_in = Client()
-    signed_in.post(
-        "/accounts/login/", {"username": "rita", "password": "a-brand-new-passphrase"}
-    )
+    signed_in.post("/accounts/login/", {"username": "rita", "password": "a-brand-new-passphrase"})
     assert "_auth_user_id" in signed_in.session
 
 

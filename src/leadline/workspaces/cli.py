@@ -37,7 +37,9 @@ def unlock(
             fail(f"No user named {username!r}")
     cleared = clear(username=username, address=address)
     what = " and ".join(
-        part for part in (username and f"account {username}", address and "a client address") if part
+        part
+        for part in (username and f"account {username}", address and "a client address")
+        if part
     )
     # Into each workspace's log the account belongs to, so its owners see it.
     for membership in Membership.objects.filter(user=user).select_related("workspace"):
