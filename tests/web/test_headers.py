@@ -61,6 +61,11 @@ def test_every_page_has_a_content_security_policy_without_eval_or_inline_script(
         assert_strict(client.get(url))
     for url in ["/accounts/login/", "/accounts/password-reset/", "/w/acme/agreements/link/x/"]:
         assert_strict(Client().get(url))
+    # Error answers too, including those made before any view runs.
+    assert_strict(client.get("/w/no-such-workspace/"))
+    refused = Client().get("/accounts/login/", HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    assert_strict(refused)
 
 
 def test_style_elements_carry_the_responses_nonce(make_user, make_workspace, client_for):

@@ -49,7 +49,7 @@ def unlock(
             "unlock",
             membership,
             f"Unlocked sign-in for {username} (command line)",
-            {"failures_cleared": cleared},
+            {"failed sign-ins": [cleared, 0]},
         )
     console.print(f"Unlocked {what}: cleared {cleared} failure record(s).")
 

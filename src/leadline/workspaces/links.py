@@ -95,7 +95,6 @@ def issue_link(
         "link-create",
         link,
         f"Made a link for {person.name} to {obj}, valid {lifetime} days",
-        {"purpose": purpose, "object_id": link.object_id, "person": person.pk},
     )
     return link, raw
 
@@ -143,7 +142,6 @@ def record_use(link: StakeholderLink, event: str, what: str) -> None:
         f"link-{event}",
         link,
         f"{person.name}'s link {verbs.get(event, event)}: {what}",
-        {"purpose": link.purpose, "object_id": link.object_id, "person": person.pk},
         actor_name=f"{person.name} (link)",
     )
 
@@ -175,7 +173,6 @@ def revoke_link(
             "link-revoke",
             link,
             f"Revoked {link.person.name}'s link to {obj}",
-            {"purpose": purpose, "object_id": link.object_id, "person": link.person_id},
         )
     return link
 

@@ -125,6 +125,6 @@ def unlock_member(access: Access, username: str, actor: Any = None) -> int:
         "unlock",
         membership,
         f"Unlocked sign-in for {username}",
-        {"failures_cleared": cleared},
+        {"failed sign-ins": [cleared, 0]},
     )
     return cleared
