@@ -20,6 +20,7 @@ CASES = [
     ({"LEADLINE_LOGIN_FAILURE_LIMIT": "0"}, "LEADLINE_LOGIN_FAILURE_LIMIT='0' must be at least 1"),
     ({"LEADLINE_LOGIN_FAILURE_LIMIT": "five"}, "is not a whole number"),
     ({"LEADLINE_LOGIN_FAILURE_LIMIT": "1000"}, "too high to stop password guessing"),
+    ({"LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT": "5000"}, "is too high to stop password guessing"),
     ({"LEADLINE_LOCKOUT_MINUTES": "0"}, "LEADLINE_LOCKOUT_MINUTES='0' must be at least 1"),
     ({"LEADLINE_LOCKOUT_MINUTES": "99999"}, "longer than a week"),
     ({"LEADLINE_PASSWORD_RESET_LIMIT": "0"}, "LEADLINE_PASSWORD_RESET_LIMIT='0' must be at"),

@@ -257,15 +257,23 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in throttling (django-axes, failures kept in the database so every web process and host
-# sees the same count). An account, and separately a client address, that failed
-# LEADLINE_LOGIN_FAILURE_LIMIT times is locked for LEADLINE_LOCKOUT_MINUTES after its last
-# failure, even with the right password; owners unlock their members (Members page,
-# `leadline unlock`).
+# sees the same count). An account that failed LEADLINE_LOGIN_FAILURE_LIMIT times, and a client
+# address that failed LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT times, is locked for
+# LEADLINE_LOCKOUT_MINUTES after its last failure, even with the right password; owners unlock
+# their members (Members page, `leadline unlock`).
 LOGIN_FAILURE_LIMIT = env_int("LEADLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 if LOGIN_FAILURE_LIMIT > 100:
     raise ImproperlyConfigured(
         f"LEADLINE_LOGIN_FAILURE_LIMIT={LOGIN_FAILURE_LIMIT} is too high to stop password "
         "guessing: use at most 100"
+    )
+# Many people may share one client address (an office behind NAT), so it has its own, higher
+# limit: one person's typos should not lock out everyone in the building.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+if LOGIN_ADDRESS_FAILURE_LIMIT > 1000:
+    raise ImproperlyConfigured(
+        f"LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT={LOGIN_ADDRESS_FAILURE_LIMIT} is too high to stop "
+        "password guessing: use at most 1000"
     )
 LOCKOUT_MINUTES = env_int("LEADLINE_LOCKOUT_MINUTES", 15, minimum=1)
 if LOCKOUT_MINUTES > 7 * 24 * 60:
@@ -278,7 +286,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
+# In this order: the handler weighs the address's failures against its own limit.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "leadline.workspaces.throttle.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "leadline.web.signin.client_ip"
 AXES_LOCKOUT_CALLABLE = "leadline.web.signin.locked_out"
 # A locked-out attempt does not restart the wait, so the time shown on the page holds.

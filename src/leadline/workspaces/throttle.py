@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import F, Max, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -61,19 +62,42 @@ def _window_start(now: datetime) -> datetime:
     return now - timedelta(minutes=settings.LOCKOUT_MINUTES)
 
 
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, with a limit of its own for a client address.
+
+    Axes compares the largest failure count over its lockout parameters (account, address) with
+    one limit; the address's count is scaled here so that it reaches that limit exactly when it
+    reaches LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT.
+    """
+
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        by_account, by_address = (
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        scaled = by_address * settings.LOGIN_FAILURE_LIMIT // settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        return max(by_account, scaled)
+
+
 def lock_ends(username: str | None, address: str | None, now: datetime | None = None) -> datetime:
-    """Return when a lockout of ``username`` or ``address`` ends at the latest: the last
-    counted failure plus the lockout time (now plus the lockout time when none is found)."""
+    """Return when the lockout of ``username`` or of ``address`` ends (the later of the two
+    that are locked): its last counted failure plus the lockout time; now plus the lockout
+    time when neither is locked any more."""
     now = now or timezone.now()
-    match = Q(pk__in=[])
-    if username:
-        match |= Q(username=username)
-    if address:
-        match |= Q(ip_address=address)
-    last = AccessAttempt.objects.filter(match, attempt_time__gte=_window_start(now)).aggregate(
-        last=Max("attempt_time")
-    )["last"]
-    return (last or now) + timedelta(minutes=settings.LOCKOUT_MINUTES)
+    lockout = timedelta(minutes=settings.LOCKOUT_MINUTES)
+    ends = []
+    for field, value, limit in (
+        ("username", username, settings.LOGIN_FAILURE_LIMIT),
+        ("ip_address", address, settings.LOGIN_ADDRESS_FAILURE_LIMIT),
+    ):
+        if not value:
+            continue
+        counted = AccessAttempt.objects.filter(
+            **{field: value}, attempt_time__gte=now - lockout
+        ).aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+        if (counted["n"] or 0) >= limit:
+            ends.append(counted["last"] + lockout)
+    return max(ends, default=now + lockout)
 
 
 def locked_accounts(usernames: list[str], now: datetime | None = None) -> dict[str, Lockout]:
