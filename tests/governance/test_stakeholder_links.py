@@ -43,7 +43,7 @@ def test_a_link_expires_after_its_days_and_then_says_whom_to_ask(world, agreemen
         page = client.get(_url(token))
         assert page.status_code == 410
         html = page.content.decode()
-        assert "This link has expired" in html and "ask olga (Acme)" in html
+        assert "This link has expired" in html and "ask olga at Acme" in html
         assert client.post(_url(token)).status_code == 410
     assert not Acknowledgement.objects.exists()
 
