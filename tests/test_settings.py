@@ -17,6 +17,21 @@ CASES = [
     ({"LEADLINE_ENCRYPTION_KEYS": "not-a-key"}, "not a Fernet key"),
     ({"LEADLINE_EMAIL_URL": "pigeon://x"}, "LEADLINE_EMAIL_URL scheme 'pigeon'"),
     ({"LEADLINE_LOG_LEVEL": "LOUD"}, "is not a log level"),
+    ({"LEADLINE_LOGIN_FAILURE_LIMIT": "0"}, "LEADLINE_LOGIN_FAILURE_LIMIT='0' must be at least 1"),
+    ({"LEADLINE_LOGIN_FAILURE_LIMIT": "five"}, "is not a whole number"),
+    ({"LEADLINE_LOGIN_FAILURE_LIMIT": "1000"}, "too high to stop password guessing"),
+    ({"LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT": "5000"}, "is too high to stop password guessing"),
+    ({"LEADLINE_LOCKOUT_MINUTES": "0"}, "LEADLINE_LOCKOUT_MINUTES='0' must be at least 1"),
+    ({"LEADLINE_LOCKOUT_MINUTES": "99999"}, "longer than a week"),
+    ({"LEADLINE_PASSWORD_RESET_LIMIT": "0"}, "LEADLINE_PASSWORD_RESET_LIMIT='0' must be at"),
+    ({"LEADLINE_PASSWORD_RESET_CLIENT_LIMIT": "x"}, "is not a whole number"),
+    ({"LEADLINE_LINK_DAYS": "120"}, "LEADLINE_LINK_DAYS=120 is longer than LEADLINE_LINK_MAX_DAYS"),
+    ({"LEADLINE_LINK_MAX_DAYS": "1000"}, "a link may live at most a year"),
+    ({"LEADLINE_HSTS_SECONDS": "600"}, "LEADLINE_HSTS_SECONDS is set but LEADLINE_SECURE_COOKIES"),
+    (
+        {"LEADLINE_SECURE_COOKIES": "true", "LEADLINE_HSTS_SECONDS": "-1"},
+        "LEADLINE_HSTS_SECONDS='-1' must be at least 0",
+    ),
 ]
 
 

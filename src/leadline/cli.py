@@ -365,8 +365,10 @@ def _follow(job_id: str) -> None:
 def _register_features() -> None:
     # Each feature keeps its commands in its own module and adds them here.
     from leadline.delivery.cli import register as delivery
+    from leadline.workspaces.cli import register as accounts
 
     delivery(app)
+    accounts(app)
 
 
 _register_features()

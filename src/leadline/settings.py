@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from leadline.connectors import outbound as _outbound
@@ -108,15 +110,48 @@ if urlparse(BASE_URL).scheme not in {"http", "https"}:
         f"LEADLINE_BASE_URL={BASE_URL!r} must start with http:// or https://"
     )
 
-if env_bool("LEADLINE_BEHIND_PROXY", False):
+# Also decides where a client's address comes from (sign-in throttling): X-Forwarded-For is read
+# only behind a proxy, since anyone can send that header to a server that faces the internet.
+BEHIND_PROXY = env_bool("LEADLINE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LEADLINE_SECURE_COOKIES", False)
+# HSTS only once the operator says the site is HTTPS-only (secure cookies): sent over plain HTTP
+# it would do nothing, and a browser that saw it keeps refusing HTTP for the whole period.
+# Subdomains are left alone: they may be other services of the same organisation.
+if SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = env_int("LEADLINE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+elif "LEADLINE_HSTS_SECONDS" in os.environ:
+    raise ImproperlyConfigured(
+        "LEADLINE_HSTS_SECONDS is set but LEADLINE_SECURE_COOKIES is off: HSTS is only sent "
+        "when the site is served over HTTPS only (set LEADLINE_SECURE_COOKIES=true)"
+    )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy on every response (django-csp); the README's Security section says why
+# each source is allowed. Scripts: only Leadline's own static files (no inline script, no eval:
+# Vega runs with its CSP-safe expression interpreter). Style elements need the per-response
+# nonce; style attributes stay allowed (they cannot run script).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -127,6 +162,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
+    "csp",
     "leadline.web",
     "leadline.workspaces",
     "leadline.jobs",
@@ -137,6 +174,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: its header is on every response, errors from the others too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +183,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "leadline.urls"
@@ -225,6 +266,68 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in throttling (django-axes, failures kept in the database so every web process and host
+# sees the same count). An account that failed LEADLINE_LOGIN_FAILURE_LIMIT times, and a client
+# address that failed LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT times, is locked for
+# LEADLINE_LOCKOUT_MINUTES after its last failure, even with the right password; owners unlock
+# their members (Members page, `leadline unlock`).
+LOGIN_FAILURE_LIMIT = env_int("LEADLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+if LOGIN_FAILURE_LIMIT > 100:
+    raise ImproperlyConfigured(
+        f"LEADLINE_LOGIN_FAILURE_LIMIT={LOGIN_FAILURE_LIMIT} is too high to stop password "
+        "guessing: use at most 100"
+    )
+# Many people may share one client address (an office behind NAT), so it has its own, higher
+# limit: one person's typos should not lock out everyone in the building.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+if LOGIN_ADDRESS_FAILURE_LIMIT > 1000:
+    raise ImproperlyConfigured(
+        f"LEADLINE_LOGIN_ADDRESS_FAILURE_LIMIT={LOGIN_ADDRESS_FAILURE_LIMIT} is too high to stop "
+        "password guessing: use at most 1000"
+    )
+LOCKOUT_MINUTES = env_int("LEADLINE_LOCKOUT_MINUTES", 15, minimum=1)
+if LOCKOUT_MINUTES > 7 * 24 * 60:
+    raise ImproperlyConfigured(
+        f"LEADLINE_LOCKOUT_MINUTES={LOCKOUT_MINUTES} is longer than a week (10080 minutes)"
+    )
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
+# In this order: the handler weighs the address's failures against its own limit.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "leadline.workspaces.throttle.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "leadline.web.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "leadline.web.signin.locked_out"
+# A locked-out attempt does not restart the wait, so the time shown on the page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe failures: they are matched by address too, so one valid account
+# would clear the count of every account tried from the same address.
+AXES_RESET_ON_SUCCESS = False
+# No log of every successful sign-in with its address: failures are all throttling needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+# Password-reset emails: at most this many per email address, and reset requests per client
+# address, in an hour; over it the page answers the same, and no email is sent.
+PASSWORD_RESET_LIMIT = env_int("LEADLINE_PASSWORD_RESET_LIMIT", 3, minimum=1)
+PASSWORD_RESET_CLIENT_LIMIT = env_int("LEADLINE_PASSWORD_RESET_CLIENT_LIMIT", 10, minimum=1)
+
+# Links for people without an account (stakeholders): valid this many days unless the person
+# making one picks another duration, which may not exceed the maximum.
+LINK_DAYS = env_int("LEADLINE_LINK_DAYS", 30, minimum=1)
+LINK_MAX_DAYS = env_int("LEADLINE_LINK_MAX_DAYS", 90, minimum=1)
+if LINK_DAYS > LINK_MAX_DAYS:
+    raise ImproperlyConfigured(
+        f"LEADLINE_LINK_DAYS={LINK_DAYS} is longer than LEADLINE_LINK_MAX_DAYS={LINK_MAX_DAYS}"
+    )
+if LINK_MAX_DAYS > 366:
+    raise ImproperlyConfigured(
+        f"LEADLINE_LINK_MAX_DAYS={LINK_MAX_DAYS}: a link may live at most a year (366 days)"
+    )
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env_str("LEADLINE_EMAIL_URL", "console:")

@@ -10,6 +10,7 @@ from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance.urls import urlpatterns as governance_urls
 from leadline.jobs import views as jobs
 from leadline.metrics.urls import urlpatterns as metrics_urls
+from leadline.web import signin
 from leadline.web import views as web
 from leadline.workspaces import views as workspaces
 
@@ -47,7 +48,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        signin.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -55,7 +60,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        signin.UnlockingPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

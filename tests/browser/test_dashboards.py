@@ -28,9 +28,9 @@ def _open(page, live_server, sign_in, path: str) -> None:
 
 
 def _all_charts_rendered(page) -> None:
-    page.wait_for_function(
-        "[...document.querySelectorAll('[data-chart]')].every(e => e.dataset.rendered === '1')"
-    )
+    # Not wait_for_function: its polling evaluates a string in the page, which the page's
+    # Content-Security-Policy (no eval) forbids. Selectors run outside the page's scripts.
+    page.wait_for_selector("[data-chart]:not([data-rendered='1'])", state="detached")
 
 
 def test_flow_dashboard_draws_every_chart_and_filters_by_type(page, live_server, sign_in):

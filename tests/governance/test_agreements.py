@@ -77,7 +77,7 @@ def test_who_has_not_acknowledged_the_latest_version_is_visible(world, agreement
 def test_a_stakeholder_link_shows_only_that_agreement_and_acknowledges_it(world, agreement, client):
     other = agreements.get_or_create_agreement(world.access, world.teams["mobile"])
     agreements.save_version(world.access, other, {"channels": "SECRET mobile channel"})
-    token = agreements.make_link_token(agreement, world.people["Sam"])
+    _, token = agreements.make_link(world.access, agreement, world.people["Sam"])
     url = f"/w/acme/agreements/link/{token}/"
     html = client.get(url).content.decode()  # no account
     assert "Slack #checkout" in html and "SECRET" not in html and "For Sam" in html
@@ -90,8 +90,10 @@ def test_a_stakeholder_link_shows_only_that_agreement_and_acknowledges_it(world,
 
 
 def test_a_tampered_or_foreign_stakeholder_link_is_404(world, agreement, client, make_workspace):
-    token = agreements.make_link_token(agreement, world.people["Sam"])
-    assert client.get(f"/w/acme/agreements/link/{token[:-2]}xx/").status_code == 404
+    _, token = agreements.make_link(world.access, agreement, world.people["Sam"])
+    tampered = client.get(f"/w/acme/agreements/link/{token[:-2]}xx/")
+    assert tampered.status_code == 404
+    assert "check that you copied the whole link" in tampered.content.decode()
     forged = signing.dumps(
         {"a": agreement.pk, "p": world.people["Sam"].pk, "w": agreement.workspace_id}, salt="other"
     )
@@ -99,6 +101,7 @@ def test_a_tampered_or_foreign_stakeholder_link_is_404(world, agreement, client,
     make_workspace("Beta")
     assert client.get(f"/w/beta/agreements/link/{token}/").status_code == 404
     assert client.post(f"/w/beta/agreements/link/{token}/").status_code == 404
+    assert client.get("/w/acme/agreements/link/short/").status_code == 404
     assert not Acknowledgement.objects.exists()
 
 

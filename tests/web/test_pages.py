@@ -78,7 +78,9 @@ def test_password_reset_sends_a_working_link(make_user):
         follow=True,
     )
     assert "Password changed" in done.content.decode()
-    assert Client().login(username="rita", password="a-brand-new-passphrase")
+    signed_in = Client()
+    signed_in.post("/accounts/login/", {"username": "rita", "password": "a-brand-new-passphrase"})
+    assert "_auth_user_id" in signed_in.session
 
 
 def test_passwords_are_hashed_with_argon2(make_user):

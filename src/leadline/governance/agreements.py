@@ -14,12 +14,14 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from leadline.workspaces.models import Person, Role, Team, Workspace
+from leadline.workspaces import links
+from leadline.workspaces.models import Person, Role, StakeholderLink, Team, Workspace
 from leadline.workspaces.services import Access, audit
 
 from .models import Acknowledgement, AgreementVersion, WorkingAgreement
 from .models.agreements import SECTIONS
 
+# Salt of the links signed before links expired (kept only to recognise them and say so).
 LINK_SALT = "leadline.governance.agreement-link"
 
 
@@ -200,28 +202,48 @@ def person_for_user(workspace: Workspace, user: Any) -> Person | None:
     return Person.objects.filter(workspace=workspace, user=user).first()
 
 
-def make_link_token(agreement: WorkingAgreement, person: Person) -> str:
-    """Sign a token letting ``person`` read and acknowledge this one agreement, no account needed."""
-    return signing.dumps(
-        {"a": agreement.pk, "p": person.pk, "w": agreement.workspace_id}, salt=LINK_SALT
+def make_link(
+    access: Access,
+    agreement: WorkingAgreement,
+    person: Person,
+    *,
+    days: Any = None,
+    actor: Any = None,
+) -> tuple[StakeholderLink, str]:
+    """Make a link letting ``person`` read and acknowledge this one agreement, no account
+    needed (lead role); it expires after ``days`` (default LEADLINE_LINK_DAYS)."""
+    if agreement.workspace_id != access.workspace.pk:
+        raise Http404("No such agreement")
+    if person.pk not in {p.pk for p in expected_people(agreement)}:
+        raise ValidationError({"person": f"{person.name} is not part of this agreement."})
+    return links.issue_link(
+        access, StakeholderLink.Purpose.AGREEMENT, agreement, person, days=days, actor=actor
     )
 
 
-def resolve_link(slug: str, token: str) -> tuple[WorkingAgreement, Person]:
-    """Return the agreement and person a link grants; a tampered or foreign token is a 404."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT)
-    except signing.BadSignature:
-        raise Http404("No such link") from None
+def resolve_link(slug: str, token: str) -> tuple[WorkingAgreement, Person, StakeholderLink]:
+    """Return the agreement, person and link a link grants.
+
+    Raises LinkRefused: unknown (altered, another workspace's or another kind of link),
+    expired, revoked, or "replaced" for a link signed before links expired (those stopped
+    working; the page says whom to ask for a new one).
+    """
+    if ":" in token:  # the old, never-expiring signed form
+        try:
+            data = signing.loads(token, salt=LINK_SALT)
+        except signing.BadSignature:
+            raise links.LinkRefused("unknown") from None
+        workspace = Workspace.objects.filter(pk=data.get("w"), slug=slug).first()
+        raise links.LinkRefused("replaced" if workspace else "unknown", workspace=workspace)
+    link = links.resolve(slug, token, StakeholderLink.Purpose.AGREEMENT)
     agreement = (
         WorkingAgreement.objects.select_related("team", "workspace")
-        .filter(pk=data.get("a"), workspace_id=data.get("w"), workspace__slug=slug)
+        .filter(pk=link.object_id, workspace=link.workspace)
         .first()
     )
-    person = Person.objects.filter(pk=data.get("p"), workspace_id=data.get("w")).first()
-    if agreement is None or person is None:
-        raise Http404("No such link")
-    return agreement, person
+    if agreement is None:
+        raise links.LinkRefused("unknown")
+    return agreement, link.person, link
 
 
 def unacknowledged_summary(workspace: Workspace) -> list[str]:

@@ -139,7 +139,7 @@ def decisions_overdue(
 @changes_app.command("impact")
 def changes_impact(
     change_id: int = typer.Argument(..., help="The change request's id (in its page's URL)."),
-    workspace: str = typer.Option(..., help="Workspace slug."),
+    workspace: str = typer.Option(..., "--workspace", "-w", help="Workspace slug."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
 ) -> None:
     """Show a change request's impact: where its remaining scope comes from, the forecast with

@@ -207,3 +207,55 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.summary}"
+
+
+class StakeholderLink(models.Model):
+    """A link giving one person without an account one thing to do (read and acknowledge an
+    agreement; later answer a check or a pulse): it expires, can be revoked, and each use is
+    audited. Only a digest of its secret is stored; the link itself is shown once."""
+
+    class Purpose(models.TextChoices):
+        AGREEMENT = "agreement", "Working agreement"
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="stakeholder_links"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    # The id of the object of ``purpose`` (agreement, check, pulse, ...) the link opens.
+    object_id = models.CharField(max_length=64)
+    lookup = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by_name = models.CharField(max_length=150, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["purpose", "object_id"], name="link_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link for {self.person}"
+
+    def is_active(self, now: Any = None) -> bool:
+        """Return True while the link is neither revoked nor expired."""
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
+
+
+class ThrottleCounter(models.Model):
+    """Requests counted per key (a digest of e.g. an email or a client address) in a fixed
+    window; one row per key, incremented with a conditional UPDATE so concurrent requests from
+    any process are counted exactly."""
+
+    key = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

@@ -97,9 +97,13 @@ def audit(
     obj: Any,
     summary: str,
     changes: dict[str, Any] | None = None,
+    *,
+    actor_name: str | None = None,
 ) -> AuditEvent:
-    """Record who did what to which object; ``actor`` may be None for system actions."""
+    """Record who did what to which object; ``actor`` may be None for system actions, and
+    ``actor_name`` names someone without an account (a stakeholder using a link)."""
     name = getattr(actor, "get_username", lambda: "system")() if actor else "system"
+    name = (actor_name or name)[:150]
     return AuditEvent.objects.create(
         workspace=workspace,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,

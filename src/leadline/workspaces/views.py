@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from leadline.web.access import workspace_view
 
-from . import services
+from . import services, throttle
 from .forms import FunctionForm, MemberForm, PersonForm, TeamForm, TokenForm
 from .models import ApiToken, Membership, Person, Role
 
@@ -70,7 +71,13 @@ def people(request: HttpRequest, access: services.Access) -> HttpResponse:
 
 @workspace_view(Role.OWNER)
 def members(request: HttpRequest, access: services.Access) -> HttpResponse:
-    """Show who has access to the workspace and with which role; owners change it."""
+    """Show who has access to the workspace and with which role; owners change it, and unlock
+    members locked out of signing in."""
+    if request.method == "POST" and "unlock" in request.POST:
+        username = request.POST["unlock"]
+        throttle.unlock_member(access, username, request.user)
+        messages.success(request, f"{username} can sign in again.")
+        return redirect("members", access.workspace.slug)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.set_membership(
@@ -79,7 +86,15 @@ def members(request: HttpRequest, access: services.Access) -> HttpResponse:
         messages.success(request, "Access updated.")
         return redirect("members", access.workspace.slug)
     memberships = Membership.objects.filter(workspace=access.workspace).select_related("user")
-    return render(request, "workspaces/members.html", {"memberships": memberships, "form": form})
+    locked = throttle.locked_accounts([m.user.get_username() for m in memberships])
+    rows = [(m, locked.get(m.user.get_username())) for m in memberships]
+    context = {
+        "rows": rows,
+        "form": form,
+        "failure_limit": settings.LOGIN_FAILURE_LIMIT,
+        "lockout_minutes": settings.LOCKOUT_MINUTES,
+    }
+    return render(request, "workspaces/members.html", context)
 
 
 @login_required

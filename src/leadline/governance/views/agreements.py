@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 
 from leadline.web.access import workspace_view
-from leadline.workspaces.models import Person, Role
+from leadline.web.linkpages import link_refused
+from leadline.workspaces import links
+from leadline.workspaces.models import Person, Role, StakeholderLink
 from leadline.workspaces.services import Access
 
 from .. import agreements
@@ -56,12 +60,27 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
             if action == "link":
                 access.require(Role.LEAD)
                 person = get_object_or_404(
-                    Person, workspace=access.workspace, pk=request.POST.get("person")
+                    Person, workspace=access.workspace, pk=_pk(request.POST.get("person"))
                 )
-                token = agreements.make_link_token(a, person)
-                link = request.build_absolute_uri(
-                    reverse("agreement-link", args=[access.workspace.slug, token])
+                made, token = agreements.make_link(
+                    access, a, person, days=request.POST.get("days"), actor=request.user
                 )
+                link = {
+                    "url": request.build_absolute_uri(
+                        reverse("agreement-link", args=[access.workspace.slug, token])
+                    ),
+                    "made": made,
+                }
+            elif action == "revoke-link":
+                revoked = links.revoke_link(
+                    access,
+                    request.POST.get("link"),
+                    StakeholderLink.Purpose.AGREEMENT,
+                    a,
+                    actor=request.user,
+                )
+                messages.success(request, f"Revoked {revoked.person.name}'s link.")
+                return redirect("agreement", access.workspace.slug, a.pk)
             else:
                 form = AgreementForm(request.POST)
                 if form.is_valid():
@@ -91,6 +110,12 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         link=link,
         i_acked=me is not None and any(p.pk == me.pk for p in status["acknowledged"]),
         people=agreements.expected_people(a),
+        links=links.links_for(access.workspace, StakeholderLink.Purpose.AGREEMENT, a)[:50]
+        if access.can_lead
+        else [],
+        link_days=settings.LINK_DAYS,
+        link_max_days=settings.LINK_MAX_DAYS,
+        now=timezone.now(),
     )
 
 
@@ -119,21 +144,34 @@ def diff(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
 
 
+def _pk(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        raise Http404("No such person") from None
+
+
 @csrf_protect
 def stakeholder_link(request: HttpRequest, ws: str, token: str) -> HttpResponse:
-    """Let a stakeholder read and acknowledge ONE agreement through a signed link, no account.
+    """Let a stakeholder read and acknowledge ONE agreement through a link, no account.
 
-    The signature is the access check: a tampered token, or one for another workspace, is 404.
+    The link is the access check: an altered one, or one of another workspace, opens nothing;
+    an expired or revoked one gets a page saying whom to ask for a new one. Each use is audited.
     """
-    a, person = agreements.resolve_link(ws, token)
+    try:
+        a, person, link = agreements.resolve_link(ws, token)
+    except links.LinkRefused as refused:
+        return link_refused(request, refused)
     if request.method == "POST":
         try:
             agreements.acknowledge(a, person, via_link=True)
         except ValidationError as exc:
             report(request, exc)
         else:
+            links.record_use(link, "submit", f"acknowledged {a}")
             messages.success(request, "Thank you: your acknowledgement is recorded.")
         return redirect("agreement-link", ws, token)
+    links.record_use(link, "open", f"agreement {a}")
     status = agreements.acknowledgement_status(a)
     return render(
         request,
@@ -141,6 +179,7 @@ def stakeholder_link(request: HttpRequest, ws: str, token: str) -> HttpResponse:
         {
             "a": a,
             "person": person,
+            "link": link,
             "latest": status["latest"],
             "acked": any(p.pk == person.pk for p in status["acknowledged"]),
         },
