@@ -145,6 +145,24 @@ def _spawn_worker() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "leadline.cli", "worker"])
 
 
+def close_db_connections() -> None:
+    """Close this process's database connections.
+
+    A connection open when a process forks is one socket shared by parent and child: their
+    queries interleave on it and one request can receive another's rows. So gunicorn's master
+    closes every connection before it forks a worker, and a new worker drops anything it
+    inherited.
+    """
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _around_fork(server: Any, worker: Any) -> None:
+    """gunicorn's pre_fork (in the master) and post_fork (in the new worker) hook."""
+    close_db_connections()
+
+
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
@@ -160,10 +178,13 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
             # Gunicorn's control socket (one fixed path in the home folder, shared by every
             # server on the host) is not used: processes are managed by signals.
             self.cfg.set("control_socket_disable", True)
+            self.cfg.set("pre_fork", _around_fork)
+            self.cfg.set("post_fork", _around_fork)
 
         def load(self) -> Any:
             return application
 
+    close_db_connections()  # the checks and the demo build ran here, in the future master
     worker = None
     if with_worker and settings.QUEUE_URL == "database":
         worker = _spawn_worker()
@@ -195,6 +216,7 @@ def serve(
     plan = MigrationExecutor(connection).migration_plan(
         MigrationExecutor(connection).loader.graph.leaf_nodes()
     )
+    connection.close()  # this process becomes gunicorn's master: it must not fork one
     if plan:
         fail("The database needs migrating first: run `leadline migrate`.", 2)
     console.print(f"Leadline {__version__} on [bold]http://{host}:{port}/[/bold]")
