@@ -18,6 +18,8 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from leadline.filemodes import FILE_MODE, FOLDER_MODE, private_folder, private_sqlite
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -74,7 +76,7 @@ def _secret_file(path: Path, make: str) -> str:
 
 
 HOME = Path(env_str("LEADLINE_HOME", ".leadline")).expanduser().resolve()
-HOME.mkdir(parents=True, exist_ok=True)
+private_folder(HOME, tighten_existing=False)  # a new data folder is the owner's alone
 
 DEBUG = env_bool("LEADLINE_DEBUG", False)
 
@@ -180,6 +182,8 @@ if _scheme == "sqlite":
     }
     # Tests use a file, not memory, so worker processes started by a test see the same data.
     _db["TEST"] = {"NAME": str(HOME / "test-db.sqlite3")}
+    if _db["NAME"] and _db["NAME"] != ":memory:":
+        private_sqlite(_db["NAME"])  # before SQLite creates it world-readable
 else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
@@ -201,6 +205,9 @@ JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=2)
 JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
 # Largest file accepted by the delivery data upload (page and API), in megabytes.
 UPLOAD_MAX_MB = env_int("LEADLINE_UPLOAD_MAX_MB", 100, minimum=1)
+# Any file saved through Django's storage is the owner's alone, like the uploads Leadline keeps.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = FOLDER_MODE
 
 # --- Accounts -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
