@@ -7,8 +7,6 @@ forecast from a file) start fast.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from typing import Any, NoReturn
@@ -141,10 +139,6 @@ def token_create(
     print(raw)
 
 
-def _spawn_worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "leadline.cli", "worker"])
-
-
 def close_db_connections() -> None:
     """Close this process's database connections.
 
@@ -167,6 +161,7 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
+    from leadline.jobs.supervisor import WorkerSupervisor
     from leadline.wsgi import application
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -185,18 +180,15 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
             return application
 
     close_db_connections()  # the checks and the demo build ran here, in the future master
-    worker = None
+    supervisor = None
     if with_worker and settings.QUEUE_URL == "database":
-        worker = _spawn_worker()
+        supervisor = WorkerSupervisor([sys.executable, "-m", "leadline.cli", "worker"])
+        supervisor.start()
     try:
         Server().run()
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        if supervisor is not None:
+            supervisor.stop()
 
 
 @app.command()

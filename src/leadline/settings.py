@@ -203,6 +203,9 @@ else:
 # and is re-queued (it resumes from its last checkpoint).
 JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=2)
 JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
+# A job worker that has not reported itself alive for this long counts as down (/healthz, the
+# jobs page); workers report every sixth of it.
+WORKER_STALE_SECONDS = env_int("LEADLINE_WORKER_STALE_SECONDS", 60, minimum=2)
 # Largest file accepted by the delivery data upload (page and API), in megabytes.
 UPLOAD_MAX_MB = env_int("LEADLINE_UPLOAD_MAX_MB", 100, minimum=1)
 # Any file saved through Django's storage is the owner's alone, like the uploads Leadline keeps.
