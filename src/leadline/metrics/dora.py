@@ -2,18 +2,25 @@
 
 Deployments, changes and incidents are read with one SQL query each (no ORM objects) and handed
 to the pure engine (``leadline.flow.dora``). Tiers follow the DORA 2023 report's clusters.
+Like the flow dashboard, the figures are cached per scope and version of the data
+(:func:`dora_version`), so they are computed once per import, not once per view.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 
+from leadline.delivery.models import Change, Deployment, Incident
 from leadline.flow.dora import DEFAULT_REPORT_YEAR, classify, dora_tiers
+from leadline.workspaces.models import Team, Workspace
 
 from .definitions import DEFINITIONS
 from .scope import Scope
@@ -181,9 +188,44 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return out
 
 
+def dora_version(workspace: Workspace) -> str:
+    """Return a key that changes whenever the workspace's DORA figures can have changed.
+
+    Every import stamps the deployments, changes and incidents it writes (``imported_at``);
+    a removal changes a count; team names and slugs label the figures.
+    """
+    stamps = [
+        model.objects.filter(workspace=workspace).aggregate(n=Count("id"), last=Max("imported_at"))
+        for model in (Deployment, Change, Incident)
+    ]
+    teams = list(
+        Team.objects.filter(workspace=workspace).order_by("id").values_list("id", "slug", "name")
+    )
+    return hashlib.sha256(repr((stamps, teams)).encode()).hexdigest()[:32]
+
+
 def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
+    """Return :func:`compute_dora` of the scope, computed once per version of the data."""
+    key_parts = (
+        scope.workspace.pk,
+        scope.team.pk if scope.team else None,
+        tuple(t.pk for t in scope.teams),
+        scope.start.isoformat(),
+        scope.end.isoformat(),
+        window_hours,
+        dora_version(scope.workspace),
+    )
+    key = "dora:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()[:40]
+    result: dict[str, Any] | None = cache.get(key)
+    if result is None:
+        result = compute_dora(scope, window_hours=window_hours)
+        cache.set(key, result, timeout=24 * 3600)
+    return result
+
+
+def compute_dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
     """Return the DORA figures of the scope: headline (last 90 days), range, monthly trend,
-    per service and per team, and the deployment/incident timeline.
+    per service and per team, and the deployment/incident timeline (no cache).
 
     Incidents and hotfixes (successful unplanned deployments) are attributed within
     ``window_hours`` after a deployment of the same service; months and groups without
