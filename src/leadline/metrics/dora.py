@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max
 
@@ -22,6 +21,7 @@ from leadline.delivery.models import Change, Deployment, Incident
 from leadline.flow.dora import DEFAULT_REPORT_YEAR, classify, dora_tiers
 from leadline.workspaces.models import Team, Workspace
 
+from .caching import cached_by_data
 from .definitions import DEFINITIONS
 from .scope import Scope
 
@@ -204,28 +204,10 @@ def dora_version(workspace: Workspace) -> str:
     return hashlib.sha256(repr((stamps, teams)).encode()).hexdigest()[:32]
 
 
+@cached_by_data("dora", lambda scope: dora_version(scope.workspace))
 def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
-    """Return :func:`compute_dora` of the scope, computed once per version of the data."""
-    key_parts = (
-        scope.workspace.pk,
-        scope.team.pk if scope.team else None,
-        tuple(t.pk for t in scope.teams),
-        scope.start.isoformat(),
-        scope.end.isoformat(),
-        window_hours,
-        dora_version(scope.workspace),
-    )
-    key = "dora:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()[:40]
-    result: dict[str, Any] | None = cache.get(key)
-    if result is None:
-        result = compute_dora(scope, window_hours=window_hours)
-        cache.set(key, result, timeout=24 * 3600)
-    return result
-
-
-def compute_dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
     """Return the DORA figures of the scope: headline (last 90 days), range, monthly trend,
-    per service and per team, and the deployment/incident timeline (no cache).
+    per service and per team, and the deployment/incident timeline.
 
     Incidents and hotfixes (successful unplanned deployments) are attributed within
     ``window_hours`` after a deployment of the same service; months and groups without

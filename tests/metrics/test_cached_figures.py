@@ -1,4 +1,5 @@
-"""DORA figures are cached per scope like the flow dashboard, and every import refreshes them."""
+"""DORA, forecast and portfolio figures are cached per scope like the flow dashboard, and every
+import refreshes them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from leadline.delivery.imports import import_records
 from leadline.metrics.dora import dora
+from leadline.metrics.forecasts import forecast
+from leadline.metrics.portfolio import portfolio
 from leadline.metrics.scope import parse_scope
-from leadline.records import DeploymentRecord, IncidentRecord
+from leadline.records import DeploymentRecord, IncidentRecord, TransitionRecord, WorkItemRecord
 from leadline.workspaces.models import Role, Team
 
 RANGE = {"start": "2026-01-01", "end": "2026-03-31"}
@@ -81,3 +84,43 @@ def test_each_scope_and_window_has_its_own_figures(weekly):
     team.name = "Team Renamed"
     team.save()
     assert dora(parse_scope(workspace, team, RANGE))["label"] == "Team Renamed"
+
+
+def _history_reads(queries: CaptureQueriesContext) -> int:
+    return sum("delivery_transition" in q["sql"] for q in queries.captured_queries)
+
+
+def _finished_item(key: str, day: int) -> WorkItemRecord:
+    moves = [
+        TransitionRecord(key, datetime(2026, 1, day, 9, tzinfo=UTC), "To Do", "In Progress"),
+        TransitionRecord(key, datetime(2026, 1, day, 15, tzinfo=UTC), "In Progress", "Done"),
+    ]
+    return WorkItemRecord(
+        source="jira", key=key, title=key, created=datetime(2026, 1, 1, tzinfo=UTC),
+        status="Done", type="Story", transitions=moves,
+    )  # fmt: skip
+
+
+def test_forecasts_and_the_portfolio_are_computed_once_until_an_import_changes_them(small):
+    workspace, team, _ = small
+    january = {"start": "2026-01-01", "end": "2026-01-31"}
+    before = forecast(parse_scope(workspace, team, january), backtest=False)
+    board = portfolio(parse_scope(workspace, None, january))
+    with CaptureQueriesContext(connection) as queries:
+        assert forecast(parse_scope(workspace, team, january), backtest=False) == before
+        assert portfolio(parse_scope(workspace, None, january)) == board
+    assert _history_reads(queries) == 0  # both served from the cache
+
+    import_records(workspace, [_finished_item("T-9", 20)], team=team)
+    after = forecast(parse_scope(workspace, team, january), backtest=False)
+    assert after["inputs"]["total_items"] == before["inputs"]["total_items"] + 1
+    finished = {t["team"]: t["finished"] for t in board["teams"]}
+    now = {
+        t["team"]: t["finished"] for t in portfolio(parse_scope(workspace, None, january))["teams"]
+    }
+    assert now[team.slug] == finished[team.slug] + 1
+    # Other options are other figures.
+    assert (
+        forecast(parse_scope(workspace, team, january), items=5, backtest=False)["when"]["items"]
+        == 5
+    )
