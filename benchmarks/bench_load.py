@@ -88,6 +88,7 @@ class Run:
     seconds: float
     results: list[Result] = field(default_factory=list)
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    cpu: float | None = None  # CPU seconds the server used while measured
 
 
 def free_port() -> int:
@@ -182,13 +183,18 @@ async def drive(base: str, users: list[User], teams: list[str], rate: float, sec
 
 
 async def load(base: str, users_info: list[dict[str, str]], teams: list[str],
-               args: argparse.Namespace) -> list[Result]:  # fmt: skip
+               args: argparse.Namespace, run: Run, sid: int) -> list[Result]:  # fmt: skip
     users = [User(u["username"], u["token"]) for u in users_info]
     await asyncio.gather(*(sign_in(base, u) for u in users))
     try:
         if args.warmup > 0:
             await drive(base, users, teams, args.rate, args.warmup, seed=1)
-        return await drive(base, users, teams, args.rate, args.seconds, seed=2)
+        cpu = session_cpu_seconds(sid)
+        results = await drive(base, users, teams, args.rate, args.seconds, seed=2)
+        after = session_cpu_seconds(sid)
+        if cpu is not None and after is not None:
+            run.cpu = after - cpu
+        return results
     finally:
         for u in users:
             for client in (u.pages, u.api):
@@ -226,7 +232,7 @@ def run_on(database: str, env: dict[str, str], args: argparse.Namespace) -> Run:
         print(f"== {database}: {args.rate:g} req/s for {args.seconds:g} s (after "
               f"{args.warmup:g} s warm-up)", file=sys.stderr, flush=True)  # fmt: skip
         before = os.getloadavg()[0]
-        run.results = asyncio.run(load(base, info["users"], info["teams"], args))
+        run.results = asyncio.run(load(base, info["users"], info["teams"], args, run, server.pid))
         run.load = (before, os.getloadavg()[0])
     finally:
         server.terminate()
@@ -236,6 +242,28 @@ def run_on(database: str, env: dict[str, str], args: argparse.Namespace) -> Run:
             server.kill()
         log.close()
     return run
+
+
+def session_cpu_seconds(sid: int) -> float | None:
+    """CPU seconds (user + system) used so far by the live processes of session ``sid``.
+
+    The server runs in its own session (master, web workers, job worker), so this is its CPU
+    cost whatever else the machine is doing; None where /proc is not there (not Linux).
+    """
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid pgrp session ... utime(12) stime(13) (0-based here).
+        if int(fields[3]) == sid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def pct(values: list[float], p: float) -> float:
@@ -248,14 +276,15 @@ def pct(values: list[float], p: float) -> float:
 
 def report(runs: list[Run]) -> None:
     print("| database | rate/s | seconds | requests | errors | p50 ms | p95 ms | p99 ms | "
-          "max ms | load avg before/after |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          "max ms | server CPU ms/request | load avg before/after |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for run in runs:
         times = [r.seconds for r in run.results]
         errors = sum(1 for r in run.results if r.error)
+        cpu = f"{1000 * run.cpu / len(times):.0f}" if run.cpu is not None and times else "n/a"
         print(f"| {run.database} | {run.rate:g} | {run.seconds:g} | {len(times)} | {errors} | "
               f"{pct(times, 50):.0f} | {pct(times, 95):.0f} | {pct(times, 99):.0f} | "
-              f"{max(times) * 1000:.0f} | {run.load[0]:.1f} / {run.load[1]:.1f} |")  # fmt: skip
+              f"{max(times) * 1000:.0f} | {cpu} | {run.load[0]:.1f} / {run.load[1]:.1f} |")  # fmt: skip
     print()
     print("| database | group | requests | errors | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
