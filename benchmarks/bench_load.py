@@ -79,6 +79,7 @@ class Result:
     path: str
     seconds: float
     error: str = ""
+    late: float = 0.0  # how long after its due time the client got to send it
 
 
 @dataclass
@@ -152,6 +153,7 @@ async def one(user: User, group: str, kind: str, path: str, due: float) -> Resul
     client = user.pages if kind == "page" else user.api
     assert client is not None
     loop = asyncio.get_running_loop()
+    late = loop.time() - due
     error = ""
     try:
         response = await client.get(path, timeout=30)
@@ -161,7 +163,7 @@ async def one(user: User, group: str, kind: str, path: str, due: float) -> Resul
             error = "another user's answer"
     except httpx.HTTPError as exc:
         error = type(exc).__name__
-    return Result(group, path.split("?")[0], loop.time() - due, error)
+    return Result(group, path.split("?")[0], loop.time() - due, error, late)
 
 
 async def drive(base: str, users: list[User], teams: list[str], rate: float, seconds: float,
@@ -298,6 +300,9 @@ def report(runs: list[Run]) -> None:
                   f"| {pct(times, 50):.0f} | {pct(times, 95):.0f} | {pct(times, 99):.0f} |")  # fmt: skip
     print()
     for run in runs:
+        late = [r.late for r in run.results]
+        print(f"{run.database}: the client sent p99 {pct(late, 99):.0f} ms, at worst "
+              f"{max(late, default=0) * 1000:.0f} ms after the due time (included above)")  # fmt: skip
         paths: dict[str, list[float]] = defaultdict(list)
         for r in run.results:
             paths[r.path].append(r.seconds)
