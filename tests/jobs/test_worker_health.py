@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from leadline.jobs.heartbeat import beat, forget, worker_state
+from leadline.jobs.heartbeat import beat, beat_loop, forget, worker_state
 from leadline.jobs.models import Job, WorkerBeat
 from leadline.jobs.services import start_job
 from leadline.jobs.supervisor import WorkerSupervisor
@@ -63,6 +64,23 @@ def test_the_jobs_page_says_what_to_do_when_no_worker_is_alive(make_user, make_w
     page = client.get(f"/w/{ws.slug}/jobs/").content.decode()
     assert "data-no-worker" not in page
     assert "Job workers running: 1" in page
+
+
+@pytest.mark.django_db(transaction=True)  # the beat runs in its own thread and connection
+def test_a_worker_beats_until_stopped_and_rows_of_workers_gone_a_day_are_removed():
+    WorkerBeat.objects.create(
+        name="gone:1", queue="database", beat_at=timezone.now() - timedelta(days=2)
+    )
+    stop = threading.Event()
+    beating = threading.Thread(target=beat_loop, args=(stop, "host:9", "redis"))
+    beating.start()
+    try:
+        _wait_for(lambda: WorkerBeat.objects.filter(name="host:9").exists(), "the first beat")
+    finally:
+        stop.set()
+        beating.join(timeout=30)
+    assert list(WorkerBeat.objects.values_list("name", "queue")) == [("host:9", "redis")]
+    assert worker_state() == "ok"
 
 
 def test_a_worker_that_keeps_dying_is_restarted_with_a_growing_pause_and_logged(caplog):

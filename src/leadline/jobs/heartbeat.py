@@ -62,14 +62,22 @@ def worker_state() -> str:
 
 
 def beat_loop(stop: threading.Event, name: str, queue: str) -> None:
-    """Beat for worker ``name`` until ``stop`` is set (a thread beside the worker's loop)."""
+    """Beat for worker ``name`` until ``stop`` is set (a thread beside the worker's loop).
+
+    Now and then (at start, then about hourly) it also removes the rows of workers that
+    stopped without saying so a day ago or more.
+    """
+    beats = 0
+    prune_every = max(1, round(3600 / beat_interval()))
     while True:
         try:
             close_old_connections()
             beat(name, queue)
-            WorkerBeat.objects.filter(beat_at__lt=timezone.now() - FORGET_AFTER).delete()
+            if beats % prune_every == 0:
+                WorkerBeat.objects.filter(beat_at__lt=timezone.now() - FORGET_AFTER).delete()
         except Exception:  # a missed beat shows as "down" once it is stale; keep beating
             logger.exception("worker heartbeat failed")
+        beats += 1
         if stop.wait(beat_interval()):
             break
     connection.close()
