@@ -58,7 +58,7 @@ class WorkerSupervisor:
                 continue
             ran = time.monotonic() - self._started_at
             self._quick_exits = self._quick_exits + 1 if ran < self.quick_exit_seconds else 0
-            pause = min(self.max_pause_seconds, 2.0 ** self._quick_exits - 1)
+            pause = min(self.max_pause_seconds, 2.0**self._quick_exits - 1)
             # gunicorn's master reaps every child it did not fork, so the exit status is
             # often gone (then poll() reports 0): say what is known.
             how = f" ({_describe(code)})" if code else ""

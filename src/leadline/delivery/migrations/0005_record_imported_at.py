@@ -5,35 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0004_rank_changes'),
+        ("delivery", "0004_rank_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='change',
-            name='imported_at',
+            model_name="change",
+            name="imported_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='deployment',
-            name='imported_at',
+            model_name="deployment",
+            name="imported_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='imported_at',
+            model_name="incident",
+            name="imported_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='release',
-            name='imported_at',
+            model_name="release",
+            name="imported_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='sprint',
-            name='imported_at',
+            model_name="sprint",
+            name="imported_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]
