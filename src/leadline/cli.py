@@ -208,7 +208,7 @@ def serve(
     plan = MigrationExecutor(connection).migration_plan(
         MigrationExecutor(connection).loader.graph.leaf_nodes()
     )
-    connection.close()  # this process becomes gunicorn's master: it must not fork one
+    connection.close()  # this process becomes gunicorn's master: it forks with none open
     if plan:
         fail("The database needs migrating first: run `leadline migrate`.", 2)
     console.print(f"Leadline {__version__} on [bold]http://{host}:{port}/[/bold]")

@@ -9,6 +9,7 @@ they expect); instead each data file is created with an explicit mode. SQLite gi
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -41,13 +42,18 @@ def open_private(path: Path) -> BinaryIO:
 
 
 def tighten(path: str | Path) -> None:
-    """Drop group and other permissions from ``path`` if it exists."""
+    """Drop group and other permissions from ``path`` if it exists.
+
+    A file this user may not change (owned by another account) is left as it is, with a warning.
+    """
     try:
         mode = os.stat(path).st_mode & 0o777
         if mode & 0o077:
             os.chmod(path, mode & 0o700)
     except FileNotFoundError:
         pass
+    except PermissionError as exc:
+        warnings.warn(f"could not make {path} owner-only: {exc}", RuntimeWarning, stacklevel=2)
 
 
 def private_sqlite(name: str | Path) -> None:
