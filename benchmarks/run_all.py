@@ -6,7 +6,9 @@ Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M ite
 forecasts, with its per-item Python baseline measured in the same run), bench_import.py
 (`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
 team flow page at 10k items against loading through ORM objects; on SQLite, and with --postgres
-URL also on PostgreSQL), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
+URL also on PostgreSQL), bench_load.py (signed-in users against `leadline serve` on the demo data
+at 20 requests/s for 30 s, open loop, on SQLite and with --postgres on PostgreSQL; --quick: 10 s),
+and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
 whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
 measured in the same run (the Python baseline, the peer tool).
 """
@@ -63,6 +65,12 @@ def main() -> None:
                 [PY, str(HERE / "bench_dashboard.py"), "--postgres", args.postgres],
             )
         )
+    load = [PY, str(HERE / "bench_load.py")]
+    if args.postgres:
+        load += ["--postgres", args.postgres]
+    if args.quick:
+        load += ["--seconds", "10"]
+    jobs.append(("many users against leadline serve (bench_load)", load))
     peer = [PY, str(HERE / "bench_peer.py")]
     if args.quick:
         peer += ["--sizes", "1000"]

@@ -7,8 +7,6 @@ forecast from a file) start fast.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from typing import Any, NoReturn
@@ -151,14 +149,29 @@ def token_create(
     print(raw)
 
 
-def _spawn_worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "leadline.cli", "worker"])
+def close_db_connections() -> None:
+    """Close this process's database connections.
+
+    A connection open when a process forks is one socket shared by parent and child: their
+    queries interleave on it and one request can receive another's rows. So gunicorn's master
+    closes every connection before it forks a worker, and a new worker drops anything it
+    inherited.
+    """
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _around_fork(server: Any, worker: Any) -> None:
+    """gunicorn's pre_fork (in the master) and post_fork (in the new worker) hook."""
+    close_db_connections()
 
 
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
+    from leadline.jobs.supervisor import WorkerSupervisor
     from leadline.wsgi import application
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -170,22 +183,22 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
             # Gunicorn's control socket (one fixed path in the home folder, shared by every
             # server on the host) is not used: processes are managed by signals.
             self.cfg.set("control_socket_disable", True)
+            self.cfg.set("pre_fork", _around_fork)
+            self.cfg.set("post_fork", _around_fork)
 
         def load(self) -> Any:
             return application
 
-    worker = None
+    close_db_connections()  # the checks and the demo build ran here, in the future master
+    supervisor = None
     if with_worker and settings.QUEUE_URL == "database":
-        worker = _spawn_worker()
+        supervisor = WorkerSupervisor([sys.executable, "-m", "leadline.cli", "worker"])
+        supervisor.start()
     try:
         Server().run()
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        if supervisor is not None:
+            supervisor.stop()
 
 
 @app.command()
@@ -205,6 +218,7 @@ def serve(
     plan = MigrationExecutor(connection).migration_plan(
         MigrationExecutor(connection).loader.graph.leaf_nodes()
     )
+    connection.close()  # this process becomes gunicorn's master: it forks with none open
     if plan:
         fail("The database needs migrating first: run `leadline migrate`.", 2)
     console.print(f"Leadline {__version__} on [bold]http://{host}:{port}/[/bold]")

@@ -21,6 +21,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from leadline.connectors import outbound as _outbound
+from leadline.filemodes import FILE_MODE, FOLDER_MODE, private_folder, private_sqlite
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -78,7 +79,7 @@ def _secret_file(path: Path, make: str) -> str:
 
 
 HOME = Path(env_str("LEADLINE_HOME", ".leadline")).expanduser().resolve()
-HOME.mkdir(parents=True, exist_ok=True)
+private_folder(HOME, tighten_existing=False)  # a new data folder is the owner's alone
 
 DEBUG = env_bool("LEADLINE_DEBUG", False)
 
@@ -223,6 +224,8 @@ if _scheme == "sqlite":
     }
     # Tests use a file, not memory, so worker processes started by a test see the same data.
     _db["TEST"] = {"NAME": str(HOME / "test-db.sqlite3")}
+    if _db["NAME"] and _db["NAME"] != ":memory:":
+        private_sqlite(_db["NAME"])  # before SQLite creates it world-readable
 else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
@@ -242,8 +245,14 @@ else:
 # and is re-queued (it resumes from its last checkpoint).
 JOB_STALE_SECONDS = env_int("LEADLINE_JOB_STALE_SECONDS", 120, minimum=2)
 JOB_MAX_ATTEMPTS = env_int("LEADLINE_JOB_MAX_ATTEMPTS", 3, minimum=1)
+# A job worker that has not reported itself alive for this long counts as down (/healthz, the
+# jobs page); workers report every sixth of it.
+WORKER_STALE_SECONDS = env_int("LEADLINE_WORKER_STALE_SECONDS", 60, minimum=2)
 # Largest file accepted by the delivery data upload (page and API), in megabytes.
 UPLOAD_MAX_MB = env_int("LEADLINE_UPLOAD_MAX_MB", 100, minimum=1)
+# Any file saved through Django's storage is the owner's alone, like the uploads Leadline keeps.
+FILE_UPLOAD_PERMISSIONS = FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = FOLDER_MODE
 
 # --- Outbound calls -------------------------------------------------------------------------
 # Connections and notification channels reach public https addresses only, plus these internal

@@ -14,7 +14,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from leadline.jobs.models import Job, JobStatus
+from leadline.jobs.heartbeat import worker_state
+from leadline.jobs.models import Job, JobStatus, WorkerBeat
 from leadline.jobs.services import cancel_job, recover_stale_jobs, run_job, start_job
 
 COUNT = "tests.jobs.handlers.count_steps"
@@ -138,6 +139,10 @@ def _survives_a_killed_worker(env: dict[str, str]) -> None:
     first = _worker(env)
     try:
         _wait(job, lambda j: j.done >= 5)
+        # The worker reports itself alive in the database, whichever queue it serves.
+        queue = "database" if env["LEADLINE_QUEUE"] == "database" else "redis"
+        assert WorkerBeat.objects.filter(queue=queue).count() == 1
+        assert worker_state() == "ok"
     finally:
         _kill(first)  # the worker dies mid-job: no clean shutdown, no chance to report
     job.refresh_from_db()

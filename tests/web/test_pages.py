@@ -87,10 +87,10 @@ def test_passwords_are_hashed_with_argon2(make_user):
     assert make_user("hash").password.startswith("argon2")
 
 
-def test_healthz_reports_the_database():
+def test_healthz_reports_the_database_and_that_no_worker_runs_in_the_test():
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker": "down"}
 
 
 def test_the_openapi_description_and_docs_are_served(db):

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from leadline.connectors import outbound
 from leadline.crypto import encrypt
+from leadline.filemodes import open_private, private_folder
 from leadline.jobs.models import FINISHED, Job
 from leadline.jobs.services import start_job
 from leadline.records import StageCategory
@@ -51,9 +52,8 @@ def upload_limit() -> int:
 
 def uploads_dir(access: Access) -> Path:
     """Return (creating it) the folder a workspace's uploads are kept in."""
-    folder = Path(settings.HOME) / "uploads" / access.workspace.slug
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    private_folder(Path(settings.HOME) / "uploads")
+    return private_folder(Path(settings.HOME) / "uploads" / access.workspace.slug)
 
 
 def save_upload(access: Access, kind: str, name: str, size: int | None, chunks: Any) -> Path:
@@ -76,7 +76,7 @@ def save_upload(access: Access, kind: str, name: str, size: int | None, chunks: 
     hint = slugify(Path(name or "upload").stem)[:16].strip("-_") or "upload"
     path = uploads_dir(access) / f"{uuid4().hex[:10]}-{hint}{UPLOAD_SUFFIX.get(kind, '.csv')}"
     written = 0
-    with path.open("wb") as out:
+    with open_private(path) as out:
         for chunk in chunks:
             written += len(chunk)
             if written > limit:

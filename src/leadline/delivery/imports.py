@@ -18,6 +18,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from leadline.records import (
     ChangeRecord,
@@ -235,6 +236,7 @@ def _write_batch(
         (SprintRecord, Sprint, _sprint_fields, "sprints"),
     ]
     described = [s for item in items for s in item.sprint_details]  # sprints items describe
+    now = timezone.now()
     for record_type, model, to_fields, counter in simple:
         rows: list[Any] = [r for r in batch if isinstance(r, record_type)]
         if record_type is SprintRecord:
@@ -249,11 +251,12 @@ def _write_batch(
                 team=team,
                 source=r.source,
                 external_id=_t(i),
+                imported_at=now,
                 **{k: _t(v) for k, v in to_fields(r).items()},
             )
             for i, r in by_id.items()
         ]
-        update = ["team", *to_fields(rows[0]).keys()]
+        update = ["team", "imported_at", *to_fields(rows[0]).keys()]
         model.objects.bulk_create(
             objs,
             update_conflicts=True,

@@ -191,6 +191,8 @@ class _DeliveryRecord(models.Model):
     source = models.CharField(max_length=32)
     external_id = models.CharField(max_length=200)
     url = models.CharField(max_length=500, blank=True)
+    # Set by every import that writes the record: cached figures are keyed on it (DORA).
+    imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         abstract = True

@@ -86,3 +86,20 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} last started {self.last_started_at}"
+
+
+class WorkerBeat(models.Model):
+    """A running job worker process and when it last reported itself alive.
+
+    Every worker (the one ``leadline serve`` starts and each ``leadline worker``, on either
+    queue) touches its row periodically, so any web process can tell from the database alone
+    whether jobs will run (``/healthz``, the jobs page).
+    """
+
+    name = models.CharField(max_length=100, unique=True)  # host:pid
+    queue = models.CharField(max_length=16)
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.name} ({self.queue}), last beat {self.beat_at}"

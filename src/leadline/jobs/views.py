@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +13,10 @@ from leadline.web.access import workspace_view
 from leadline.workspaces.models import Role, Workspace
 from leadline.workspaces.services import Access
 
+from .heartbeat import live_workers
 from .models import Job
 from .services import cancel_job, start_job
+from .worker import uses_redis
 
 
 def startable_kinds(workspace: Workspace) -> dict[str, str]:
@@ -28,7 +31,14 @@ def job_list(request: HttpRequest, access: Access) -> HttpResponse:
     """List the workspace's jobs, newest first."""
     jobs = Job.objects.filter(workspace=access.workspace)[:100]
     startable = startable_kinds(access.workspace)
-    return render(request, "jobs/list.html", {"jobs": jobs, "startable": startable})
+    context = {
+        "jobs": jobs,
+        "startable": startable,
+        "workers": live_workers(),
+        "redis_queue": uses_redis(),
+        "stale_seconds": settings.WORKER_STALE_SECONDS,
+    }
+    return render(request, "jobs/list.html", context)
 
 
 @workspace_view()

@@ -7,6 +7,7 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 
+from .heartbeat import beat, beat_loop, forget, worker_name
 from .services import reaper_loop, recover_stale_jobs
 
 
@@ -22,6 +23,10 @@ def run_worker(*, burst: bool = False, recover: bool = True) -> None:
     resume; with ``recover`` False that is left to other workers.
     """
     stop = threading.Event()
+    name, queue = worker_name(), "redis" if uses_redis() else "database"
+    beat(name, queue)  # seen alive before it takes work, not only after the first interval
+    beating = threading.Thread(target=beat_loop, args=(stop, name, queue), daemon=True)
+    beating.start()
     if recover:
         recover_stale_jobs()
         interval = max(2.0, settings.JOB_STALE_SECONDS / 3)
@@ -41,9 +46,13 @@ def run_worker(*, burst: bool = False, recover: bool = True) -> None:
                 "--worker-class",
                 "rq.SimpleWorker",
             ] + (["--burst"] if burst else [])
+            # SimpleWorker runs jobs in this process: RQ's default worker forks one per job,
+            # which would carry this process's database connections into the child.
             call_command("rqworker", *args, verbosity=1)
         else:
             options = ["--queue-name", "default", "--interval", "0.5", "--no-startup-delay"]
             call_command("db_worker", *options, *(["--batch"] if burst else []), "--no-reload")
     finally:
         stop.set()
+        beating.join(timeout=10)  # its last beat must not land after the row is removed
+        forget(name)  # stopped cleanly: no longer counted as alive

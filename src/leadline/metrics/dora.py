@@ -2,19 +2,26 @@
 
 Deployments, changes and incidents are read with one SQL query each (no ORM objects) and handed
 to the pure engine (``leadline.flow.dora``). Tiers follow the DORA 2023 report's clusters.
+Like the flow dashboard, the figures are cached per scope and version of the data
+(:func:`dora_version`), so they are computed once per import, not once per view.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
 from django.db import connection
+from django.db.models import Count, Max
 
+from leadline.delivery.models import Change, Deployment, Incident
 from leadline.flow.dora import DEFAULT_REPORT_YEAR, classify, dora_tiers
+from leadline.workspaces.models import Team, Workspace
 
+from .caching import cached_by_data
 from .definitions import DEFINITIONS
 from .scope import Scope
 
@@ -185,6 +192,23 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return out
 
 
+def dora_version(workspace: Workspace) -> str:
+    """Return a key that changes whenever the workspace's DORA figures can have changed.
+
+    Every import stamps the deployments, changes and incidents it writes (``imported_at``);
+    a removal changes a count; team names and slugs label the figures.
+    """
+    stamps = [
+        model.objects.filter(workspace=workspace).aggregate(n=Count("id"), last=Max("imported_at"))
+        for model in (Deployment, Change, Incident)
+    ]
+    teams = list(
+        Team.objects.filter(workspace=workspace).order_by("id").values_list("id", "slug", "name")
+    )
+    return hashlib.sha256(repr((stamps, teams)).encode()).hexdigest()[:32]
+
+
+@cached_by_data("dora", lambda scope: dora_version(scope.workspace))
 def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
     """Return the DORA figures of the scope: headline (last 90 days), range, monthly trend,
     per service and per team, and the deployment/incident timeline.

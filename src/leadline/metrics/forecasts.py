@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from django.core.exceptions import ValidationError
 
+from leadline.delivery.quality import data_version
 from leadline.flow.forecast import (
     DEFAULT_PERCENTILES,
     DEFAULT_TRIALS,
@@ -24,6 +25,7 @@ from leadline.flow.forecast import (
     ForecastInputs,
 )
 
+from .caching import cached_by_data
 from .definitions import DEFINITIONS
 from .scope import Scope
 from .services import SCOPE, day_cut, day_options, scoped_frames
@@ -70,6 +72,7 @@ def _histogram(outcomes: np.ndarray, field: str) -> list[dict[str, int]]:
     return [{field: int(v), "trials": int(c)} for v, c in zip(values, counts, strict=True)]
 
 
+@cached_by_data("forecast", lambda scope: data_version(scope.workspace, scope.team))
 def forecast(
     scope: Scope,
     *,

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from leadline.delivery.quality import cached_quality_report
+from leadline.delivery.quality import cached_quality_report, data_version
 from leadline.delivery.services import (
     History,
     engine_frames,
@@ -25,8 +25,9 @@ from leadline.delivery.services import (
 from leadline.flow.dora import classify
 from leadline.flow.frames import history_as_of
 
+from .caching import cached_by_data
 from .definitions import DEFINITIONS
-from .dora import load_delivery
+from .dora import dora_version, load_delivery
 from .scope import Scope
 from .services import day_options, round_or_none
 
@@ -43,6 +44,9 @@ COLUMNS = [
 ]
 
 
+@cached_by_data(
+    "portfolio", lambda scope: data_version(scope.workspace) + dora_version(scope.workspace)
+)
 def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> dict[str, Any]:
     """Return one row per team over [start, end] (as of end), sorted by ``sort``, plus weekly
     throughput and daily WIP per team for small multiples.

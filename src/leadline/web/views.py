@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from leadline.jobs.heartbeat import worker_state
 from leadline.jobs.models import Job
 from leadline.workspaces.models import AuditEvent, Person
 from leadline.workspaces.services import Access, create_workspace, workspaces_for
@@ -158,13 +159,18 @@ def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer whether the web process can reach its database."""
+    """Answer whether the web process can reach its database, and whether a job worker is alive.
+
+    A dead worker does not make the web process unhealthy (a proxy must keep sending it
+    traffic), so the answer stays 200 with ``"worker": "down"`` for monitoring to alert on.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        worker = worker_state()
     except Exception as exc:  # any database failure means "not healthy"
         return JsonResponse(
             {"status": "error", "database": f"error: {type(exc).__name__}"}, status=503
         )
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "worker": worker})
