@@ -66,3 +66,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("w/<slug:ws>/", include(workspace_urls)),
 ]
+
+# Error pages inside the layout (Django's own are bare); the 500 page needs no database.
+handler403 = "leadline.web.errors.forbidden"
+handler404 = "leadline.web.errors.not_found"
+handler500 = "leadline.web.errors.server_error"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
@@ -38,18 +39,18 @@ def workspace_view(role: str = Role.VIEWER, *, write: str | None = None) -> Call
 
 
 def current_team(request: HttpRequest, access: Access) -> Team | None:
-    """Return the team chosen in the switcher (``?team=slug``, remembered per workspace)."""
-    key = f"team:{access.workspace.pk}"
+    """Return the team the URL names (``?team=slug``); no team (or an empty one) is all teams.
+
+    Scope lives in the URL only: nothing is remembered between pages, so a copied link shows
+    what its sender saw, and links and forms carry the team on (``web/templatetags/scope_tags``).
+    An unknown slug is reported and all teams are shown.
+    """
     slug = request.GET.get("team")
-    if slug is not None:
-        if slug == "":
-            request.session.pop(key, None)
-            return None
-        request.session[key] = slug
-    slug = request.session.get(key)
     if not slug:
         return None
     team = Team.objects.filter(workspace=access.workspace, slug=slug).first()
     if team is None:
-        request.session.pop(key, None)
+        messages.warning(
+            request, f"There is no team “{slug}” in {access.workspace.name}; showing all teams."
+        )
     return team

@@ -34,6 +34,21 @@ DELIVERY_TABS = [
 ]
 
 
+# Parameters the team switcher does not carry to the next page: the team itself, a set of teams
+# it replaces, and what belongs to one page of one list or one download.
+NOT_CARRIED = {"team", "teams", "page", "format", "chart", "table"}
+
+
+def carried_params(request: HttpRequest) -> list[tuple[str, str]]:
+    """Return the current page's query parameters the team switcher keeps (date range, …)."""
+    return [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in NOT_CARRIED
+        for value in values
+    ]
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """Add the signed-in user's workspaces, the current workspace and team to every page."""
     access = getattr(request, "access", None)
@@ -49,4 +64,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         context["workspace"] = access.workspace
         context["teams"] = list(access.workspace.teams.all())
         context["team"] = getattr(request, "team", None)
+        context["carried_params"] = carried_params(request)
     return context

@@ -28,7 +28,9 @@ def _int(value: str | None) -> int | None:
 def register(request: HttpRequest, access: Access) -> HttpResponse:
     """Show the RAID register (filter by type, status, owner, team, cell), heat map and aging."""
     g = request.GET
-    team = g.get("team_filter", "")
+    # The team is the page's scope (the top bar's ?team=); ?team_filter= is the old name.
+    scope_team = getattr(request, "team", None)
+    team = g.get("team_filter") or (scope_team.slug if scope_team else "")
     f = raid.RegisterFilter(
         kind=g.get("kind", ""),
         status=g.get("status", "open"),
@@ -39,11 +41,12 @@ def register(request: HttpRequest, access: Access) -> HttpResponse:
         blocker=g.get("blocker") == "1",
     )
     now = timezone.now()
-    everything = raid.register(access, raid.RegisterFilter())
+    everything = raid.register(access, raid.RegisterFilter(team=team))
     rows = list(raid.register(access, f))
     for item in rows:
         item.age_days = (now - item.created_at).days  # type: ignore[attr-defined]
-    statuses = sorted({s for ss in KIND_STATUSES.values() for s in ss})
+    labels = dict(RaidItem.Status.choices)
+    statuses = sorted({(s, labels[s]) for ss in KIND_STATUSES.values() for s in ss})
     return page(
         request,
         access,
