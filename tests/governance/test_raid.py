@@ -49,7 +49,10 @@ def test_a_risk_is_logged_and_escalates_after_its_threshold(world, client_for):
             Notification.objects.filter(user=world.owner, title__contains="Vendor API").count() == 1
         )
         page = client_for(world.viewer).get("/w/acme/raid/alerts/").content.decode()
-        assert "risk_unmitigated" in page and "Vendor API sunsets" in page
+        assert "Vendor API sunsets" in page
+        # The rule is named in words; its key stays in an attribute for scripts and tests.
+        assert "Risk without a mitigation plan after the threshold</span>" in page
+        assert ">risk_unmitigated<" not in page
     # Writing a mitigation plan resolves the alert at the next run.
     raid.update_item(world.access, risk, {"mitigation": "Migrate early"}, world.owner, later)
     evaluate_escalations(world.workspace, later + timedelta(hours=1))

@@ -81,7 +81,7 @@ def parse_scope(
     ``type`` may repeat or be comma-separated; ``teams`` (several slugs) narrows to those teams
     together. A start after the end, or dates that don't parse, raise ValidationError.
     """
-    end = _date(query.get("end"), "end") or as_of or today()
+    end = _date(query.get("end"), "end") or as_of or today(workspace)
     start = _date(query.get("start"), "start") or end - timedelta(days=default_days - 1)
     if start > end:
         raise ValidationError({"start": ["start must be on or before end"]})

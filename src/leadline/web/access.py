@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from leadline.workspaces.models import Role, Team
 from leadline.workspaces.services import Access, access_for
@@ -30,6 +32,8 @@ def workspace_view(role: str = Role.VIEWER, *, write: str | None = None) -> Call
             needed = write if (write and request.method == "POST") else role
             access = access_for(request.user, ws, needed)
             request.access = access  # type: ignore[attr-defined]
+            if not getattr(request, "display_time_zone", ""):
+                timezone.activate(ZoneInfo(access.workspace.tz))  # reset by the middleware
             request.team = current_team(request, access)  # type: ignore[attr-defined]
             return view(request, access, *args, **kwargs)
 

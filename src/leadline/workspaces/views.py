@@ -1,4 +1,4 @@
-"""Pages for people, teams, functions, members and personal API tokens."""
+"""Pages for people, teams, functions and personal API tokens (members: ``settings_views``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from leadline.web.access import workspace_view
 
 from . import services
-from .forms import FunctionForm, MemberForm, PersonForm, TeamForm, TokenForm
-from .models import ApiToken, Membership, Person, Role
+from .forms import FunctionForm, PersonForm, TeamForm, TokenForm
+from .models import ApiToken, Person, Role
 
 
 def _report(request: HttpRequest, exc: ValidationError) -> None:
@@ -66,20 +66,6 @@ def people(request: HttpRequest, access: services.Access) -> HttpResponse:
         "function_form": function_form,
     }
     return render(request, "workspaces/people.html", context)
-
-
-@workspace_view(Role.OWNER)
-def members(request: HttpRequest, access: services.Access) -> HttpResponse:
-    """Show who has access to the workspace and with which role; owners change it."""
-    form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.set_membership(
-            access.workspace, form.cleaned_data["username"], form.cleaned_data["role"], request.user
-        )
-        messages.success(request, "Access updated.")
-        return redirect("members", access.workspace.slug)
-    memberships = Membership.objects.filter(workspace=access.workspace).select_related("user")
-    return render(request, "workspaces/members.html", {"memberships": memberships, "form": form})
 
 
 @login_required

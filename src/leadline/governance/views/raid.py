@@ -173,28 +173,32 @@ def export_csv(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
 def alerts(request: HttpRequest, access: Access) -> HttpResponse:
-    """List escalation alerts; leads edit thresholds and run the rules now."""
-    from ..escalate import evaluate_escalations
+    """List escalation alerts (each rule named in words); leads run the rules now.
 
-    s = settings_for(access.workspace)
-    form = SettingsForm(instance=s)
+    The thresholds are shown here and changed in Settings → Escalations & decisions.
+    """
+    from ..escalate import evaluate_escalations
+    from ..rules import RULES
+
     if request.method == "POST":
         if request.POST.get("action") == "evaluate":
             new = evaluate_escalations(access.workspace, timezone.now())
-            messages.success(request, f"Escalation rules ran: {len(new)} new alert(s).")
+            messages.success(
+                request,
+                f"Escalation rules ran: {len(new)} new alert{'s' if len(new) != 1 else ''}.",
+            )
             return redirect("governance-alerts", access.workspace.slug)
-        form = SettingsForm(request.POST, instance=s)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Settings saved.")
-            return redirect("governance-alerts", access.workspace.slug)
-    rows = Alert.objects.filter(workspace=access.workspace)
+        messages.info(request, "Thresholds are now changed here, in the settings.")
+        return redirect("settings-thresholds", access.workspace.slug)
+    rows = list(Alert.objects.filter(workspace=access.workspace))
+    for alert in rows:
+        alert.rule_label = RULES.get(alert.rule, alert.rule.replace("_", " ").capitalize())  # type: ignore[attr-defined]
     return page(
         request,
         access,
         "alerts.html",
         "alerts",
-        open_alerts=rows.filter(resolved_at=None),
-        resolved=rows.exclude(resolved_at=None)[:20],
-        form=form,
+        open_alerts=[a for a in rows if a.resolved_at is None],
+        resolved=[a for a in rows if a.resolved_at is not None][:20],
+        form=SettingsForm(instance=settings_for(access.workspace)),
     )
