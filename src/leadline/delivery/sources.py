@@ -71,7 +71,7 @@ def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[Statu
     # Only the statuses are read, streaming: an export can be larger than memory.
     import ijson
 
-    from leadline.connectors.jira.export import JiraExportError
+    from leadline.connectors.jira.export import JiraExportError, _position
     from leadline.connectors.jira.mapping import category_from_status
 
     try:
@@ -98,8 +98,13 @@ def jira_status_categories(path: Path, source: str = "jira") -> tuple[list[Statu
                     for s in ijson.items(raw, prefix, use_float=True)
                     if isinstance(s, dict)
                 ]
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ijson.JSONError) as error:
-        raise JiraExportError(f"{path.name}: not readable as a Jira export ({error})") from None
+    except OSError:
+        raise JiraExportError(f"{path.name}: the file could not be opened") from None
+    except msgspec.ValidationError as error:
+        raise JiraExportError(f"{path.name}: not a Jira export ({error})") from None
+    except (msgspec.DecodeError, ijson.JSONError) as error:
+        # The parsers' own messages point at bytes with ASCII art; say where in lines instead.
+        raise JiraExportError(_position(path, 0, error)) from None
     seen: dict[str, StatusRecord] = {}
     for status in statuses:
         if status and status.name and status.name not in seen:
@@ -114,7 +119,7 @@ def file_source(kind: str, path: str | Path, *, source: str | None = None) -> So
     if kind not in FILE_KINDS:
         raise SourceProblem(f"Unknown import kind {kind!r}; use one of {', '.join(FILE_KINDS)}")
     if not path.exists():
-        raise SourceProblem(f"{path}: no such file or directory")
+        raise SourceProblem(f"{path.name}: no such file or directory")
     if kind == "jira-json":
         from leadline.connectors.jira.export import read_export
 

@@ -18,6 +18,7 @@ from leadline.workspaces.models import AuditEvent, Person
 from leadline.workspaces.services import Access, create_workspace, workspaces_for
 
 from .access import workspace_view
+from .labels import change_rows, model_named
 
 # What each area will show and what to do before it can. Pages that later features build
 # replace these entries with their own views; until then the page says honestly what is missing.
@@ -153,6 +154,9 @@ def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
     """List who changed what in this workspace, newest first, 50 to a page."""
     events = AuditEvent.objects.filter(workspace=access.workspace).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.rows = change_rows(event.changes, model_named(event.object_type))  # type: ignore[attr-defined]
     return render(request, "leadline/audit.html", {"page": page})
 
 

@@ -9,19 +9,33 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from leadline.web.access import workspace_view
+from leadline.web.labels import change_rows
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import Access
 
 from .. import csvio, raid
 from ..decisions import settings_for
 from ..forms import RaidForm, SettingsForm
-from ..models import Alert, RaidItem
+from ..models import Alert, RaidHistory, RaidItem
 from ..models.raid import KIND_STATUSES
 from . import page, report
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+ACTIONS = {"create": "Logged", "update": "Changed", "materialise": "Happened: became an issue"}
+
+
+def _history(item: RaidItem) -> list[RaidHistory]:
+    """Return the item's history with its actions and changes ((label, old, new)) in words."""
+    rows = list(item.history.all())
+    for h in rows:
+        h.action_label = ACTIONS.get(h.action, h.action.capitalize())  # type: ignore[attr-defined]
+        changes = {k: v for k, v in h.changes.items() if k != "issue"}  # linked on the page
+        h.rows = change_rows(changes, RaidItem)  # type: ignore[attr-defined]
+    return rows
 
 
 @workspace_view(Role.VIEWER)
@@ -118,7 +132,7 @@ def item_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         "raid",
         item=item,
         form=form,
-        history=item.history.all(),
+        history=_history(item),
         issues=item.materialised_as.all(),
         alerts=Alert.objects.filter(workspace=access.workspace, subject=f"raid:{item.pk}"),
     )
