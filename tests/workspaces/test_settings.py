@@ -236,3 +236,13 @@ def test_a_stakeholder_cannot_be_an_account(acme, client_for):
     )  # fmt: skip
     assert "Choose a team member of this workspace." in response.content.decode()
     assert Person.objects.get(pk=sam.pk).user is None
+
+
+def test_the_members_page_shows_no_errors_before_anything_is_sent(acme, client_for):
+    _, owner, _, _ = acme
+    html = client_for(owner).get("/w/acme/settings/members/").content.decode()
+    assert "This field is required" not in html
+    refused = client_for(owner).post("/w/acme/settings/members/", {"username": "", "role": "member"})
+    text = refused.content.decode()
+    assert "This field is required" in text
+    assert "<li>username" not in text  # errors sit by their field, not under its code name

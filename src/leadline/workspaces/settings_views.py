@@ -119,7 +119,8 @@ def workspace_settings(request: HttpRequest, access: services.Access) -> HttpRes
 def members(request: HttpRequest, access: services.Access) -> HttpResponse:
     """Show who has access and with which role, and which person each account is (owners)."""
     ws = access.workspace
-    form = MemberForm(request.POST if request.POST.get("action") != "person" else None)
+    adding = request.method == "POST" and request.POST.get("action") != "person"
+    form = MemberForm(request.POST if adding else None)
     if request.method == "POST" and request.POST.get("action") == "person":
         link = MemberPersonForm(request.POST, workspace=ws)
         membership = Membership.objects.filter(
@@ -137,7 +138,7 @@ def members(request: HttpRequest, access: services.Access) -> HttpResponse:
                 return redirect("settings-members", ws.slug)
         else:
             messages.error(request, "Choose a team member of this workspace.")
-    elif request.method == "POST" and form.is_valid():
+    elif adding and form.is_valid():
         services.set_membership(
             ws, form.cleaned_data["username"], form.cleaned_data["role"], request.user
         )
