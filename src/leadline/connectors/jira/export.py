@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from leadline.connectors.http import json_kind
 from leadline.connectors.jira.mapping import (
     FieldIds,
     JiraMappingError,
@@ -38,7 +39,7 @@ def read_export(
             field_ids = field_ids_from_names(names)
         if not isinstance(issue, Mapping):
             raise JiraExportError(
-                f"{path.name}: issue #{index} is a {type(issue).__name__}, not a JSON object"
+                f"{path.name}: issue #{index} is {json_kind(issue)}, not a JSON object"
             )
         try:
             yield item_from_issue(issue, source=source, field_ids=field_ids, base_url=base_url)
