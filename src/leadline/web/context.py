@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 
@@ -49,6 +50,18 @@ def carried_params(request: HttpRequest) -> list[tuple[str, str]]:
     ]
 
 
+def team_choices(request: HttpRequest, teams: list[Any]) -> list[tuple[str, str, str]]:
+    """Return the team switcher's choices: (slug, name, URL of this page for that team, with
+    the page's other parameters kept); the first, with slug "", is all teams."""
+    kept = carried_params(request)
+
+    def url(slug: str) -> str:
+        query = urlencode(kept + ([("team", slug)] if slug else []))
+        return request.path + (f"?{query}" if query else "")
+
+    return [("", "All teams", url(""))] + [(t.slug, t.name, url(t.slug)) for t in teams]
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """Add the signed-in user's workspaces, the current workspace and team to every page."""
     access = getattr(request, "access", None)
@@ -64,5 +77,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         context["workspace"] = access.workspace
         context["teams"] = list(access.workspace.teams.all())
         context["team"] = getattr(request, "team", None)
-        context["carried_params"] = carried_params(request)
+        context["team_choices"] = team_choices(request, context["teams"])
     return context

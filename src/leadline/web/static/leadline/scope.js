@@ -1,8 +1,10 @@
-// The team switcher is a GET form carrying the page's other parameters (date range, types…):
-// choosing a team submits it, so the team changes and everything else on the page is kept.
+// The team switcher: each choice is this page's URL for that team, with the page's other
+// parameters (date range, types…) kept (leadline.web.context.team_choices). Choosing one opens it.
 document.addEventListener("DOMContentLoaded", function () {
-  for (const form of document.querySelectorAll("form[data-team-switch]")) {
-    const select = form.querySelector("select[name=team]");
-    if (select) select.addEventListener("change", function () { form.requestSubmit(); });
+  for (const select of document.querySelectorAll("select[data-team-switch]")) {
+    select.addEventListener("change", function () {
+      const href = select.selectedOptions[0] && select.selectedOptions[0].dataset.href;
+      if (href) window.location.assign(href);
+    });
   }
 });
