@@ -242,7 +242,9 @@ def test_the_members_page_shows_no_errors_before_anything_is_sent(acme, client_f
     _, owner, _, _ = acme
     html = client_for(owner).get("/w/acme/settings/members/").content.decode()
     assert "This field is required" not in html
-    refused = client_for(owner).post("/w/acme/settings/members/", {"username": "", "role": "member"})
+    refused = client_for(owner).post(
+        "/w/acme/settings/members/", {"username": "", "role": "member"}
+    )
     text = refused.content.decode()
     assert "This field is required" in text
     assert "<li>username" not in text  # errors sit by their field, not under its code name
