@@ -70,6 +70,7 @@ def mount() -> None:
     from leadline.governance.api import router as governance_router
     from leadline.jobs.api import router as jobs_router
     from leadline.metrics.api import router as metrics_router
+    from leadline.web.api import router as home_router
     from leadline.workspaces.api import router as workspaces_router
 
     api.add_router("/", workspaces_router)
@@ -77,3 +78,4 @@ def mount() -> None:
     api.add_router("/", governance_router)
     api.add_router("/", delivery_router)
     api.add_router("/", metrics_router)
+    api.add_router("/", home_router)

@@ -332,7 +332,8 @@ def _samples(
 
 def _database_scope(workspace: str, team: str | None, as_of: date | None) -> Any:
     """Return the forecast page's scope for a workspace and its team(s) (comma-separated slugs,
-    their throughputs added together; none: all teams), as of ``as_of`` (default today, UTC)."""
+    their throughputs added together; none: all teams), as of ``as_of`` (default: today in the
+    workspace's time zone)."""
     try:
         from leadline.cli import setup_django
 
@@ -349,7 +350,7 @@ def _database_scope(workspace: str, team: str | None, as_of: date | None) -> Any
     if found is None:
         _fail(f"--workspace: no workspace {workspace!r} in the database")
         raise AssertionError  # unreachable
-    query = {"end": (as_of or today()).isoformat(), "teams": team or ""}
+    query = {"end": (as_of or today(found)).isoformat(), "teams": team or ""}
     try:
         return parse_scope(found, None, query)
     except ValidationError as error:

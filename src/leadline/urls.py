@@ -8,10 +8,12 @@ from django.urls import include, path
 from leadline.api import api, mount
 from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance.urls import urlpatterns as governance_urls
+from leadline.governance.views import settings as governance_settings
 from leadline.jobs import views as jobs
 from leadline.metrics.urls import urlpatterns as metrics_urls
 from leadline.web import signin
 from leadline.web import views as web
+from leadline.workspaces import settings_views
 from leadline.workspaces import views as workspaces
 
 mount()
@@ -20,7 +22,13 @@ workspace_urls = (
     [
         path("", web.workspace_home, name="workspace-home"),
         path("people/", workspaces.people, name="people"),
-        path("members/", workspaces.members, name="members"),
+        path("members/", settings_views.old_members, name="members"),
+        path("settings/", settings_views.settings_home, name="settings"),
+        path("settings/profile/", settings_views.profile, name="settings-profile"),
+        path("settings/password/", settings_views.password, name="settings-password"),
+        path("settings/workspace/", settings_views.workspace_settings, name="settings-workspace"),
+        path("settings/members/", settings_views.members, name="settings-members"),
+        path("settings/thresholds/", governance_settings.thresholds, name="settings-thresholds"),
         path("audit/", web.audit_log, name="audit"),
         path("jobs/", jobs.job_list, name="jobs"),
         path("jobs/start/", jobs.job_start, name="job-start"),
@@ -42,6 +50,8 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
     path("account/tokens/", workspaces.tokens, name="tokens"),
+    path("account/profile/", settings_views.account_profile, name="account-profile"),
+    path("account/password/", settings_views.account_password, name="account-password"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -71,3 +81,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("w/<slug:ws>/", include(workspace_urls)),
 ]
+
+# Error pages inside the layout (Django's own are bare); the 500 page needs no database.
+handler403 = "leadline.web.errors.forbidden"
+handler404 = "leadline.web.errors.not_found"
+handler500 = "leadline.web.errors.server_error"

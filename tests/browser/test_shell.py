@@ -39,9 +39,10 @@ def test_sign_in_switch_workspace_and_navigate(page, live_server, sign_in):
         page.select_option("#team-switch", label="Checkout")
     page.wait_for_load_state("networkidle")
     assert "for Checkout" in page.content()
-    # The choice is remembered on the next page.
+    # The navigation carries the choice to the next page, in its URL.
     page.click("a[data-nav=cadence]")
     page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/w/demo/cadence/?team=checkout")
     assert page.locator("#team-switch").input_value() == "checkout"
 
 

@@ -170,8 +170,17 @@ def test_network_failures_are_retried_then_reported_as_unreachable() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
 
-    with pytest.raises(SourceUnreachable, match="could not reach"):
+    with pytest.raises(SourceUnreachable, match="could not reach") as info:
         client(httpx.MockTransport(handler), max_retries=1).get_json("/x")
+    # Said in words: a person reads this on the connection page, not a class name.
+    assert "no connection: the host is unknown, refused it or cannot be reached" in str(info.value)
+    assert "ConnectError" not in str(info.value)
+
+
+def test_an_answer_of_the_wrong_json_kind_is_named_as_json_names_it() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"a": 1}))
+    with pytest.raises(MalformedResponse, match="expected a JSON list, got an object"):
+        list(client(transport).iter_items("/x"))
 
 
 @pytest.mark.parametrize(

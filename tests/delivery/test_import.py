@@ -123,6 +123,50 @@ def test_the_rueedlinger_csv_imports_and_reports_its_1662_impossible_rows(worksp
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ('{"issues": [{"key": "A-1", "fields": {"status": {"name": "Done"', "line 1, column 64"),
+        ("not json at all", "line 1, column 1"),
+    ],
+)
+def test_an_unreadable_jira_export_fails_naming_the_place_without_parser_dumps(
+    workspace, tmp_path, content, where
+):
+    path = tmp_path / "export.json"
+    path.write_text(content)
+    job = start_import(workspace, "jira-json", str(path))
+    assert run_job(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert job.error.startswith(f"export.json {where}: not valid JSON")
+    for shown in (job.error, job.log):
+        assert "right here" not in shown and "^" not in shown  # the parser's ASCII art
+        assert "Error" not in shown  # no exception class names
+        assert str(tmp_path) not in shown  # no server paths
+
+
+@pytest.mark.django_db
+def test_an_import_of_a_missing_file_names_the_file_not_the_server_path(workspace, tmp_path):
+    job = start_import(workspace, "csv", str(tmp_path / "gone.csv"))
+    assert run_job(str(job.pk)) == "failed"
+    job.refresh_from_db()
+    assert job.error == "gone.csv: no such file or directory"
+    assert str(tmp_path) not in job.log
+
+
+@pytest.mark.django_db
+def test_an_import_logs_what_it_wrote_in_words(workspace, tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text("key,title,created,finished\nA-1,One,2024-01-02,2024-01-05\n")
+    job = start_import(workspace, "csv", str(path))
+    assert run_job(str(job.pk)) == "succeeded"
+    job.refresh_from_db()
+    assert "Reading items.csv" in job.log and str(tmp_path) not in job.log
+    assert "Imported: Work items 1" in job.log
+    assert "{" not in job.log and "work_items" not in job.log
+
+
+@pytest.mark.django_db
 def test_a_malformed_row_fails_the_import_naming_the_line_and_keeps_earlier_batches(
     workspace, tmp_path
 ):

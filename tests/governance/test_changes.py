@@ -142,3 +142,16 @@ def test_the_api_creates_a_change_with_its_impact(world, api_for):
         "reason": "Architecture is decided by Bo",
     }
     assert ChangeRequest.objects.count() == 1
+
+
+def test_a_refused_change_names_the_field_in_words(world, client_for):
+    response = client_for(world.member).post(
+        "/w/acme/changes/",
+        {"title": "Wishlist", "team": world.teams["checkout"].pk, "urgency": "normal",
+         "added_items": 3, "throughput_samples": "two, three"},
+        follow=True,
+    )  # fmt: skip
+    html = response.content.decode()
+    assert "Throughput samples: Use whole numbers separated by commas." in html
+    assert "throughput_samples:" not in html
+    assert not ChangeRequest.objects.exists()

@@ -49,7 +49,10 @@ def test_a_risk_is_logged_and_escalates_after_its_threshold(world, client_for):
             Notification.objects.filter(user=world.owner, title__contains="Vendor API").count() == 1
         )
         page = client_for(world.viewer).get("/w/acme/raid/alerts/").content.decode()
-        assert "risk_unmitigated" in page and "Vendor API sunsets" in page
+        assert "Vendor API sunsets" in page
+        # The rule is named in words; its key stays in an attribute for scripts and tests.
+        assert "Risk without a mitigation plan after the threshold</span>" in page
+        assert ">risk_unmitigated<" not in page
     # Writing a mitigation plan resolves the alert at the next run.
     raid.update_item(world.access, risk, {"mitigation": "Migrate early"}, world.owner, later)
     evaluate_escalations(world.workspace, later + timedelta(hours=1))
@@ -68,6 +71,18 @@ def test_every_change_is_kept_in_the_items_history_and_the_audit_log(world):
     assert history[1].changes == {"status": ["open", "in_progress"], "owner": [None, "Bo"]}
     assert history[1].actor_name == "mo"
     assert AuditEvent.objects.filter(object_type="raiditem", object_id=str(item.pk)).count() == 2
+
+
+def test_the_audit_log_names_fields_and_values_in_words(world, client_for):
+    item = raid.create_item(world.access, "dependency", {"title": "Push API"}, world.owner)
+    raid.update_item(
+        world.access, item, {"status": "in_progress", "need_by": date(2027, 1, 4)}, world.member
+    )
+    raid.update_item(world.access, item, {"need_by": None}, world.member)
+    html = client_for(world.viewer).get("/w/acme/audit/").content.decode()
+    assert "Status: Open → In progress" in html
+    assert "Need by: 2027-01-04 → —" in html
+    assert "need_by" not in html and "in_progress" not in html
 
 
 def test_a_materialised_risk_becomes_a_linked_issue_and_can_block_work(world):
@@ -207,4 +222,5 @@ def test_the_item_page_shows_history_and_edits_record_it(world, client_for):
     item.refresh_from_db()
     assert (item.status, item.probability) == ("mitigating", 3)
     html = client.get(f"/w/acme/raid/{item.pk}/").content.decode()
-    assert "probability: 2 → 3" in html
+    assert "Probability: 2 → 3" in html
+    assert "Status: Open → Mitigating" in html  # choices by their labels, not their codes

@@ -39,15 +39,68 @@ def test_a_job_reports_progress_and_result():
 
 
 @pytest.mark.django_db
-def test_a_failing_job_keeps_its_error_and_progress():
+def test_a_failing_job_keeps_its_progress_and_says_the_server_failed_without_internals(caplog):
     job = Job.objects.create(
         kind="t", title="Boom", params={"_handler": "tests.jobs.handlers.explode"}
     )
     assert run_job(str(job.pk)) == JobStatus.FAILED
     job.refresh_from_db()
-    assert job.error == "ValueError: the input file has no header row"
+    # Not Leadline's own message: a fault of the server, told as such; details in its log.
+    assert job.error.startswith("Something went wrong on the server while running this job.")
+    assert str(job.pk) in job.error
+    for shown in (job.error, job.log):
+        assert "ValueError" not in shown and "Traceback" not in shown
+    assert "ValueError: the input file has no header row" in caplog.text
+    assert "Traceback" in caplog.text
     assert job.done == 1
     assert job.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_a_job_failing_on_bad_input_shows_the_message_without_server_paths():
+    job = Job.objects.create(
+        kind="t", title="Bad file", params={"_handler": "tests.jobs.handlers.explode_for_people"}
+    )
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.error == "1f2e-items.csv line 3: no 'key' column"
+    assert "/srv/" not in job.log and "Reading 1f2e-items.csv" in job.log
+    assert "SourceProblem" not in job.error + job.log
+
+
+@pytest.mark.django_db
+def test_a_validation_error_in_a_job_is_shown_as_its_message():
+    job = Job.objects.create(
+        kind="t", title="Refused", params={"_handler": "tests.jobs.handlers.explode_invalid"}
+    )
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.error == "no team 'mobile' in this workspace"
+
+
+@pytest.mark.django_db
+def test_the_job_page_names_each_result_in_words(make_user, make_workspace, client_for):
+    user = make_user("ann")
+    ws = make_workspace("Acme", {user: "viewer"})
+    job = Job.objects.create(
+        kind="t", title="Raw", workspace=ws,
+        params={"_handler": "tests.jobs.handlers.report_in_raw_types"},
+    )  # fmt: skip
+    run_job(str(job.pk))
+    html = client_for(user).get(f"/w/acme/jobs/{job.pk}/").content.decode()
+    assert "<td>Work items</td><td>12,345</td>" in html
+    assert "<td>New statuses to map on the Workflow page</td><td>Backlog, Done</td>" in html
+    # (PostgreSQL's jsonb keeps no key order: either order is right.)
+    assert any(
+        f"<td>Per team</td><td>{pair}</td>" in html
+        for pair in ("Checkout: 2, Mobile: 1", "Mobile: 1, Checkout: 2")
+    )
+    assert "<td>Complete</td><td>yes</td>" in html
+    for raw in ("[&#x27;Backlog&#x27;", "{&#x27;", "new_statuses", "work_items", "True"):
+        assert raw not in html, raw
+    # The API keeps the values as they are, for programs.
+    job.refresh_from_db()
+    assert job.result["new_statuses"] == ["Backlog", "Done"]
 
 
 @pytest.mark.django_db
@@ -79,10 +132,13 @@ def test_a_stale_running_job_is_requeued_then_failed_when_out_of_attempts():
     assert [j.pk for j in recover_stale_jobs()] == [job.pk]
     job.refresh_from_db()
     assert job.status == "queued"
-    assert "re-queued to resume" in job.log
+    assert "stopped responding; it is back on the queue and will resume" in job.log
     assert run_job(str(job.pk)) == JobStatus.SUCCEEDED
     job.refresh_from_db()
     assert job.result["resumed_from"] == 2
+    # The log speaks of the job, not of worker names or checkpoint dicts.
+    assert "Attempt 2: resuming where the last attempt stopped" in job.log
+    assert "{" not in job.log and "'step'" not in job.log
     Job.objects.filter(pk=job.pk).update(status="running", heartbeat_at=old, attempts=2)
     recover_stale_jobs()
     job.refresh_from_db()
@@ -156,7 +212,7 @@ def _survives_a_killed_worker(env: dict[str, str]) -> None:
     assert job.attempts == 2
     assert job.result["resumed_from"] >= 5
     assert job.done == 30
-    assert "re-queued to resume" in job.log
+    assert "back on the queue and will resume" in job.log
 
 
 @pytest.mark.slow

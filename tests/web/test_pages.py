@@ -29,7 +29,8 @@ def test_every_navigation_entry_leads_to_a_real_page(owner_client):
         response = owner_client.get(url)
         assert response.status_code == 200, url
         assert label.split()[0] in response.content.decode()
-    for url in ["/w/acme/jobs/", "/w/acme/audit/", "/w/acme/members/", "/account/tokens/"]:
+    for url in ["/w/acme/jobs/", "/w/acme/audit/", "/w/acme/settings/members/",
+                "/account/tokens/"]:  # fmt: skip
         assert owner_client.get(url).status_code == 200, url
 
 
@@ -111,9 +112,51 @@ def test_a_user_without_a_workspace_can_create_one(make_user, client_for):
     assert client.get("/w/my-org/").status_code == 200
 
 
-def test_the_team_switcher_remembers_the_team(owner_client):
+def test_the_team_lives_in_the_url_and_nothing_is_remembered(owner_client):
     owner_client.post("/w/acme/people/", {"action": "team", "name": "Payments"})
     page = owner_client.get("/w/acme/alignment/?team=payments").content.decode()
     assert "Nothing here yet for Payments" in page
+    # The navigation carries the team on ...
+    assert 'href="/w/acme/cadence/?team=payments"' in page
+    assert (
+        "Nothing here yet for Payments"
+        in owner_client.get("/w/acme/cadence/?team=payments").content.decode()
+    )
+    # ... but a page opened without it is about all teams: no hidden memory overrides the URL.
     again = owner_client.get("/w/acme/cadence/").content.decode()
-    assert "Nothing here yet for Payments" in again
+    assert "<h2>Nothing here yet</h2>" in again
+
+
+def test_the_team_switcher_keeps_the_other_parameters_of_the_page(owner_client):
+    owner_client.post("/w/acme/people/", {"action": "team", "name": "Payments"})
+    page = owner_client.get(
+        "/w/acme/delivery/?start=2025-01-01&end=2025-03-31&type=Story&type=Bug&page=2"
+    ).content.decode()
+    start = page.index('id="team-switch"')
+    switcher = page[start : page.index("</select>", start)]
+    kept = "start=2025-01-01&amp;end=2025-03-31&amp;type=Story&amp;type=Bug"
+    assert f'value="payments" data-href="/w/acme/delivery/?{kept}&amp;team=payments"' in switcher
+    assert f'value="" data-href="/w/acme/delivery/?{kept}"' in switcher  # all teams
+    assert "page=2" not in switcher  # another team's list starts at its first page
+    # No hidden fields: the page's own forms are the only ones with these names.
+    assert page.count('name="start"') == 1
+
+
+def test_an_unknown_team_in_the_url_is_reported_and_all_teams_are_shown(owner_client):
+    page = owner_client.get("/w/acme/alignment/?team=nope").content.decode()
+    assert "There is no team “nope” in Acme; showing all teams." in page
+    assert "Nothing here yet for" not in page
+
+
+def test_filter_forms_and_tabs_carry_the_team(owner_client):
+    owner_client.post("/w/acme/people/", {"action": "team", "name": "Payments"})
+    hidden = '<input type="hidden" name="team" value="payments">'
+    for url in ["/w/acme/delivery/", "/w/acme/delivery/dora/", "/w/acme/decisions/",
+                "/w/acme/decisions/who-decides/"]:  # fmt: skip
+        page = owner_client.get(url + "?team=payments").content.decode()
+        assert hidden in page, url
+    flow = owner_client.get("/w/acme/delivery/?team=payments").content.decode()
+    assert 'href="/w/acme/delivery/dora/?team=payments"' in flow  # the Delivery tabs
+    assert 'href="?team=payments">Reset' in flow
+    raid = owner_client.get("/w/acme/raid/?team=payments").content.decode()
+    assert 'href="/w/acme/decisions/?team=payments"' in raid  # the governance tabs

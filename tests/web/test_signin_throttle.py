@@ -120,10 +120,10 @@ def test_an_owner_sees_and_unlocks_a_locked_member(make_user, make_workspace, cl
     owner, member = make_user("olga"), make_user("mo")
     make_workspace("Acme", {owner: "owner", member: "member"})
     _lock("mo")
-    page = client_for(owner).get("/w/acme/members/").content.decode()
+    page = client_for(owner).get("/w/acme/settings/members/").content.decode()
     assert re.search(r'data-member="mo".*?Locked until', page, re.S)
     assert 'data-member="olga"><td>olga</td>' in page and page.count("data-locked") == 1
-    response = client_for(owner).post("/w/acme/members/", {"unlock": "mo"})
+    response = client_for(owner).post("/w/acme/settings/members/", {"unlock": "mo"})
     assert response.status_code == 302
     client = Client()
     assert _sign_in(client, "mo", PASSWORD, address="10.1.1.1").status_code == 302
@@ -137,9 +137,9 @@ def test_only_owners_unlock_and_only_their_own_members(make_user, make_workspace
     make_workspace("Acme", {owner: "owner", lead: "lead"})
     make_workspace("Beta", {stranger: "owner"})
     _lock("lee")
-    assert client_for(lead).post("/w/acme/members/", {"unlock": "lee"}).status_code == 403
+    assert client_for(lead).post("/w/acme/settings/members/", {"unlock": "lee"}).status_code == 403
     # An owner of another workspace cannot unlock someone who is not their member.
-    assert client_for(stranger).post("/w/beta/members/", {"unlock": "lee"}).status_code == 404
+    assert client_for(stranger).post("/w/beta/settings/members/", {"unlock": "lee"}).status_code == 404
     assert _sign_in(Client(), "lee", PASSWORD, address="10.1.1.1").status_code == 429
     assert not AuditEvent.objects.filter(action="unlock").exists()
 

@@ -52,6 +52,24 @@ _REDACTED = "[REDACTED]"
 _SECONDARY_LIMIT = re.compile(r"secondary rate limit|abuse detection|rate limit exceeded", re.I)
 
 
+def json_kind(value: Any) -> str:
+    """Name a decoded JSON value's kind as JSON does ("an object", not "dict")."""
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "true or false",
+             int: "a number", float: "a number", type(None): "null"}  # fmt: skip
+    return kinds.get(type(value), "something else")
+
+
+def network_problem(error: httpx.TransportError) -> str:
+    """Say in words what failed on the network (the exception class names no one)."""
+    if isinstance(error, httpx.TimeoutException):
+        return "no answer in time"
+    if isinstance(error, httpx.ProxyError):
+        return "the proxy refused the connection"
+    if isinstance(error, httpx.ConnectError):
+        return "no connection: the host is unknown, refused it or cannot be reached"
+    return "the connection broke off"
+
+
 class SourceError(Exception):
     """A source could not be read; the message says what happened, where, and what to check."""
 
@@ -282,7 +300,7 @@ class HttpClient:
                 raise MalformedResponse(
                     f"GET {page.url}: expected a JSON list"
                     + (f" under {key!r}" if key else "")
-                    + f", got {type(items).__name__}",
+                    + f", got {json_kind(items)}",
                     url=page.url,
                 )
             yield from items
@@ -367,7 +385,7 @@ class HttpClient:
                 str(self._client.build_request(method, path, params=params or None).url)
             )
             raise SourceUnreachable(
-                f"{method} {url}: could not reach the source ({type(error).__name__}: "
+                f"{method} {url}: could not reach the source ({network_problem(error)}: "
                 f"{self.redact(str(error))}); check the URL and the network",
                 url=url,
             ) from None

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.crypto import decrypt
+from leadline.jobs import present
 from leadline.jobs.models import Job, JobStatus
 from leadline.jobs.services import JobContext, handler, start_job
 from leadline.workspaces.models import Team, Workspace
@@ -112,7 +113,8 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
     start = int(ctx.checkpoint.get("batch", 0))
     batch_size = int(ctx.params.get("batch_size", BATCH_SIZE))
     ctx.progress(min(start * batch_size, total or 0), total)
-    ctx.log(f"Reading {path}" + (f", resuming after batch {start}" if start else ""))
+    # The stored file's name only: the data folder's path is the server's business.
+    ctx.log(f"Reading {Path(path).name}" + (f", resuming after batch {start}" if start else ""))
 
     def report(batches: int, checkpoint: dict[str, Any]) -> None:
         done = batches * batch_size
@@ -137,7 +139,7 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
         ctx.log(f"… and {len(rejected) - MAX_LOGGED} more rejected (see the Imports page)")
     for warning in stats.warnings():
         ctx.log(f"Warning: {warning}")
-    ctx.log(f"Imported: {summary}")
+    ctx.log(f"Imported: {present.summary(summary)}")
     return summary
 
 
@@ -186,7 +188,8 @@ def run_sync(ctx: JobContext) -> dict[str, Any]:
             progress=lambda n, cp: ctx.progress(n * BATCH_SIZE, None, cp),
         )  # fmt: skip
     except Exception as error:
-        Connection.objects.filter(pk=connection.pk).update(last_error=str(error)[:2000])
+        message = present.error_message(error, ctx.job.pk)
+        Connection.objects.filter(pk=connection.pk).update(last_error=message[:2000])
         raise
     Connection.objects.filter(pk=connection.pk).update(last_synced_at=started, last_error="")
     rejected = source.collect_rejected() + stats.rejected
@@ -196,7 +199,9 @@ def run_sync(ctx: JobContext) -> dict[str, Any]:
             ctx.log(f"Rejected {loc}: {why}")
     for warning in stats.warnings():
         ctx.log(f"Warning: {warning}")
-    return _result(stats) | ({"rejected": len(rejected)} if rejected else {})
+    result = _result(stats) | ({"rejected": len(rejected)} if rejected else {})
+    ctx.log(f"Synced: {present.summary(result)}")
+    return result
 
 
 def _result(stats: ImportStats) -> dict[str, Any]:

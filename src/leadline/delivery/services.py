@@ -194,13 +194,12 @@ def team_daily_throughput(
     Finished = the last entry into a done stage (PRODUCT.md); removed items never count.
     """
     import polars as pl
-    from django.conf import settings
 
     from leadline.flow import StageOptions, history_as_of, stage_dates
 
     workspace = Workspace.objects.get(slug=workspace_slug)
     team = Team.objects.get(workspace=workspace, slug=team_slug) if team_slug else None
-    tz = settings.TIME_ZONE  # days run midnight to midnight there
+    tz = workspace.tz  # days run midnight to midnight there
     history = history_as_of(*load_frames(workspace, team), as_of, tz)
     items, transitions, _ = without_epics(workspace, *history)
     options = StageOptions(tz=tz)
@@ -215,11 +214,11 @@ def team_daily_throughput(
     return counts
 
 
-def today() -> date:
-    """Return today's date where days are counted (``LEADLINE_TIME_ZONE``; the one place pages
-    and commands read the clock)."""
+def today(workspace: Workspace | None = None) -> date:
+    """Return today's date where days are counted: the workspace's time zone, or
+    ``LEADLINE_TIME_ZONE`` without one (the one place pages and commands read the clock)."""
     from zoneinfo import ZoneInfo
 
     from django.conf import settings
 
-    return datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+    return datetime.now(ZoneInfo(workspace.tz if workspace else settings.TIME_ZONE)).date()

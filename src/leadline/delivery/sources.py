@@ -144,7 +144,7 @@ def file_source(
     if kind not in FILE_KINDS:
         raise SourceProblem(f"Unknown import kind {kind!r}; use one of {', '.join(FILE_KINDS)}")
     if not path.exists():
-        raise SourceProblem(f"{path}: no such file or directory")
+        raise SourceProblem(f"{path.name}: no such file or directory")
     if kind == "jira-json":
         from leadline.connectors.jira.export import JiraExportReader
 

@@ -23,6 +23,7 @@ from leadline.workspaces.services import Access
 from . import data
 from .forms import ConnectionForm, ImportForm, JamConfigForm, MappingForm
 from .models import Connection, ImportProblem, StatusMapping, WorkItem
+from .provenance import provenance
 from .quality import cached_quality_report
 
 SHOWN_EXAMPLES = 10
@@ -92,6 +93,7 @@ def delivery_data(request: HttpRequest, access: Access) -> HttpResponse:
             "type_help": TYPE_HELP,
             "upload_max_mb": data.upload_limit() // (1024 * 1024),
             "kinds": data.UPLOAD_KINDS,
+            "provenance": provenance(access.workspace),
         },
     )
 

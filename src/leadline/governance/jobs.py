@@ -11,10 +11,16 @@ from leadline.jobs.services import JobContext, handler
 
 @handler("governance.escalate")
 def escalate_job(ctx: JobContext) -> dict[str, Any]:
-    """Evaluate escalations in every workspace now."""
+    """Evaluate escalations in every workspace now; the log names each workspace's count."""
+    from leadline.workspaces.models import Workspace
+
     from .escalate import evaluate_all
 
-    return {"new_alerts": evaluate_all(timezone.now())}
+    counts = evaluate_all(timezone.now())
+    names = dict(Workspace.objects.filter(slug__in=counts).values_list("slug", "name"))
+    for slug, n in counts.items():
+        ctx.log(f"{names.get(slug, slug)}: {n} new alert{'s' if n != 1 else ''}")
+    return {"new_alerts": sum(counts.values()), "workspaces_checked": len(counts)}
 
 
 @handler("governance.digest")
@@ -24,5 +30,5 @@ def digest_job(ctx: JobContext) -> dict[str, Any]:
 
     from .notify import send_digest
 
-    sent = [ws.slug for ws in Workspace.objects.all() if send_digest(ws)]
-    return {"workspaces": sent}
+    sent = [ws.name for ws in Workspace.objects.all() if send_digest(ws)]
+    return {"digests_sent": sent}

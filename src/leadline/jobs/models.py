@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -69,9 +68,11 @@ class Job(models.Model):
         return min(100, round(100 * self.done / self.total))
 
     @property
-    def result_rows(self) -> list[tuple[str, Any]]:
-        """Return the result as (name, value) pairs (templates can't call dict.items() safely)."""
-        return list(self.result.items()) if isinstance(self.result, dict) else []
+    def result_rows(self) -> list[tuple[str, str]]:
+        """Return the result as (label, text) pairs in words (see :mod:`.present`)."""
+        from .present import result_rows
+
+        return result_rows(self.result)
 
     @property
     def is_finished(self) -> bool:

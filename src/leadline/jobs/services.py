@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Job, JobStatus
+from .present import error_message, is_for_people, without_paths
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,9 @@ class JobContext:
             self.listener(self.job)
 
     def log(self, message: str) -> None:
-        """Append a timestamped line to the job's log."""
-        line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {message}\n"
+        """Append a timestamped line to the job's log (server paths cut to file names: the log
+        is shown to people)."""
+        line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {without_paths(message)}\n"
         job = Job.objects.only("log").get(pk=self.job.pk)
         Job.objects.filter(pk=self.job.pk).update(log=job.log + line)
         self.job.log = job.log + line
@@ -189,7 +191,10 @@ def run_job(job_id: str, listener: Listener | None = None) -> str:
         return str(current or "missing")
     ctx = JobContext(job, listener)
     if job.attempts > 1:
-        ctx.log(f"Attempt {job.attempts}: resuming from checkpoint {job.checkpoint or '(start)'}")
+        batch = job.checkpoint.get("batch") if isinstance(job.checkpoint, dict) else None
+        where = f"after batch {batch}" if batch else "where the last attempt stopped"
+        ctx.log(f"Attempt {job.attempts}: resuming {where}" if job.checkpoint else
+                f"Attempt {job.attempts}: starting again from the beginning")  # fmt: skip
     beat = _Heartbeat(job.pk, max(1.0, settings.JOB_STALE_SECONDS / 4))
     beat.start()
     try:
@@ -198,14 +203,15 @@ def run_job(job_id: str, listener: Listener | None = None) -> str:
     except JobCancelled:
         return JobStatus.CANCELLED
     except Exception as exc:
-        logger.warning("job %s failed: %s", job.pk, exc)
-        ctx.log(f"Failed: {exc}")
+        message = error_message(exc, job.pk)
+        if is_for_people(exc):
+            logger.warning("job %s failed: %s", job.pk, exc)
+        else:  # a fault of the server: the traceback goes to the log, not to the page
+            logger.error("job %s failed\n%s", job.pk, traceback.format_exc())
+        ctx.log(f"Failed: {message}")
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
-            finished_at=timezone.now(),
+            status=JobStatus.FAILED, error=message, finished_at=timezone.now()
         )
-        logger.debug("%s", traceback.format_exc())
         return JobStatus.FAILED
     finally:
         beat.stopped.set()
@@ -242,8 +248,10 @@ def recover_stale_jobs(now: Any = None) -> list[Job]:
         ).update(status=JobStatus.QUEUED, worker="")
         if moved:
             JobContext(job).log(
-                f"Worker {job.worker or '?'} stopped responding; re-queued to resume"
+                "The worker running this job stopped responding; it is back on the queue "
+                "and will resume where it stopped"
             )
+            logger.warning("job %s: worker %s stopped responding", job.pk, job.worker or "?")
             enqueue(job)
             recovered.append(job)
     return recovered

@@ -53,7 +53,7 @@ def daily_throughput(scope: Scope) -> pl.DataFrame:
     if items.is_empty():
         return pl.DataFrame(schema={SCOPE: pl.Utf8, "day": pl.Date, "count": pl.Int64})
     workflow = _workflow(scope)
-    options = day_options()
+    options = day_options(scope.workspace)
     dates = stage_dates(items, transitions, workflow, options, strict=False)
     return throughput(
         dates.with_columns(pl.lit("all").alias(SCOPE)), scope.end, by=SCOPE, options=options
@@ -217,7 +217,7 @@ def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
         raise ValidationError(
             {"epics": [f"no epic {listed} in this workspace (no item names it as its epic)"]}
         )
-    cut = day_cut(scope.end)
+    cut = day_cut(scope.end, workspace)
     category = {
         m.status: m.category
         for m in StatusMapping.objects.filter(workspace=workspace).exclude(category=None)

@@ -58,7 +58,7 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
     workspace = scope.workspace
     teams = list(workspace.teams.all())
     loaded = [load_history(workspace, None, list(scope.types) or None)]
-    options = day_options()
+    options = day_options(workspace)
     items, transitions = history_as_of(*engine_frames(loaded[0]), scope.end, options.tz)
     if not scope.types:
         items, transitions, _ = without_epics(workspace, items, transitions)

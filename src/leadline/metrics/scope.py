@@ -97,9 +97,9 @@ def parse_scope(
     data_end = None
     if fit and as_of is None and not query.get("start") and not query.get("end"):
         last = latest_activity(workspace, teams or ((team,) if team else ()), fit)
-        if last is not None and last < today() - timedelta(days=STALE_DAYS):
+        if last is not None and last < today(workspace) - timedelta(days=STALE_DAYS):
             data_end = last
-    end = _date(query.get("end"), "end") or as_of or data_end or today()
+    end = _date(query.get("end"), "end") or as_of or data_end or today(workspace)
     start = _date(query.get("start"), "start") or end - timedelta(days=default_days - 1)
     if start > end:
         raise ValidationError({"start": ["start must be on or before end"]})

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.core.cache import cache
 
 from leadline.delivery.models import Sprint, WorkItem
@@ -33,6 +32,7 @@ from leadline.delivery.services import (
 from leadline.flow.frames import UTC_US, end_of_day, history_as_of
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.workflow import StageOptions, Workflow
+from leadline.workspaces.models import Workspace
 
 from .definitions import DEFINITIONS
 from .measure import choose_measure, started_items, with_lead_times
@@ -45,15 +45,15 @@ ITEM_TIME_COLUMNS = (
 )  # fmt: skip
 
 
-def day_options() -> StageOptions:
+def day_options(workspace: Workspace) -> StageOptions:
     """PRODUCT.md's conventions (first commitment, whole calendar days inclusive), with days
-    running midnight to midnight in the workspace time zone (``LEADLINE_TIME_ZONE``)."""
-    return StageOptions(tz=settings.TIME_ZONE)
+    running midnight to midnight in the workspace's time zone (:attr:`Workspace.tz`)."""
+    return StageOptions(tz=workspace.tz)
 
 
-def day_cut(day: date) -> datetime:
+def day_cut(day: date, workspace: Workspace) -> datetime:
     """Return the midnight after ``day`` in the time zone days are counted in, as UTC."""
-    return end_of_day(day, settings.TIME_ZONE)
+    return end_of_day(day, workspace.tz)
 
 
 def pct_dict(frame: pl.DataFrame) -> dict[str, float | None]:
@@ -82,7 +82,7 @@ def scoped_frames(
         transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
     else:
         items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
-    items, transitions = history_as_of(items, transitions, scope.end, settings.TIME_ZONE)
+    items, transitions = history_as_of(items, transitions, scope.end, scope.workspace.tz)
     left_out = 0
     if not scope.types:
         items, transitions, left_out = without_epics(scope.workspace, items, transitions)
@@ -190,7 +190,7 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
     result["epics_left_out"] = epics_left_out
     if items.is_empty():
         return result
-    options = day_options()
+    options = day_options(scope.workspace)
     dates = stage_dates(items, transitions, workflow, options, strict=False)
     dates = dates.with_columns(pl.lit("all").alias(SCOPE))
     all_cycle = cycle_times(dates, options)
@@ -286,7 +286,7 @@ def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
     empty = {
         "sprints": [], "committed": 0, "added": 0, "removed": 0, "reranks": 0, "churn": None,
     }  # fmt: skip
-    cut = day_cut(scope.end)
+    cut = day_cut(scope.end, scope.workspace)
     changes = (
         load_sprint_changes(scope)
         .join(items.select("item_id"), on="item_id", how="semi")
@@ -355,7 +355,7 @@ def _reopened(
         reopened_items(transitions, workflow, strict=False)
         .filter(
             pl.col("at")
-            .dt.convert_time_zone(settings.TIME_ZONE)
+            .dt.convert_time_zone(scope.workspace.tz)
             .dt.date()
             .is_between(scope.start, scope.end)
         )

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from leadline import csvsafe
 from leadline.analyze import images
 from leadline.web.access import workspace_view
+from leadline.web.labels import field_label
 from leadline.workspaces.services import Access
 
 from . import charts, services
@@ -52,6 +53,17 @@ def csv_response(name: str, rows: Iterable[dict[str, Any]], columns: Sequence[st
 
 T = TypeVar("T")
 
+# The filter fields' labels on the pages, for messages about a bad value.
+QUERY_LABELS = {
+    "start": "From", "end": "To", "type": "Item types", "teams": "Teams", "items": "Items",
+    "by": "How many by", "window_days": "Window (days)", "window": "Failure attribution window",
+}  # fmt: skip
+
+
+def query_label(name: str) -> str:
+    """Return the label of query parameter ``name`` as the page shows it."""
+    return field_label(name, labels=QUERY_LABELS)
+
 
 def lenient(request: HttpRequest, parse: Callable[[QueryDict], T]) -> T:
     """Parse the page's query with ``parse``; each bad value is reported and only that one
@@ -62,7 +74,7 @@ def lenient(request: HttpRequest, parse: Callable[[QueryDict], T]) -> T:
             return parse(query)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
-                messages.error(request, f"{field}: {' '.join(errors)}")
+                messages.error(request, f"{query_label(field)}: {' '.join(errors)}")
                 query.pop(field, None)
     return parse(QueryDict())
 
@@ -142,7 +154,7 @@ def _window(request: HttpRequest) -> float:
     try:
         return float(positive_int(request.GET, "window", 24, 24 * 90))
     except ValidationError as exc:
-        messages.error(request, f"window: {' '.join(exc.message_dict['window'])}")
+        messages.error(request, f"{query_label('window')}: {' '.join(exc.message_dict['window'])}")
         return 24.0
 
 
@@ -218,7 +230,7 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
         data = forecast(scope, **inputs)
     except ValidationError as exc:  # an unknown epic: say so, forecast without the epics
         for field, errors in exc.message_dict.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{query_label(field)}: {' '.join(errors)}")
         inputs = {**inputs, "epics": ()}
         data = forecast(scope, **inputs)
     if request.GET.get("format") == "csv" and request.GET.get("table") == "epics":

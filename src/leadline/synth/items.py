@@ -65,11 +65,6 @@ POINTS = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0)
 AREAS = ("api", "web", "infra", "data")
 
 
-def item_url(key: str) -> str:
-    """Return the (fictional) browse URL of an issue key."""
-    return f"https://leadline-demo.atlassian.net/browse/{key}"
-
-
 @dataclass(slots=True)
 class _Extras:
     """Per-item attributes that the columnar path never needs."""
@@ -280,7 +275,7 @@ def _item_records(
             created=us_to_datetime(created_us[i]),
             status=STATUS_NAMES[last],
             project=t.key,
-            url=item_url(key),
+            url="",  # invented: there is no tracker page to link to
             type=type_name,
             epic_key=f"{t.key}-{int(plan.epic_key_numbers[epic])}" if epic >= 0 else "",
             labels=labels,
@@ -327,7 +322,7 @@ def _epic_records(spec: SynthSpec, team: int, plan: TeamPlan) -> Iterator[WorkIt
             created=us_to_datetime(us[0]),
             status=names[-1],
             project=t.key,
-            url=item_url(key),
+            url="",  # invented: there is no tracker page to link to
             type="Epic",
             priority="High",
             resolution="Done" if done else "",

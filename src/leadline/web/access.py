@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from leadline.workspaces.models import Role, Team
 from leadline.workspaces.services import Access, access_for
@@ -29,6 +32,8 @@ def workspace_view(role: str = Role.VIEWER, *, write: str | None = None) -> Call
             needed = write if (write and request.method == "POST") else role
             access = access_for(request.user, ws, needed)
             request.access = access  # type: ignore[attr-defined]
+            if not getattr(request, "display_time_zone", ""):
+                timezone.activate(ZoneInfo(access.workspace.tz))  # reset by the middleware
             request.team = current_team(request, access)  # type: ignore[attr-defined]
             return view(request, access, *args, **kwargs)
 
@@ -38,18 +43,18 @@ def workspace_view(role: str = Role.VIEWER, *, write: str | None = None) -> Call
 
 
 def current_team(request: HttpRequest, access: Access) -> Team | None:
-    """Return the team chosen in the switcher (``?team=slug``, remembered per workspace)."""
-    key = f"team:{access.workspace.pk}"
+    """Return the team the URL names (``?team=slug``); no team (or an empty one) is all teams.
+
+    Scope lives in the URL only: nothing is remembered between pages, so a copied link shows
+    what its sender saw, and links and forms carry the team on (``web/templatetags/scope_tags``).
+    An unknown slug is reported and all teams are shown.
+    """
     slug = request.GET.get("team")
-    if slug is not None:
-        if slug == "":
-            request.session.pop(key, None)
-            return None
-        request.session[key] = slug
-    slug = request.session.get(key)
     if not slug:
         return None
     team = Team.objects.filter(workspace=access.workspace, slug=slug).first()
     if team is None:
-        request.session.pop(key, None)
+        messages.warning(
+            request, f"There is no team “{slug}” in {access.workspace.name}; showing all teams."
+        )
     return team

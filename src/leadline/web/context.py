@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 
@@ -34,6 +35,33 @@ DELIVERY_TABS = [
 ]
 
 
+# Parameters the team switcher does not carry to the next page: the team itself, a set of teams
+# it replaces, and what belongs to one page of one list or one download.
+NOT_CARRIED = {"team", "teams", "page", "format", "chart", "table"}
+
+
+def carried_params(request: HttpRequest) -> list[tuple[str, str]]:
+    """Return the current page's query parameters the team switcher keeps (date range, …)."""
+    return [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in NOT_CARRIED
+        for value in values
+    ]
+
+
+def team_choices(request: HttpRequest, teams: list[Any]) -> list[tuple[str, str, str]]:
+    """Return the team switcher's choices: (slug, name, URL of this page for that team, with
+    the page's other parameters kept); the first, with slug "", is all teams."""
+    kept = carried_params(request)
+
+    def url(slug: str) -> str:
+        query = urlencode(kept + ([("team", slug)] if slug else []))
+        return request.path + (f"?{query}" if query else "")
+
+    return [("", "All teams", url(""))] + [(t.slug, t.name, url(t.slug)) for t in teams]
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """Add the signed-in user's workspaces, the current workspace and team to every page."""
     access = getattr(request, "access", None)
@@ -49,4 +77,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         context["workspace"] = access.workspace
         context["teams"] = list(access.workspace.teams.all())
         context["team"] = getattr(request, "team", None)
+        context["team_choices"] = team_choices(request, context["teams"])
     return context

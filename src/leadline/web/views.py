@@ -1,4 +1,5 @@
-"""Shell pages: home, workspace overview, the product areas' pages, audit log, health check."""
+"""Shell pages: home, workspace home (what needs me today), the product areas' pages, audit log,
+health check."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from leadline.workspaces.models import AuditEvent, Person
 from leadline.workspaces.services import Access, create_workspace, workspaces_for
 
 from .access import workspace_view
+from .labels import change_rows, model_named
+from .today import today_for
 
 # What each area will show and what to do before it can. Pages that later features build
 # replace these entries with their own views; until then the page says honestly what is missing.
@@ -124,16 +127,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def workspace_home(request: HttpRequest, access: Access) -> HttpResponse:
-    """Show the workspace overview: what is here, and what to do next."""
+    """Show what needs the person today (:mod:`.today`), then the workspace at a glance.
+
+    ``?team=`` shows one team's today, ``?for=everyone`` the whole workspace's; without either,
+    the person's own (their decisions, items and teams).
+    """
     ws = access.workspace
     people = Person.objects.filter(workspace=ws)
     context = {
+        "today": today_for(
+            access,
+            request.user,
+            team=getattr(request, "team", None),
+            everyone=request.GET.get("for") == "everyone",
+        ),
         "team_count": ws.teams.count(),
         "member_count": people.filter(kind=Person.Kind.MEMBER).count(),
         "stakeholder_count": people.filter(kind=Person.Kind.STAKEHOLDER).count(),
         "recent_jobs": Job.objects.filter(workspace=ws)[:5],
         "recent_audit": AuditEvent.objects.filter(workspace=ws).select_related("actor")[:8],
-        "areas": AREAS,
     }
     return render(request, "leadline/workspace_home.html", context)
 
@@ -154,6 +166,9 @@ def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
     """List who changed what in this workspace, newest first, 50 to a page."""
     events = AuditEvent.objects.filter(workspace=access.workspace).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.rows = change_rows(event.changes, model_named(event.object_type))  # type: ignore[attr-defined]
     return render(request, "leadline/audit.html", {"page": page})
 
 

@@ -38,6 +38,12 @@ class Workspace(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Where the workspace's days start and end (blank: the server's "
+        "LEADLINE_TIME_ZONE)",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -45,6 +51,11 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tz(self) -> str:
+        """Return the IANA name of the time zone the workspace's days are counted in."""
+        return self.time_zone or settings.TIME_ZONE
 
 
 class Function(models.Model):
@@ -259,3 +270,15 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class Profile(models.Model):
+    """Per-account preferences: the time zone times are shown in (blank: the workspace's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leadline_profile"
+    )
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

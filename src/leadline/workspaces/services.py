@@ -267,3 +267,112 @@ def user_for_token(raw: str) -> Any | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def time_zone_names() -> list[str]:
+    """Return the IANA time zone names a person may choose, sorted."""
+    from zoneinfo import available_timezones
+
+    return sorted(available_timezones())
+
+
+def _check_time_zone(value: str, field: str) -> str:
+    value = value.strip()
+    if value and value not in set(time_zone_names()):
+        raise ValidationError({field: f"“{value}” is not a time zone; pick one from the list."})
+    return value
+
+
+@transaction.atomic
+def update_workspace(
+    access: Access, *, name: str, description: str = "", time_zone: str = "", actor: Any = None
+) -> Workspace:
+    """Rename the workspace and set its time zone (owners only); changes are audited."""
+    access.require(Role.OWNER)
+    ws = access.workspace
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "The workspace needs a name."})
+    new = {
+        "name": name,
+        "description": description,
+        "time_zone": _check_time_zone(time_zone, "time_zone"),
+    }
+    changes = {k: [getattr(ws, k), v] for k, v in new.items() if getattr(ws, k) != v}
+    if changes:
+        for key, value in new.items():
+            setattr(ws, key, value)
+        ws.save(update_fields=list(new))
+        audit(ws, actor, "update", ws, "Changed the workspace settings", changes)
+    return ws
+
+
+@transaction.atomic
+def update_profile(
+    user: Any, *, first_name: str, last_name: str, email: str, time_zone: str = ""
+) -> dict[str, Any]:
+    """Save an account's name, email and display time zone; return {field: [old, new]}.
+
+    An email already used by another account is refused: password resets go to it.
+    """
+    from .models import Profile
+
+    email = email.strip()
+    User = get_user_model()
+    if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": f"{email} is the email of another account."})
+    profile, _ = Profile.objects.get_or_create(user=user)
+    tz = _check_time_zone(time_zone, "time_zone")
+    changes: dict[str, Any] = {}
+    for key, value in (("first_name", first_name.strip()), ("last_name", last_name.strip()),
+                       ("email", email)):  # fmt: skip
+        if getattr(user, key) != value:
+            changes[key] = [getattr(user, key), value]
+            setattr(user, key, value)
+    if changes:
+        user.save(update_fields=list(changes))
+    if profile.time_zone != tz:
+        changes["time_zone"] = [profile.time_zone, tz]
+        profile.time_zone = tz
+        profile.save(update_fields=["time_zone"])
+    if changes:
+        audit(None, user, "update", user, "Changed their profile", changes)
+    return changes
+
+
+def display_time_zone_of(user: Any) -> str:
+    """Return the account's chosen display time zone ("" for none)."""
+    from .models import Profile
+
+    return Profile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
+
+
+def person_for(workspace: Workspace, user: Any) -> Person | None:
+    """Return the person ``user`` is in ``workspace`` (linked on Settings → Members), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(workspace=workspace, user=user).first()
+
+
+@transaction.atomic
+def link_person(access: Access, user: Any, person: Person | None, actor: Any = None) -> None:
+    """Make ``person`` the workspace's record of ``user`` (owners only); None unlinks.
+
+    Owners do this, not the user: being a person is what routes decisions and alerts to an
+    account, so nobody may claim to be someone else.
+    """
+    access.require(Role.OWNER)
+    if not Membership.objects.filter(workspace=access.workspace, user=user).exists():
+        raise ValidationError({"user": f"{user} is not a member of {access.workspace.name}."})
+    if person is not None and person.workspace_id != access.workspace.pk:
+        raise ValidationError({"person": "That person belongs to another workspace."})
+    if person is not None and person.kind != Person.Kind.MEMBER:
+        raise ValidationError({"person": f"{person.name} is a stakeholder, not a team member."})
+    current = person_for(access.workspace, user)
+    if current == person:
+        return
+    Person.objects.filter(workspace=access.workspace, user=user).update(user=None)
+    if person is not None:
+        Person.objects.filter(pk=person.pk).update(user=user)
+    summary = f"{user} is {person.name}" if person else f"{user} is no longer {current}"
+    audit(access.workspace, actor, "update", person or current, summary)

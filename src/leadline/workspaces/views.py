@@ -1,10 +1,9 @@
-"""Pages for people, teams, functions, members and personal API tokens."""
+"""Pages for people, teams, functions and personal API tokens (members: ``settings_views``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,9 +12,9 @@ from django.shortcuts import redirect, render
 
 from leadline.web.access import workspace_view
 
-from . import services, throttle
-from .forms import FunctionForm, MemberForm, PersonForm, TeamForm, TokenForm
-from .models import ApiToken, Membership, Person, Role
+from . import services
+from .forms import FunctionForm, PersonForm, TeamForm, TokenForm
+from .models import ApiToken, Person, Role
 
 
 def _report(request: HttpRequest, exc: ValidationError) -> None:
@@ -67,34 +66,6 @@ def people(request: HttpRequest, access: services.Access) -> HttpResponse:
         "function_form": function_form,
     }
     return render(request, "workspaces/people.html", context)
-
-
-@workspace_view(Role.OWNER)
-def members(request: HttpRequest, access: services.Access) -> HttpResponse:
-    """Show who has access to the workspace and with which role; owners change it, and unlock
-    members locked out of signing in."""
-    if request.method == "POST" and "unlock" in request.POST:
-        username = request.POST["unlock"]
-        throttle.unlock_member(access, username, request.user)
-        messages.success(request, f"{username} can sign in again.")
-        return redirect("members", access.workspace.slug)
-    form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.set_membership(
-            access.workspace, form.cleaned_data["username"], form.cleaned_data["role"], request.user
-        )
-        messages.success(request, "Access updated.")
-        return redirect("members", access.workspace.slug)
-    memberships = Membership.objects.filter(workspace=access.workspace).select_related("user")
-    locked = throttle.locked_accounts([m.user.get_username() for m in memberships])
-    rows = [(m, locked.get(m.user.get_username())) for m in memberships]
-    context = {
-        "rows": rows,
-        "form": form,
-        "failure_limit": settings.LOGIN_FAILURE_LIMIT,
-        "lockout_minutes": settings.LOCKOUT_MINUTES,
-    }
-    return render(request, "workspaces/members.html", context)
 
 
 @login_required

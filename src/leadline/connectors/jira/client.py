@@ -20,6 +20,7 @@ from leadline.connectors.http import (
     MalformedResponse,
     basic_auth_headers,
     bearer_auth_headers,
+    json_kind,
 )
 from leadline.connectors.jira.mapping import (
     FieldIds,
@@ -210,6 +211,6 @@ class JiraClient:
         data = self.http.get_json(path, params)
         if not isinstance(data, Mapping):
             raise MalformedResponse(
-                f"GET {self.base_url}{path}: expected a JSON object, got {type(data).__name__}"
+                f"GET {self.base_url}{path}: expected a JSON object, got {json_kind(data)}"
             )
         return data

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from leadline.connectors import textfile
+from leadline.connectors.http import json_kind
 from leadline.connectors.jira.mapping import (
     FieldIds,
     JiraImplausible,
@@ -75,7 +76,7 @@ class JiraExportReader:
                 field_ids = field_ids_from_names(names)
             if not isinstance(issue, Mapping):
                 raise JiraExportError(
-                    f"{path.name}: issue #{index} is a {type(issue).__name__}, not a JSON object"
+                    f"{path.name}: issue #{index} is {json_kind(issue)}, not a JSON object"
                 )
             try:
                 yield item_from_issue(

@@ -9,19 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from leadline.web.labels import error_lines
 from leadline.workspaces.services import Access
 
 from ..notify import unread_count
 
 
 def report(request: HttpRequest, exc: ValidationError) -> None:
-    """Show a service's validation errors as messages."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for e in errors:
-                messages.error(request, f"{field}: {e}" if field != "__all__" else e)
-    else:
-        messages.error(request, "; ".join(exc.messages))
+    """Show a service's validation errors as messages, each field named in words."""
+    for line in error_lines(exc):
+        messages.error(request, line)
 
 
 def page(

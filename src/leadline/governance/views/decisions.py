@@ -13,7 +13,7 @@ from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 
 from .. import decisions
-from ..forms import CommentForm, DecideForm, DecisionForm, DomainForm, SettingsForm
+from ..forms import CommentForm, DecideForm, DecisionForm, DomainForm
 from ..models import Decision
 from . import page, report
 
@@ -132,17 +132,16 @@ def who_decides(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
 def framework(request: HttpRequest, access: Access) -> HttpResponse:
-    """Edit decision domains, deciders, the triage group and SLAs (leads)."""
+    """Edit decision domains and deciders (leads); the triage group and SLAs are shown here
+    and changed in Settings → Escalations & decisions."""
     s = decisions.settings_for(access.workspace)
     domain_form = DomainForm(workspace=access.workspace)
-    settings_form = SettingsForm(instance=s)
     if request.method == "POST":
         if request.POST.get("action") == "settings":
-            settings_form = SettingsForm(request.POST, instance=s)
-            if settings_form.is_valid():
-                settings_form.save()
-                messages.success(request, "Triage group and SLAs saved.")
-                return redirect("decision-framework", access.workspace.slug)
+            messages.info(
+                request, "The triage group and SLAs are now changed here, in the settings."
+            )
+            return redirect("settings-thresholds", access.workspace.slug)
         else:
             domain_form = DomainForm(request.POST, workspace=access.workspace)
             if domain_form.is_valid():
@@ -160,5 +159,6 @@ def framework(request: HttpRequest, access: Access) -> HttpResponse:
         "who",
         rows=decisions.who_decides(access),
         domain_form=domain_form,
-        settings_form=settings_form,
+        settings=s,
+        triage=s.triage_group.all(),
     )

@@ -9,13 +9,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from leadline.web.access import workspace_view
+from leadline.web.labels import change_rows
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import Access
 
 from .. import csvio, raid
 from ..decisions import settings_for
 from ..forms import RaidForm, SettingsForm
-from ..models import Alert, RaidItem
+from ..models import Alert, RaidHistory, RaidItem
 from ..models.raid import KIND_STATUSES
 from . import page, report
 
@@ -24,11 +25,26 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+ACTIONS = {"create": "Logged", "update": "Changed", "materialise": "Happened: became an issue"}
+
+
+def _history(item: RaidItem) -> list[RaidHistory]:
+    """Return the item's history with its actions and changes ((label, old, new)) in words."""
+    rows = list(item.history.all())
+    for h in rows:
+        h.action_label = ACTIONS.get(h.action, h.action.capitalize())  # type: ignore[attr-defined]
+        changes = {k: v for k, v in h.changes.items() if k != "issue"}  # linked on the page
+        h.rows = change_rows(changes, RaidItem)  # type: ignore[attr-defined]
+    return rows
+
+
 @workspace_view(Role.VIEWER)
 def register(request: HttpRequest, access: Access) -> HttpResponse:
     """Show the RAID register (filter by type, status, owner, team, cell), heat map and aging."""
     g = request.GET
-    team = g.get("team_filter", "")
+    # The team is the page's scope (the top bar's ?team=); ?team_filter= is the old name.
+    scope_team = getattr(request, "team", None)
+    team = g.get("team_filter") or (scope_team.slug if scope_team else "")
     f = raid.RegisterFilter(
         kind=g.get("kind", ""),
         status=g.get("status", "open"),
@@ -39,11 +55,12 @@ def register(request: HttpRequest, access: Access) -> HttpResponse:
         blocker=g.get("blocker") == "1",
     )
     now = timezone.now()
-    everything = raid.register(access, raid.RegisterFilter())
+    everything = raid.register(access, raid.RegisterFilter(team=team))
     rows = list(raid.register(access, f))
     for item in rows:
         item.age_days = (now - item.created_at).days  # type: ignore[attr-defined]
-    statuses = sorted({s for ss in KIND_STATUSES.values() for s in ss})
+    labels = dict(RaidItem.Status.choices)
+    statuses = sorted({(s, labels[s]) for ss in KIND_STATUSES.values() for s in ss})
     return page(
         request,
         access,
@@ -115,7 +132,7 @@ def item_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         "raid",
         item=item,
         form=form,
-        history=item.history.all(),
+        history=_history(item),
         issues=item.materialised_as.all(),
         alerts=Alert.objects.filter(workspace=access.workspace, subject=f"raid:{item.pk}"),
     )
@@ -169,28 +186,32 @@ def export_csv(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
 def alerts(request: HttpRequest, access: Access) -> HttpResponse:
-    """List escalation alerts; leads edit thresholds and run the rules now."""
-    from ..escalate import evaluate_escalations
+    """List escalation alerts (each rule named in words); leads run the rules now.
 
-    s = settings_for(access.workspace)
-    form = SettingsForm(instance=s)
+    The thresholds are shown here and changed in Settings → Escalations & decisions.
+    """
+    from ..escalate import evaluate_escalations
+    from ..rules import RULES
+
     if request.method == "POST":
         if request.POST.get("action") == "evaluate":
             new = evaluate_escalations(access.workspace, timezone.now())
-            messages.success(request, f"Escalation rules ran: {len(new)} new alert(s).")
+            messages.success(
+                request,
+                f"Escalation rules ran: {len(new)} new alert{'s' if len(new) != 1 else ''}.",
+            )
             return redirect("governance-alerts", access.workspace.slug)
-        form = SettingsForm(request.POST, instance=s)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Settings saved.")
-            return redirect("governance-alerts", access.workspace.slug)
-    rows = Alert.objects.filter(workspace=access.workspace)
+        messages.info(request, "Thresholds are now changed here, in the settings.")
+        return redirect("settings-thresholds", access.workspace.slug)
+    rows = list(Alert.objects.filter(workspace=access.workspace))
+    for alert in rows:
+        alert.rule_label = RULES.get(alert.rule, alert.rule.replace("_", " ").capitalize())  # type: ignore[attr-defined]
     return page(
         request,
         access,
         "alerts.html",
         "alerts",
-        open_alerts=rows.filter(resolved_at=None),
-        resolved=rows.exclude(resolved_at=None)[:20],
-        form=form,
+        open_alerts=[a for a in rows if a.resolved_at is None],
+        resolved=[a for a in rows if a.resolved_at is not None][:20],
+        form=SettingsForm(instance=settings_for(access.workspace)),
     )
