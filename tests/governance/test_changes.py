@@ -148,7 +148,8 @@ def test_a_refused_change_names_the_field_in_words(world, client_for):
     response = client_for(world.member).post(
         "/w/acme/changes/",
         {"title": "Wishlist", "team": world.teams["checkout"].pk, "urgency": "normal",
-         "added_items": 3, "throughput_samples": "two, three"},
+         "added_items": 3, "scope_source": "manual", "remaining_items": 10,
+         "throughput_samples": "two, three"},
         follow=True,
     )  # fmt: skip
     html = response.content.decode()

@@ -74,7 +74,7 @@ def test_the_agreement_page_makes_a_link_with_its_expiry_and_refuses_a_bad_one(
         {"action": "link", "person": world.people["Sam"].pk, "days": "400"},
         follow=True,
     ).content.decode()
-    assert "days: A link lasts a whole number of days from 1 to 90." in too_long
+    assert "Days: A link lasts a whole number of days from 1 to 90." in too_long
     not_a_person = owner.post(
         f"/w/acme/agreements/{agreement.pk}/", {"action": "link", "person": "x"}
     )
