@@ -1,0 +1,71 @@
+/* Leadline charts: draw a page's Vega-Lite specs fitted to the width each chart gets.
+ *
+ * Plain charts follow their container's width on their own ("width": "container"). Two things
+ * Vega-Lite cannot fit by itself are adapted here, and redrawn when the width crosses a limit:
+ * - on a narrow screen a legend beside the plot would squeeze it, so legends go below it;
+ * - small multiples (a facet) cannot take the container's width, so the number of columns and
+ *   the cell width come from the width available (the spec's usermeta.facet: {minWidth, count}).
+ */
+(function () {
+  "use strict";
+
+  var NARROW = 560; // px: below this width legends go under the plot
+  var CELL_EXTRA = 64; // px per facet cell besides its plot: its y axis and the spacing
+
+  function layout(spec, width) {
+    var facet = spec.usermeta && spec.usermeta.facet;
+    var columns = 0;
+    if (facet) {
+      var fit = Math.floor(width / (facet.minWidth + CELL_EXTRA));
+      columns = Math.max(1, Math.min(facet.count || fit, fit));
+    }
+    return {narrow: width < NARROW, columns: columns};
+  }
+
+  function fit(spec, width) {
+    var shown = JSON.parse(JSON.stringify(spec));
+    var how = layout(spec, width);
+    if (how.narrow) {
+      shown.config = Object.assign({}, shown.config);
+      shown.config.legend = Object.assign(
+        {orient: "bottom", direction: "horizontal", columns: 2, labelLimit: 150},
+        shown.config.legend
+      );
+    }
+    if (how.columns && shown.spec) {
+      shown.columns = how.columns;
+      shown.spec.width = Math.max(80, Math.floor(width / how.columns) - CELL_EXTRA);
+    }
+    return shown;
+  }
+
+  var drawn = [];
+
+  function draw(el, spec) {
+    var width = el.clientWidth;
+    var entry = {el: el, spec: spec, key: JSON.stringify(layout(spec, width)), view: null};
+    drawn = drawn.filter(function (d) { return d.el !== el; });
+    drawn.push(entry);
+    return vegaEmbed(el, fit(spec, width), {actions: false, renderer: "svg", tooltip: {theme: "light"}})
+      .then(function (result) {
+        entry.view = result.view;
+        el.dataset.rendered = "1";
+        return result;
+      })
+      .catch(function (err) { el.textContent = "This chart could not be drawn: " + err; });
+  }
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      drawn.forEach(function (d) {
+        if (JSON.stringify(layout(d.spec, d.el.clientWidth)) === d.key) return;
+        if (d.view) d.view.finalize();
+        draw(d.el, d.spec);
+      });
+    }, 200);
+  });
+
+  window.leadlineCharts = {draw: draw, fit: fit};
+})();
