@@ -39,7 +39,7 @@ DEFINITIONS = {
     "forecast": (
         "Monte Carlo forecast: {trials:,} trials drawing days from the daily throughput of the "
         "last {window} days (zero days included), seed {seed}. Share of trials that finished "
-        "{items} items by each day (day 1 = the day after the as-of date)."
+        "{items} by each day (day 1 = the day after the as-of date)."
     ),
 }
 
@@ -445,8 +445,10 @@ def forecast_spec(
     """Return the cumulative share of trials finished by each forecast day."""
     x = {"field": "day", "type": "quantitative", "title": "forecast day"}
     return chart_spec(
-        f"When will {items} items be done?",
-        DEFINITIONS["forecast"].format(trials=trials, window=window, seed=seed, items=items),
+        f"When will {plural(items, 'items')} be done?",
+        DEFINITIONS["forecast"].format(
+            trials=trials, window=window, seed=seed, items=plural(items, "items")
+        ),
         with_next(curve, "day"),
         encoding={"x": x},
         layer=[

@@ -20,6 +20,7 @@ from leadline.analyze.charts import (
     histogram_spec,
     hover_layer,
     percentile_layers,
+    plural,
     scatter_spec,
     throughput_spec,
     tip,
@@ -200,7 +201,7 @@ def dora_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                         "tooltip": [
                             tip("month", "month", "temporal", "%B %Y"),
                             tip("value", metric["label"] if share else f"{metric['label']} "
-                                f"({unit})", fmt=".1%" if share else ",.2f"),
+                                f"({unit})", fmt=".1%" if share else ",.1f" if key in units else ",.2f"),
                             *([tip("tier", f"DORA {data['report_year']} tier", "nominal")]
                               if metric["tiered"] else []),
                             tip("deployments", "production deployments"),
@@ -320,13 +321,13 @@ def forecast_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     ]
     charts = {
         "when": _outcome_histogram(
-            f"When will {when['items']} items be done? Outcomes of {data['inputs']['trials']:,} trials",
+            f"When will {plural(when['items'], 'items')} be done? Outcomes of {data['inputs']['trials']:,} trials",
             when["definition"] + " Dashed lines: the days by which 50%, 70%, 85% and 95% of "
             "trials had finished.",
             when["histogram"], "days", "days after the as-of date", rules_when,
         ),
         "how_many": _outcome_histogram(
-            f"How many items in {how['days']} days? Outcomes of {data['inputs']['trials']:,} trials",
+            f"How many items in {plural(how['days'], 'days')}? Outcomes of {data['inputs']['trials']:,} trials",
             how["definition"] + " Dashed lines: at least that many items in 50%, 70%, 85% and "
             "95% of trials.",
             how["histogram"], "items", "items finished", rules_how,

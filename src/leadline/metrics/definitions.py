@@ -83,10 +83,10 @@ DEFINITIONS: dict[str, str] = {
     "forecast_when": (
         "Monte Carlo: {trials:,} trials, each drawing days at random from the daily throughput of "
         "the {window} days up to {as_of} (zero days included), seed {seed}. The date at p% is the "
-        "date by which p% of trials had finished {items} items."
+        "date by which p% of trials had finished {items}."
     ),
     "forecast_how_many": (
-        "Monte Carlo: {trials:,} trials, each drawing {days} days at random from the daily "
+        "Monte Carlo: {trials:,} trials, each drawing {days} at random from the daily "
         "throughput of the {window} days up to {as_of} (zero days included), seed {seed}. Read "
         "downward: at p% at least that many items finished in p% of trials."
     ),
