@@ -13,6 +13,7 @@ import polars as pl
 from django.conf import settings
 
 from leadline.analyze.charts import (
+    PERCENTILE_COLORS,
     aging_spec,
     cfd_spec,
     chart_spec,
@@ -100,7 +101,12 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                     "field": "percentile",
                     "type": "nominal",
                     "title": "percentile",
-                    "sort": ["p50", "p70", "p85", "p95"],
+                    "sort": list(PERCENTILE_COLORS),
+                    # The same colour per percentile as the lines of the scatter and aging chart.
+                    "scale": {
+                        "domain": list(PERCENTILE_COLORS),
+                        "range": list(PERCENTILE_COLORS.values()),
+                    },
                 },
                 "tooltip": [
                     date_tip("window_end", "week ending"),

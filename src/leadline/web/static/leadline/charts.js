@@ -28,7 +28,7 @@
     if (how.narrow) {
       shown.config = Object.assign({}, shown.config);
       shown.config.legend = Object.assign(
-        {orient: "bottom", direction: "horizontal", columns: 2, labelLimit: 150},
+        {orient: "bottom", direction: "vertical", labelLimit: 150},
         shown.config.legend
       );
     }
