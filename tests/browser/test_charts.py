@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from leadline.delivery.models import WorkItem
 from leadline.demo.builder import DEMO_PASSWORD, DEMO_USERNAME, build_demo
@@ -58,15 +59,19 @@ def _hover(page: Any, chart: str, mark: str | None = None) -> str:
           const el = mark
             ? marks.sort((a, b) => rect(a).top - rect(b).top)[0]
             : marks[Math.floor(marks.length / 2)];
-          const r = rect(el);
+          const r = rect(el || root.querySelector('svg'));
           return [r.x + r.width / 2, r.y + Math.min(r.height / 2, 60)];
         }""",
         [chart, mark],
     )
     page.mouse.move(x - 5, y - 5)
     page.mouse.move(x, y)
-    page.wait_for_selector("#vg-tooltip-element.visible")
-    return str(page.locator("#vg-tooltip-element").inner_text())
+    shown = page.locator("#vg-tooltip-element.visible")
+    try:
+        shown.wait_for(timeout=5000)
+    except PlaywrightTimeout:
+        pytest.fail(f"no tooltip when pointing at the {chart} chart")
+    return str(shown.inner_text())
 
 
 def test_every_chart_type_shows_what_its_point_means_and_the_dashboards_log_nothing(demo):
