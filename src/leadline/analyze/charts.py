@@ -277,7 +277,8 @@ def percentile_layers(
     """
     shared: dict[Any, list[str]] = {}
     for r in rules:
-        shared.setdefault(r[field], []).append(str(r["percentile"]))
+        name = str(r["percentile"])
+        shared.setdefault(r[field], []).append(name if name.startswith("p") else f"p{name}")
     if not shared:
         return []
     rows = [
@@ -410,7 +411,10 @@ def aging_spec(
     present = {r["group"] for r in rows}
     groups = [g for g in AGE_GROUPS if g in present]
     encoding = {
-        "x": {"field": "stage", "type": "nominal", "sort": stages, "title": "stage"},
+        "x": {
+            "field": "stage", "type": "nominal", "sort": stages, "title": "stage",
+            "axis": {"labelAngle": 0},
+        },
         "y": {"field": "age", "type": "quantitative", "title": "age (days)"},
         "color": {
             "field": "group", "type": "nominal", "title": "age",

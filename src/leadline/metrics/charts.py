@@ -118,7 +118,6 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if data["aging"]:
         aging = _frame(data["aging"])
         spec = _sqrt_y(aging_spec(aging, stages_in_progress(data), True, pct, settings.TIME_ZONE))
-        spec["layer"][0]["encoding"]["x"]["axis"] = {"labelAngle": 0}
         charts["aging"] = {**spec, "description": defs["age"] + PERCENTILE_LINES}
     return charts
 
