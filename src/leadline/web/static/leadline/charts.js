@@ -10,14 +10,17 @@
   "use strict";
 
   var NARROW = 560; // px: below this width legends go under the plot
-  var CELL_EXTRA = 64; // px per facet cell besides its plot: its y axis and the spacing
+  var AXIS = 60; // px left of the first facet cell: the y axis title and labels
+  var GAP = 24; // px between facet cells (Vega-Lite's spacing, and room for an axis label)
 
   function layout(spec, width) {
     var facet = spec.usermeta && spec.usermeta.facet;
     var columns = 0;
     if (facet) {
-      var fit = Math.floor(width / (facet.minWidth + CELL_EXTRA));
-      columns = Math.max(1, Math.min(facet.count || fit, fit));
+      var fit = Math.floor((width - AXIS) / (facet.minWidth + GAP));
+      var count = facet.count || fit;
+      columns = Math.max(1, Math.min(count, fit));
+      columns = Math.ceil(count / Math.ceil(count / columns)); // even rows: 2 × 2, not 3 + 1
     }
     return {narrow: width < NARROW, columns: columns};
   }
@@ -34,7 +37,7 @@
     }
     if (how.columns && shown.spec) {
       shown.columns = how.columns;
-      shown.spec.width = Math.max(80, Math.floor(width / how.columns) - CELL_EXTRA);
+      shown.spec.width = Math.max(80, Math.floor((width - AXIS) / how.columns) - GAP);
     }
     return shown;
   }
