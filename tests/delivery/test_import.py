@@ -259,3 +259,45 @@ def test_an_import_killed_midway_and_run_again_ends_with_the_same_data(make_work
     got, want = _snapshot(interrupted), _snapshot(clean)
     assert len(got[0]) == len(want[0]) > 3000
     assert got == want
+
+
+@pytest.mark.django_db
+def test_new_statuses_take_the_order_items_move_through_them(workspace):
+    # Trackers do not say in which order their columns come; the histories do. The workflow
+    # (and the cumulative flow's bands) must read Backlog → Ready → Selected → … → Done.
+    from datetime import UTC, datetime, timedelta
+
+    from leadline.delivery.services import workflow_for
+    from leadline.records import StageCategory, StatusRecord, TransitionRecord, WorkItemRecord
+
+    flow = [
+        ("Backlog", StageCategory.BACKLOG),
+        ("Ready", StageCategory.BACKLOG),
+        ("Selected for Development", StageCategory.BACKLOG),
+        ("In Progress", StageCategory.ACTIVE),
+        ("Blocked", StageCategory.ACTIVE),
+        ("In Review", StageCategory.ACTIVE),
+        ("QA", StageCategory.ACTIVE),
+        ("Done", StageCategory.DONE),
+    ]
+    names = [n for n, _ in flow]
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+    def item(n: int, path: list[str]) -> WorkItemRecord:
+        moves = [
+            TransitionRecord(f"P-{n}", start + timedelta(days=d), a, b)
+            for d, (a, b) in enumerate(zip(path, path[1:], strict=False), start=1)
+        ]
+        return WorkItemRecord(
+            "jira", f"P-{n}", f"Item {n}", start, path[-1], project="P", transitions=moves
+        )
+
+    records = [
+        item(1, ["Backlog", "In Progress", "Done"]),  # skips most columns
+        item(2, ["Backlog"]),  # never moved
+        *[item(n, names) for n in range(3, 9)],
+        item(9, ["Backlog", "Ready", "Selected for Development", "In Progress", "In Review"]),
+    ]
+    statuses = [StatusRecord("jira", "", name, category) for name, category in flow]
+    import_records(workspace, records, statuses=statuses)
+    assert [s.name for s in workflow_for(workspace).stages] == names

@@ -271,9 +271,9 @@ def _compute_and_write(
     specs = {
         "cfd": charts.cfd_spec(counts_out, stage_names),
         "throughput": charts.throughput_spec(tp_weekly),
-        "scatter": charts.scatter_spec(cycle, _pct_dict(pct_all), inclusive),
+        "scatter": charts.scatter_spec(cycle, _pct_dict(pct_all), inclusive, opts.tz),
         "histogram": charts.histogram_spec(cycle, inclusive),
-        "aging": charts.aging_spec(aging, stage_names, inclusive),
+        "aging": charts.aging_spec(aging, stage_names, inclusive, tz=opts.tz),
         "forecast": charts.forecast_spec(
             curve, options.trials, options.window_days, options.seed, forecasts["when"]["items"]
         ),

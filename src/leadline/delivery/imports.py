@@ -361,7 +361,30 @@ def _upsert_items(
         for status in {r.status, *(t.to_status for t in r.transitions)}:
             record = known.get((r.source, status))
             seen[(r.source, r.project, status)] = record.category if record else None
-    stats.new_statuses += ensure_statuses(workspace, seen, known)
+    # New statuses get their positions in flow order: within a category the stages of a
+    # workflow (and the bands of the cumulative flow) follow how items move through them.
+    order = flow_order(by_key.values())
+    ranked = sorted(seen.items(), key=lambda kv: (order[(kv[0][0], kv[0][2])], kv[0]))
+    stats.new_statuses += ensure_statuses(workspace, dict(ranked), known)
+
+
+def flow_order(records: Iterable[WorkItemRecord]) -> dict[tuple[str, str], float]:
+    """Return, per (source, status), where it usually comes in an item's history: the mean
+    position of its first appearance (the status an item was created in counts as the first).
+
+    Trackers do not tell their board's column order; the histories do. A status that some items
+    skip or return to still ranks by where most items meet it.
+    """
+    total: dict[tuple[str, str], float] = {}
+    count: dict[tuple[str, str], int] = {}
+    for r in records:
+        first = r.transitions[0].from_status if r.transitions else None
+        path = [first] if first else []
+        path += [t.to_status for t in r.transitions] + [r.status]
+        for i, status in enumerate(dict.fromkeys(path)):
+            total[(r.source, status)] = total.get((r.source, status), 0.0) + i
+            count[(r.source, status)] = count.get((r.source, status), 0) + 1
+    return {k: total[k] / count[k] for k in total}
 
 
 def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:

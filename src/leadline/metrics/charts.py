@@ -10,14 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 
 from leadline.analyze.charts import (
+    PERCENTILE_COLORS,
     aging_spec,
     cfd_spec,
     chart_spec,
+    date_tip,
     histogram_spec,
+    hover_layer,
+    percentile_layers,
+    plural,
     scatter_spec,
     throughput_spec,
+    tip,
+    with_next,
 )
 
 TIER_COLORS = {"elite": "#2b8a3e", "high": "#74b816", "medium": "#f08c00", "low": "#c92a2a"}
@@ -39,18 +47,30 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     defs = data["definitions"]
     charts: dict[str, dict[str, Any]] = {}
     charts["cfd"] = {**cfd_spec(_rebased(data), stages), "description": defs["cfd"] + REBASED}
-    wip = chart_spec(
+    day = {"field": "day", "type": "temporal", "title": "day"}
+    charts["wip"] = chart_spec(
         "WIP at the end of each day",
         defs["wip"],
-        _iso(data["wip_daily"], "day"),
-        mark={"type": "line", "interpolate": "step-after"},
-        encoding={
-            "x": {"field": "day", "type": "temporal", "title": "day"},
-            "y": {"field": "wip", "type": "quantitative", "title": "items in progress"},
-            "tooltip": [{"field": "day", "type": "temporal"}, "wip", "arrivals", "departures"],
-        },
+        with_next(_iso(data["wip_daily"], "day"), "day"),
+        encoding={"x": day},
+        layer=[
+            {
+                "mark": {"type": "line", "interpolate": "step-after"},
+                "encoding": {
+                    "y": {"field": "wip", "type": "quantitative", "title": "items in progress"}
+                },
+            },
+            hover_layer(
+                day,
+                [
+                    date_tip("day", "day"),
+                    tip("wip", "WIP at the end of the day"),
+                    tip("arrivals", "started that day"),
+                    tip("departures", "finished or removed that day"),
+                ],
+            ),
+        ],
     )
-    charts["wip"] = wip
     if data["throughput_weekly"]:
         charts["throughput"] = {
             **throughput_spec(_frame(data["throughput_weekly"])),
@@ -61,9 +81,9 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         cycle = cycle.with_columns(cycle_time_days=pl.col("lead_time_days"))  # see _as_lead_time
     pct = {k: v for k, v in data["percentiles"].items() if k != "count"}
     if cycle is not None:
-        charts["scatter"] = _sqrt_y(scatter_spec(cycle, pct, inclusive=True))
-        charts["scatter"]["description"] = defs["cycle_time"] + " Lines: 50th/70th/85th/95th."
-        charts["histogram"] = {**histogram_spec(cycle, True), "description": defs["histogram"]}
+        charts["scatter"] = _sqrt_y(scatter_spec(cycle, pct, inclusive=True, tz=settings.TIME_ZONE))
+        charts["scatter"]["description"] = defs["cycle_time"] + PERCENTILE_LINES
+        charts["histogram"] = histogram_spec(cycle, True, defs["histogram"])
     if data["percentile_trend"]:
         long = [
             {"window_end": r["window_end"].isoformat(), "percentile": k, "days": r[k]}
@@ -82,18 +102,27 @@ def flow_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "color": {
                     "field": "percentile",
                     "type": "nominal",
-                    "sort": ["p50", "p70", "p85", "p95"],
+                    "title": "percentile",
+                    "sort": list(PERCENTILE_COLORS),
+                    # The same colour per percentile as the lines of the scatter and aging chart.
+                    "scale": {
+                        "domain": list(PERCENTILE_COLORS),
+                        "range": list(PERCENTILE_COLORS.values()),
+                    },
                 },
-                "tooltip": [{"field": "window_end", "type": "temporal"}, "percentile", "days"],
+                "tooltip": [
+                    date_tip("window_end", "week ending"),
+                    tip("percentile", "percentile", "nominal"),
+                    tip("days", "cycle time (days)"),
+                ],
             },
         )
     if data.get("measure", {}).get("name") == "lead_time":
         _as_lead_time(charts, defs)
     if data["aging"]:
         aging = _frame(data["aging"])
-        spec = _sqrt_y(aging_spec(aging, stages_in_progress(data), True, pct))
-        spec["layer"][0]["encoding"]["x"]["axis"] = {"labelAngle": 0}
-        charts["aging"] = {**spec, "description": defs["age"]}
+        spec = _sqrt_y(aging_spec(aging, stages_in_progress(data), True, pct, settings.TIME_ZONE))
+        charts["aging"] = {**spec, "description": defs["age"] + PERCENTILE_LINES}
     return charts
 
 
@@ -122,6 +151,10 @@ def _as_lead_time(charts: dict[str, dict[str, Any]], defs: dict[str, str]) -> No
 
 
 REBASED = " Done and removed stages count from the range's first day, so the flow in it shows."
+PERCENTILE_LINES = (
+    " Dashed lines: the 50th, 70th, 85th and 95th percentiles of the cycle time of the items "
+    "finished in the range (nearest rank)."
+)
 
 
 def _rebased(data: dict[str, Any]) -> pl.DataFrame:
@@ -150,14 +183,20 @@ def stages_in_progress(data: dict[str, Any]) -> list[str]:
 
 
 def dora_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Return the DORA page's specs: one monthly trend per metric, and the timeline."""
+    """Return the DORA page's specs: one monthly trend per metric, and the timeline.
+
+    Durations are drawn in the unit the page shows them in (:func:`duration_units`).
+    """
     charts: dict[str, dict[str, Any]] = {}
+    units = duration_units(data)
     for metric in data["metrics"]:
         key = metric["key"]
+        unit = units.get(key, metric["unit"])
+        per = HOURS_PER.get(unit, 1.0)
         rows = [
             {
                 "month": r["month"].isoformat(),
-                "value": r[key]["value"],
+                "value": round(r[key]["value"] / per, 3),
                 "tier": r[key]["tier"] or "—",
                 "deployments": r["production_deployments"],
             }
@@ -168,10 +207,11 @@ def dora_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         y: dict[str, Any] = {
             "field": "value",
             "type": "quantitative",
-            "title": "share" if share else metric["unit"],
+            "title": "share" if share else unit,
         }
         if share:
             y["axis"] = {"format": "%"}
+        definition = metric["definition"] + (f" Shown in {unit}." if key in units else "")
         color: dict[str, Any] = {"value": "#3b5bdb"}
         if metric["tiered"]:
             color = {
@@ -182,29 +222,54 @@ def dora_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             }
         charts[f"trend-{key}"] = chart_spec(
             f"{metric['label']} per month",
-            metric["definition"],
+            definition,
             rows,
             height=170,
             layer=[
                 {"mark": {"type": "line", "color": "#adb5bd"}},
                 {
-                    "mark": {"type": "point", "filled": True, "size": 50},
-                    "encoding": {"color": color},
+                    "mark": {"type": "point", "filled": True, "size": 60},
+                    "encoding": {
+                        "color": color,
+                        "tooltip": [
+                            tip("month", "month", "temporal", "%B %Y"),
+                            tip("value", metric["label"] if share else f"{metric['label']} "
+                                f"({unit})", fmt=".1%" if share else ",.1f" if key in units else ",.2f"),
+                            *([tip("tier", f"DORA {data['report_year']} tier", "nominal")]
+                              if metric["tiered"] else []),
+                            tip("deployments", "production deployments"),
+                        ],
+                    },
                 },
             ],
             encoding={
                 "x": {"field": "month", "type": "temporal", "title": None, "timeUnit": "yearmonth"},
                 "y": y,
-                "tooltip": [
-                    {"field": "month", "type": "temporal", "timeUnit": "yearmonth"},
-                    {"field": "value", "format": ".1%" if share else ".2f"},
-                    "tier",
-                    "deployments",
-                ],
             },
-        )
+        )  # fmt: skip
     charts["timeline"] = timeline_spec(data)
     return charts
+
+
+HOURS_PER = {"days": 24.0, "hours": 1.0, "minutes": 1 / 60}
+
+
+def duration_unit(hours: float | None) -> str:
+    """Return the unit a duration of ``hours`` reads best in: days from 2 days, minutes below
+    an hour, hours between (and for no value)."""
+    if hours is None or 1 <= hours < 48:
+        return "hours"
+    return "days" if hours >= 48 else "minutes"
+
+
+def duration_units(data: dict[str, Any]) -> dict[str, str]:
+    """Return {metric key: unit} for the DORA page's durations, read from the page's range, so
+    that its cards, tables and charts show each duration in one unit."""
+    return {
+        m["key"]: duration_unit(data["range"][m["key"]]["value"])
+        for m in data["metrics"]
+        if m["unit"] == "hours"
+    }
 
 
 def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +283,9 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
         f"within {data['window_hours']:g} h, unplanned fix, rollback); each red diamond an "
         "incident at its start, sized by the hours until it was resolved (downtime).",
         [],
-        height={"step": 26},
+        # A number, not {"step": 26}: a stepped height cannot fit the container and Vega-Lite
+        # warns about it on every page view.
+        height=26 * max(len({r["service"] for r in [*deps, *incs]}), 1),
         layer=[
             {
                 "data": {"values": incs},
@@ -239,10 +306,10 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
                         "scale": {"range": [30, 400]},
                     },
                     "tooltip": [
-                        "title",
-                        "service",
-                        {"field": "started", "type": "temporal", "format": "%Y-%m-%d %H:%M"},
-                        {"field": "hours", "title": "hours"},
+                        tip("title", "incident", "nominal"),
+                        tip("service", "service", "nominal"),
+                        tip("started", "started", "temporal", "%-d %b %Y %H:%M"),
+                        tip("hours", "hours until resolved", fmt=",.1f"),
                     ],
                 },
             },
@@ -262,11 +329,11 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
                         },
                     },
                     "tooltip": [
-                        "id",
-                        "service",
-                        "kind",
-                        {"field": "finished", "type": "temporal", "format": "%Y-%m-%d %H:%M"},
-                        {"field": "downtime_hours", "title": "downtime hours", "format": ".1f"},
+                        tip("id", "deployment", "nominal"),
+                        tip("service", "service", "nominal"),
+                        tip("kind", "what followed", "nominal"),
+                        tip("finished", "finished", "temporal", "%-d %b %Y %H:%M"),
+                        tip("downtime_hours", "downtime (hours)", fmt=",.1f"),
                     ],
                 },
             },
@@ -287,12 +354,16 @@ def forecast_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     ]
     charts = {
         "when": _outcome_histogram(
-            f"When will {when['items']} items be done? Outcomes of {data['inputs']['trials']:,} trials",
-            when["definition"], when["histogram"], "days", "days after the as-of date", rules_when,
+            f"When will {plural(when['items'], 'items')} be done? Outcomes of {data['inputs']['trials']:,} trials",
+            when["definition"] + " Dashed lines: the days by which 50%, 70%, 85% and 95% of "
+            "trials had finished.",
+            when["histogram"], "days", "days after the as-of date", rules_when,
         ),
         "how_many": _outcome_histogram(
-            f"How many items in {how['days']} days? Outcomes of {data['inputs']['trials']:,} trials",
-            how["definition"], how["histogram"], "items", "items finished", rules_how,
+            f"How many items in {plural(how['days'], 'days')}? Outcomes of {data['inputs']['trials']:,} trials",
+            how["definition"] + " Dashed lines: at least that many items in 50%, 70%, 85% and "
+            "95% of trials.",
+            how["histogram"], "items", "items finished", rules_how,
         ),
     }  # fmt: skip
     if data.get("backtest") and data["backtest"]["calibration"]:
@@ -333,10 +404,10 @@ def forecast_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                         },
                         "color": {"field": "question", "type": "nominal", "title": "question"},
                         "tooltip": [
-                            "question",
-                            "percentile",
-                            {"field": "hit_rate", "format": ".1%", "title": "came true"},
-                            {"field": "forecasts", "title": "past forecasts"},
+                            tip("question", "question", "nominal"),
+                            tip("percentile", "forecast percentile"),
+                            tip("hit_rate", "came true", fmt=".1%"),
+                            tip("forecasts", "past forecasts"),
                         ],
                     },
                 },
@@ -364,29 +435,12 @@ def _outcome_histogram(
                 "encoding": {
                     "x": {"field": field, "type": "quantitative", "title": axis, "bin": False},
                     "y": {"field": "trials", "type": "quantitative", "title": "trials"},
-                    "tooltip": [field, "trials"],
+                    "tooltip": [tip(field, axis), tip("trials", "trials", fmt=",")],
                 },
             },
-            {
-                "data": {"values": rules},
-                "mark": {"type": "rule", "color": "#c92a2a", "strokeDash": [4, 4]},
-                "encoding": {
-                    "x": {"field": field, "type": "quantitative"},
-                    "tooltip": ["percentile", field],
-                },
-            },
-            {
-                "data": {"values": rules},
-                "mark": {"type": "text", "color": "#c92a2a", "dy": -4, "baseline": "bottom",
-                         "fontSize": 10},
-                "encoding": {
-                    "x": {"field": field, "type": "quantitative"},
-                    "y": {"value": 0},
-                    "text": {"field": "percentile"},
-                },
-            },
+            *percentile_layers(rules, channel="x", field=field, unit=field, title="percentiles"),
         ],
-    )  # fmt: skip
+    )
 
 
 def portfolio_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -395,23 +449,39 @@ def portfolio_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     order = [t["name"] for t in data["teams"]]
 
     def multiples(
-        title: str, caption: str, rows: list[dict[str, Any]], x: str, y: str, mark: dict[str, Any]
+        title: str,
+        caption: str,
+        rows: list[dict[str, Any]],
+        x: str,
+        y: str,
+        layers: list[dict[str, Any]],
+        hover: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         values = [{**_iso([r], x)[0], "team": names.get(r["team"], r["team"])} for r in rows]
+        if hover:
+            values = with_next(values, x)
+        x_enc = {
+            "field": x,
+            "type": "temporal",
+            "title": None,
+            "axis": {
+                "format": "%b",
+                "labelAngle": 0,
+                "tickCount": {"interval": "month", "step": 1},
+            },
+        }
+        if hover:
+            layers = [*layers, hover_layer(x_enc, hover)]
         spec = chart_spec(
             title, caption, values,
             facet={"field": "team", "type": "nominal", "title": None, "sort": order},
             columns=4,
             spec={
-                "width": 210, "height": 110, "mark": mark,
-                "encoding": {
-                    "x": {"field": x, "type": "temporal", "title": None,
-                          "axis": {"format": "%b", "labelAngle": 0,
-                                   "tickCount": {"interval": "month", "step": 1}}},
-                    "y": {"field": y, "type": "quantitative", "title": y},
-                    "tooltip": ["team", {"field": x, "type": "temporal"}, y],
-                },
+                "width": 210, "height": 110, "encoding": {"x": x_enc}, "layer": layers,
             },
+            # A facet cannot take its container's width: the page's script picks the columns
+            # and the cell width from the width the chart gets (leadline/charts.js).
+            usermeta={"facet": {"minWidth": 180, "count": len(order)}},
         )  # fmt: skip
         spec.pop("width"), spec.pop("height")
         return spec
@@ -419,11 +489,26 @@ def portfolio_charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         "throughput": multiples(
             "Throughput per week, by team", data["definitions"]["throughput"],
-            data["throughput_weekly"], "week", "count", {"type": "bar", "color": "#3b5bdb"},
+            data["throughput_weekly"], "week", "count",
+            [{
+                "mark": {"type": "bar", "color": "#3b5bdb"},
+                "encoding": {
+                    "y": {"field": "count", "type": "quantitative", "title": "items finished"},
+                    "tooltip": [tip("team", "team", "nominal"), date_tip("week", "week starting"),
+                                tip("count", "items finished")],
+                },
+            }],
         ),
         "wip": multiples(
             "WIP at the end of each day, by team", data["definitions"]["wip"],
             data["wip_daily"], "day", "wip",
-            {"type": "line", "interpolate": "step-after", "color": "#f08c00"},
+            [{
+                "mark": {"type": "line", "interpolate": "step-after", "color": "#f08c00"},
+                "encoding": {
+                    "y": {"field": "wip", "type": "quantitative", "title": "items in progress"},
+                },
+            }],
+            hover=[tip("team", "team", "nominal"), date_tip("day", "day"),
+                   tip("wip", "WIP at the end of the day")],
         ),
     }  # fmt: skip

@@ -33,9 +33,9 @@ DEFINITIONS: dict[str, str] = {
         "at risk."
     ),
     "cfd": (
-        "Cumulative flow = items per stage at the end of each day, stacked in workflow order "
-        "(each tracker status maps to a stage); items that entered before the range are counted "
-        "from its first day."
+        "Cumulative flow = items per stage at the end of each day, stacked in workflow order, "
+        "done at the bottom and backlog on top (each tracker status maps to a stage); items that "
+        "entered before the range are counted from its first day."
     ),
     "flow_efficiency": (
         "Flow efficiency = time in working stages ÷ cycle time, for items finished in the range; "
@@ -67,7 +67,7 @@ DEFINITIONS: dict[str, str] = {
     ),
     "lead_time_for_changes": (
         "Lead time for changes = first commit (or PR merge where commits are unknown) → the "
-        "successful production deployment that contains it; median hours."
+        "successful production deployment that contains it; the median over the changes deployed."
     ),
     "change_failure_rate": (
         "Change failure rate = share of production deployments followed by an incident, rollback "
@@ -78,7 +78,7 @@ DEFINITIONS: dict[str, str] = {
     ),
     "recovery_time": (
         "Failed deployment recovery time = from the failed deployment to the resolution of its "
-        "incidents; median hours over failed deployments."
+        "incidents; the median over failed deployments."
     ),
     "rework_rate": (
         "Deployment rework rate = share of production deployments that were unplanned fixes "
@@ -91,10 +91,10 @@ DEFINITIONS: dict[str, str] = {
     "forecast_when": (
         "Monte Carlo: {trials:,} trials, each drawing days at random from the daily throughput of "
         "the {window} days up to {as_of} (zero days included), seed {seed}. The date at p% is the "
-        "date by which p% of trials had finished {items} items."
+        "date by which p% of trials had finished {items}."
     ),
     "forecast_how_many": (
-        "Monte Carlo: {trials:,} trials, each drawing {days} days at random from the daily "
+        "Monte Carlo: {trials:,} trials, each drawing {days} at random from the daily "
         "throughput of the {window} days up to {as_of} (zero days included), seed {seed}. Read "
         "downward: at p% at least that many items finished in p% of trials."
     ),

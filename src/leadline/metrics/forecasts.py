@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from django.core.exceptions import ValidationError
 
+from leadline.analyze.charts import plural
 from leadline.delivery.quality import data_version
 from leadline.flow.forecast import (
     DEFAULT_PERCENTILES,
@@ -113,7 +114,7 @@ def forecast(
         "inputs": {**inputs, "percentiles": list(DEFAULT_PERCENTILES)},
         "when": {
             "items": items,
-            "definition": DEFINITIONS["forecast_when"].format(items=items, **text),
+            "definition": DEFINITIONS["forecast_when"].format(items=plural(items, "items"), **text),
             "percentiles": [
                 {"percentile": p, "days": when.days[p], "date": when.dates[p]}
                 for p in DEFAULT_PERCENTILES
@@ -123,7 +124,9 @@ def forecast(
         "how_many": {
             "days": days,
             "by": as_of + timedelta(days=days),
-            "definition": DEFINITIONS["forecast_how_many"].format(days=days, **text),
+            "definition": DEFINITIONS["forecast_how_many"].format(
+                days=plural(days, "days"), **text
+            ),
             "percentiles": [{"percentile": p, "items": how.items[p]} for p in DEFAULT_PERCENTILES],
             "histogram": _histogram(how.outcomes, "items"),
         },

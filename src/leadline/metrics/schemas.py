@@ -134,6 +134,7 @@ class FlowCfdRow(BaseModel):
 
 class FlowCycleTime(Out):
     key: str = Field(description="Work item key in its tracker.")
+    title: str = Field(description="Work item title (empty when the tracker gave none).")
     type: str = Field(description="Work item type (e.g. Story, Bug).")
     team: str = Field(description="Team slug; empty string for items without a team.")
     started: dt.datetime = Field(description="First entry into an active stage (UTC timestamp).")
@@ -150,6 +151,7 @@ class FlowCycleTime(Out):
 
 class FlowAgingItem(Out):
     key: str = Field(description="Work item key in its tracker.")
+    title: str = Field(description="Work item title (empty when the tracker gave none).")
     type: str = Field(description="Work item type.")
     team: str = Field(description="Team slug; empty string for items without a team.")
     stage: str = Field(description="Current stage.")

@@ -40,7 +40,7 @@ from .scope import Scope
 
 SCOPE = "scope"  # the engine groups by this column: one group = the whole scope
 ITEM_TIME_COLUMNS = (
-    "key", "type", "team", "started", "finished", "finished_date", "cycle_time_days",
+    "key", "title", "type", "team", "started", "finished", "finished_date", "cycle_time_days",
     "lead_time_days",
 )  # fmt: skip
 
@@ -87,6 +87,13 @@ def scoped_frames(
     if not scope.types:
         items, transitions, left_out = without_epics(scope.workspace, items, transitions)
     return items.with_columns(pl.lit("all").alias(SCOPE)), transitions, left_out
+
+
+def load_titles(scope: Scope) -> pl.DataFrame:
+    """Load the titles of the scope's items (item_id, title): what a chart's tooltip names."""
+    where, params = item_filter(scope.workspace, None if scope.teams else scope.team)
+    sql = f"SELECT i.id, i.title FROM delivery_workitem i WHERE {where}"  # noqa: S608 - only placeholders are interpolated
+    return read_frame(sql, params, {"item_id": pl.Int64, "title": pl.Utf8})
 
 
 def load_flags(scope: Scope) -> pl.DataFrame:
@@ -216,6 +223,13 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
     flags = blocked_time(load_flags(scope), scope.end, tz=options.tz)
     blocked = _blocked(scope, flags, cycle, aging)
 
+    titles = load_titles(scope)
+    cycle, aging = (
+        f.join(titles, on="item_id", how="left", maintain_order="left").with_columns(
+            pl.col("title").fill_null("")
+        )
+        for f in (cycle, aging)
+    )
     n_weeks = max(weekly.height, 1)
     finished = int(weekly.get_column("count").sum()) if weekly.height else 0
     oldest = aging.row(0, named=True) if aging.height else None
@@ -239,6 +253,7 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
         cycle_times=cycle.select(*ITEM_TIME_COLUMNS).sort("finished").to_dicts(),
         aging=aging.select(
             "key",
+            "title",
             "type",
             "team",
             "stage",

@@ -23,7 +23,7 @@ from leadline.web.labels import field_label
 from leadline.workspaces.services import Access
 
 from . import charts, services
-from .dora import dora
+from .dora import RECENT_DAYS, dora
 from .forecasts import MAX_DAYS, MAX_ITEMS, epic_list, forecast
 from .portfolio import PORTFOLIO_DAYS, portfolio
 from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int
@@ -178,6 +178,8 @@ def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
             "data": data,
             "scope": scope,
             "charts": specs,
+            "units": charts.duration_units(data),
+            "recent_days": RECENT_DAYS,
             "csv_trend": _csv_link(request, table="trend"),
             "csv_service": _csv_link(request, table="service"),
             "csv_team": _csv_link(request, table="team"),

@@ -46,6 +46,20 @@ def metric(entry: dict[str, Any] | None, unit: str = "") -> str:
 
 
 @register.filter
+def in_unit(entry: dict[str, Any] | None, unit: str | None) -> str:
+    """Format a DORA duration entry (its value in hours) in ``unit``: "12.9 days", "6.4 h",
+    "45 min"; any other entry as :func:`metric` does (em dash for no value)."""
+    if not entry or entry.get("value") is None or unit not in ("days", "hours", "minutes"):
+        return metric(entry)
+    h = float(entry["value"])
+    if unit == "days":
+        return f"{h / 24:.1f} days"
+    if unit == "hours":
+        return f"{h:.1f} h"
+    return f"{h * 60:.0f} min"
+
+
+@register.filter
 def tier_badge(tier: str | None) -> str:
     """Return the badge class for a DORA tier."""
     return TIER_BADGE.get(tier or "", "")
