@@ -159,10 +159,10 @@ def test_multi_selects_are_searchable_without_ctrl_click(page, signed_in):
 def test_the_triage_group_and_a_persons_teams_are_searchable_too(page, signed_in):
     url, ws, team = signed_in
     save_domain(system_access(ws), "Architecture")
-    page.goto(f"{url}/w/acme/decisions/framework/")
+    page.goto(f"{url}/w/acme/settings/thresholds/")  # the triage group is edited in settings
     _pick(page, "select[name=triage_group]", "bo", "Bo Berg")
     page.click("form:has(select[name=triage_group]) button[type=submit]")
-    page.wait_for_url(f"{url}/w/acme/decisions/framework/")
+    page.wait_for_url(f"{url}/w/acme/settings/thresholds/")
     assert [p.name for p in settings_for(ws).triage_group.all()] == ["Bo Berg"]
     page.goto(f"{url}/w/acme/people/")
     page.fill("form:has(select[name=teams]) input[name=name]", "Finn Falk")
