@@ -8,12 +8,16 @@ never returned: responses say only whether one is set.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
+from pydantic import Field
 
+from leadline import bounds
+from leadline.api_input import KEEP, Input, number, text
 from leadline.jobs.api import JobOut
 from leadline.workspaces.models import Role, Team, Workspace
 from leadline.workspaces.services import access_for
@@ -27,6 +31,7 @@ WS = "/workspaces/{ws}"
 ConnectionKind = Literal["jira", "github", "gitlab", "git", "pagerduty", "opsgenie"]
 ScheduleName = Literal["manual", "hourly", "daily"]
 CategoryName = Literal["backlog", "active", "done", "removed", "unmapped"]
+Limit = Annotated[int, number(bounds.LIST_LIMIT)]
 
 
 def _team(workspace: Workspace, slug: str | None) -> Team | None:
@@ -49,24 +54,29 @@ class ConnectionOut(Schema):
     created_at: datetime
 
 
-class ConnectionIn(Schema):
+C = Connection  # the column lengths below are the model's
+
+
+class ConnectionIn(Input):
     kind: ConnectionKind
-    name: str
-    target: str
-    team: str | None = None
-    base_url: str = ""
-    username: str = ""
-    credential: str = ""
+    name: Annotated[str, text(C, "name")]
+    target: Annotated[str, text(C, "target")]
+    team: Annotated[str, text(Team, "slug")] | None = None
+    base_url: Annotated[str, text(C, "base_url")] = ""
+    username: Annotated[str, text(C, "username")] = ""
+    credential: Annotated[str, Field(max_length=10_000)] = ""
     schedule: ScheduleName = "daily"
 
 
-class ConnectionPatch(Schema):
-    name: str | None = None
-    target: str | None = None
-    team: str | None = None
-    base_url: str | None = None
-    username: str | None = None
-    credential: str | None = None
+class ConnectionPatch(Input):
+    """Only the fields sent change; ``null`` empties a field (refused where one is required)."""
+
+    name: Annotated[str, text(C, "name")] | None = None
+    target: Annotated[str, text(C, "target")] | None = None
+    team: Annotated[str, text(Team, "slug")] | None = None
+    base_url: Annotated[str, text(C, "base_url")] | None = None
+    username: Annotated[str, text(C, "username")] | None = None
+    credential: Annotated[str, Field(max_length=10_000)] | None = None
     schedule: ScheduleName | None = None
 
 
@@ -180,9 +190,11 @@ class StatusOut(Schema):
     edited: bool
 
 
-class StatusPatch(Schema):
+class StatusPatch(Input):
+    """At least one of the two; ``category`` null or "unmapped" leaves the status unmapped."""
+
     category: CategoryName | None = None
-    waiting: bool | None = None
+    waiting: bool = KEEP
 
 
 @router.get(WS + "/statuses", response=list[StatusOut])
@@ -202,6 +214,8 @@ def update_status(request: HttpRequest, ws: str, status_id: int, body: StatusPat
     access = access_for(request.user, ws, Role.LEAD)
     mapping = get_object_or_404(StatusMapping, pk=status_id, workspace=access.workspace)
     given = body.dict(exclude_unset=True)
+    if not given:
+        raise ValidationError({"body": "Send category and/or waiting; nothing was changed."})
     category = mapping.category
     if "category" in given:
         category = None if body.category in (None, "unmapped") else body.category
@@ -299,7 +313,7 @@ def list_items(
     ws: str,
     team: str | None = None,
     status: str | None = None,
-    limit: int = 100,
+    limit: Limit = 100,
 ) -> list[dict[str, Any]]:
     """List work items with their current status and its category, newest first.
 
@@ -381,7 +395,7 @@ def _records(model: Any, schema: type[Schema], request: HttpRequest, ws: str, te
 
 @router.get(WS + "/deployments", response=list[DeploymentOut])
 def list_deployments(
-    request: HttpRequest, ws: str, team: str | None = None, limit: int = 100
+    request: HttpRequest, ws: str, team: str | None = None, limit: Limit = 100
 ) -> list[dict[str, Any]]:
     """List deployments, newest first (``team`` slug filters; ``limit`` 1–1000)."""
     return _records(Deployment, DeploymentOut, request, ws, team, limit, "-finished")
@@ -389,7 +403,7 @@ def list_deployments(
 
 @router.get(WS + "/incidents", response=list[IncidentOut])
 def list_incidents(
-    request: HttpRequest, ws: str, team: str | None = None, limit: int = 100
+    request: HttpRequest, ws: str, team: str | None = None, limit: Limit = 100
 ) -> list[dict[str, Any]]:
     """List incidents, newest first (``team`` slug filters; ``limit`` 1–1000)."""
     return _records(Incident, IncidentOut, request, ws, team, limit, "-started")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from leadline import bounds
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, audit
 
@@ -71,6 +72,15 @@ def create_change_request(
         raise ValidationError({"title": "Say what the change is."})
     if urgency not in ChangeRequest.Urgency.values:
         raise ValidationError({"urgency": f"Use one of {', '.join(ChangeRequest.Urgency.values)}."})
+    errors = {
+        name: problem
+        for name, value in (("added_items", added_items), ("remaining_items", remaining_items))
+        if value is not None and (problem := bounds.ITEMS.problem(value))
+    }
+    if problem := samples_problem(throughput_samples):
+        errors["throughput_samples"] = problem
+    if errors:
+        raise ValidationError(errors)
     cr = ChangeRequest(
         workspace=access.workspace,
         team=team,
@@ -83,8 +93,6 @@ def create_change_request(
         throughput_samples=throughput_samples,
         created_at=now or timezone.now(),
     )
-    if throughput_samples.strip() and not cr.samples():
-        raise ValidationError({"throughput_samples": "Use whole numbers separated by commas."})
     cr.save()
     cr.domains.set(domains)
     cr.raid_items.set(raid_items)
@@ -92,6 +100,20 @@ def create_change_request(
         access.workspace, actor, "create", cr, f"Change request {cr.title} (+{added_items} items)"
     )
     return cr
+
+
+def samples_problem(text: str) -> str | None:
+    """Return why manual throughput samples are unusable (None when fine or empty)."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        return None
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return "Use whole numbers separated by commas, e.g. 0, 2, 1, 3."
+    if len(parts) > bounds.MAX_SAMPLES:
+        return f"At most {bounds.MAX_SAMPLES} days of samples (got {len(parts)})."
+    worst = max(int(p) for p in parts)
+    problem = bounds.DAILY_THROUGHPUT.problem(worst)
+    return f"Each day's count: {problem}" if problem else None
 
 
 def get_change(access: Access, pk: int) -> ChangeRequest:
@@ -126,7 +148,10 @@ def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
         samples, source = cr.samples(), "samples entered on the request"
     remaining = cr.remaining_items or 0
     impact: dict[str, Any] = {"source": source, "samples": samples, "forecast": None}
-    if any(samples):
+    # A request stored before the bounds existed may ask for more than a forecast simulates
+    # (100,000,000 items held a worker for minutes): explain instead of computing.
+    impact["not_computed"] = _beyond_bounds(cr, samples)
+    if any(samples) and not impact["not_computed"]:
         start = as_of + timedelta(days=1)
         without = _forecast(samples, remaining, start, cr.pk)
         with_change = _forecast(samples, remaining + cr.added_items, start, cr.pk)
@@ -160,6 +185,24 @@ def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
     route = decision_services.plan_route(cr.workspace, domains, timezone.now())
     impact["route"] = {"kind": route.kind, "name": route.name, "reason": route.reason}
     return impact
+
+
+def _beyond_bounds(cr: ChangeRequest, samples: list[int]) -> str | None:
+    """Return why the impact forecast of ``cr`` is not computed (None when it can be)."""
+    for label, value in (("adds", cr.added_items), ("leaves", cr.remaining_items or 0),
+                         ("adds and leaves", cr.added_items + (cr.remaining_items or 0))):  # fmt: skip
+        if value > bounds.ITEMS.high:
+            return (
+                f"This request {label} {value:,} items, more than the {bounds.ITEMS.high:,} a "
+                "forecast simulates, so its impact is not computed. Correct the numbers on the "
+                "request to see a forecast."
+            )
+    if len(samples) > bounds.MAX_SAMPLES or (samples and max(samples) > bounds.DAILY_THROUGHPUT.high):
+        return (
+            f"The throughput samples go beyond {bounds.MAX_SAMPLES} days or "
+            f"{bounds.DAILY_THROUGHPUT.high:,} items a day, so the impact is not computed."
+        )
+    return None
 
 
 OUTCOMES = {"approve": "approved", "decline": "declined", "defer": "deferred"}

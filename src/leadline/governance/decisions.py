@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from leadline import bounds
 from leadline.workspaces.models import Person, Role, Team, Workspace
 from leadline.workspaces.services import Access, audit
 
@@ -19,12 +20,28 @@ from .models import Decision, DecisionDomain, GovernanceSettings
 from .rules import DomainRights, Route, route_decision
 
 TRIAGE_NAME = "Triage group"
+# The limits of each governance setting (escalation delays in days, decision SLAs in hours).
+SETTINGS_BOUNDS: dict[str, bounds.Bound] = {
+    "risk_unmitigated_days": bounds.THRESHOLD_DAYS,
+    "dependency_grace_days": bounds.THRESHOLD_DAYS,
+    "review_grace_days": bounds.THRESHOLD_DAYS,
+    "missing_owner_days": bounds.THRESHOLD_DAYS,
+    "triage_sla_hours": bounds.SLA_HOURS,
+    "domain_sla_hours": bounds.SLA_HOURS,
+}
 
 
 def settings_for(workspace: Workspace) -> GovernanceSettings:
     """Return the workspace's governance settings, created with defaults on first use."""
     obj, _ = GovernanceSettings.objects.get_or_create(workspace=workspace)
     return obj
+
+
+def setting(s: GovernanceSettings, name: str) -> int:
+    """Return a setting within its bound: a value stored before the bounds existed (say 10**9
+    hours, past any date Python can hold) is read as the nearest limit."""
+    bound = SETTINGS_BOUNDS[name]
+    return min(max(int(getattr(s, name)), bound.low), bound.high)
 
 
 def rights_of(domain: DecisionDomain) -> DomainRights:
@@ -50,8 +67,8 @@ def plan_route(workspace: Workspace, domains: Iterable[DecisionDomain], at: date
         [rights_of(d) for d in domains],
         at,
         triage_name=triage_label(workspace),
-        triage_sla_hours=s.triage_sla_hours,
-        domain_sla_hours=s.domain_sla_hours,
+        triage_sla_hours=setting(s, "triage_sla_hours"),
+        domain_sla_hours=setting(s, "domain_sla_hours"),
     )
 
 

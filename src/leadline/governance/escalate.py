@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from leadline.workspaces.models import Workspace
 
-from .decisions import settings_for
+from .decisions import setting, settings_for
 from .models import Alert, Decision, RaidItem
 from .models.raid import OPEN_STATUSES
 from .notify import notify
@@ -21,10 +21,10 @@ def thresholds_for(workspace: Workspace) -> Thresholds:
     """Return the workspace's escalation thresholds."""
     s = settings_for(workspace)
     return Thresholds(
-        risk_unmitigated_days=s.risk_unmitigated_days,
-        dependency_grace_days=s.dependency_grace_days,
-        review_grace_days=s.review_grace_days,
-        missing_owner_days=s.missing_owner_days,
+        risk_unmitigated_days=setting(s, "risk_unmitigated_days"),
+        dependency_grace_days=setting(s, "dependency_grace_days"),
+        review_grace_days=setting(s, "review_grace_days"),
+        missing_owner_days=setting(s, "missing_owner_days"),
     )
 
 
