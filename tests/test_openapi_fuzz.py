@@ -138,6 +138,8 @@ def test_every_operation_answers_as_described(case: Any, seeded: dict[str, Any])
         wanted = seeded["ids"].get(name)
         if wanted is not None and (positive or name in ("workspace", "ws")):
             case.path_parameters[name] = wanted
-    case.call_and_validate(
+    response = case.call_and_validate(
         headers={"Authorization": f"Bearer {seeded['token']}"}, checks=CHECKS
     )
+    if os.environ.get("FUZZ_DEBUG"):
+        print("STATUS", case.method, case.path, response.status_code, response.text[:150])

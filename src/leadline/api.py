@@ -139,7 +139,7 @@ def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
         where, parts = parts[0], parts[1:]
-        if where == "body" and len(parts) > 1 and parts[0] in ("payload", "body"):
+        if where == "body" and parts and parts[0] in ("payload", "body"):
             parts = parts[1:]
         if not parts:
             parts = [where]

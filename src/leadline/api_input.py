@@ -14,15 +14,23 @@ from typing import Annotated, Any
 
 from django.db import models
 from django.utils import timezone
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from leadline import bounds
 
 
 class Input(BaseModel):
-    """A request body: a JSON object with only the declared fields."""
+    """A request body: a JSON object with only the declared fields, no text holding U+0000."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store U+0000 (it was a 500 on every text field) and no one types it.
+        if _holds_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
     def dict(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
         """Return the fields as a dict (``exclude_unset`` etc. as ``model_dump``)."""
@@ -32,6 +40,19 @@ class Input(BaseModel):
 # The default of a PATCH field that may be left out but not sent as null: ``title: str = KEEP``
 # declares a string (null is refused); leaving it out keeps the stored value (exclude_unset).
 KEEP: Any = None
+
+
+NUL_MESSAGE = "Text may not contain the NUL character (U+0000); remove it and try again."
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set):
+        return any(_holds_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return False
 
 
 def _plausible(value: date) -> date:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.html import escape
 
 NUL = "\x00"
@@ -25,7 +26,10 @@ def nul_problems(request: HttpRequest) -> dict[str, list[str]]:
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        sources.append(request.POST)
+        try:
+            sources.append(request.POST)
+        except MultiPartParserError:
+            return {"body": ["The form data could not be read (a malformed multipart body)."]}
     for data in sources:
         for key, values in data.lists():
             if NUL in key or any(NUL in v for v in values if isinstance(v, str)):
