@@ -131,6 +131,7 @@ def seeded(make_user: Any, make_workspace: Any) -> Any:
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
+    database=None,
 )
 def test_every_operation_answers_as_described(case: Any, seeded: dict[str, Any]) -> None:
     positive = case._meta is None or case._meta.generation.mode == GenerationMode.POSITIVE

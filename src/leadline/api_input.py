@@ -82,3 +82,17 @@ def text(model: type[models.Model], field: str) -> Any:
     """Return a pydantic Field limited to the model column's max length (none for a TextField)."""
     length = model._meta.get_field(field).max_length  # type: ignore[union-attr]
     return Field(max_length=length) if length else Field()
+
+
+def in_workspace(model: type[models.Model], workspace: Any, field: str, **lookup: Any) -> Any:
+    """Return the workspace's ``model`` row matching ``lookup``; none (or another workspace's)
+    is a 422 naming the body field, not a 404 (the address was found; the body is wrong)."""
+    from django.core.exceptions import ValidationError
+
+    row = model._default_manager.filter(workspace=workspace, **lookup).first()
+    if row is None:
+        value = ", ".join(str(v) for v in lookup.values())
+        raise ValidationError(
+            {field: f"No {model._meta.verbose_name} {value!r} in this workspace."}
+        )
+    return row

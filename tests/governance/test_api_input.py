@@ -103,6 +103,37 @@ def test_people_of_another_workspace_are_refused_naming_the_field_and_ids(
     assert "999999" in errors(send(api, "post", f"{WS}/decision-domains", body))["consulted_ids"][0]
 
 
+def test_a_reference_to_another_workspace_or_to_nothing_is_a_422_naming_the_field(
+    world, api_for, make_user, make_workspace
+):
+    from leadline.workspaces.models import Person, Team
+
+    other = make_workspace("Other", {make_user("x"): "owner"})
+    stranger = Person.objects.create(workspace=other, name="Stranger")
+    Team.objects.create(workspace=other, slug="theirs", name="Theirs")
+    api = api_for(world.owner)
+    cases = [
+        ("raid", {"kind": "risk", "title": "R", "owner_id": stranger.pk}, "owner_id"),
+        ("raid", {"kind": "risk", "title": "R", "team": "theirs"}, "team"),
+        ("raid", {"kind": "dependency", "title": "D", "provider_team": "nope"}, "provider_team"),
+        ("changes", {"title": "C", "team": "theirs", "added_items": 1}, "team"),
+        ("changes", {"title": "C", "team": "checkout", "added_items": 1,
+                     "requested_by_id": stranger.pk}, "requested_by_id"),  # fmt: skip
+        ("changes", {"title": "C", "team": "checkout", "added_items": 1, "domains": ["Nope"]},
+         "domains"),  # fmt: skip
+        ("decisions", {"title": "D", "team": "theirs"}, "team"),
+        ("agreements", {"team": "theirs"}, "team"),
+        ("people", {"name": "P", "function": "Astrology"}, "function"),
+        ("connections", {"kind": "git", "name": "G", "target": "/r", "team": "theirs"}, "team"),
+    ]
+    for url, body, field in cases:
+        assert field in errors(send(api, "post", f"{WS}/{url}", body)), (url, body)
+    assert not RaidItem.objects.exists() and not ChangeRequest.objects.exists()
+    d = send(api, "post", f"{WS}/decisions", {"title": "Pick"}).json()
+    response = send(api, "post", f"{WS}/decisions/{d['id']}/supersede", {"superseded_by": 10**9})
+    assert "superseded_by" in errors(response)
+
+
 @pytest.mark.parametrize(
     ("url", "body", "field"),
     [

@@ -17,7 +17,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from leadline import bounds
-from leadline.api_input import KEEP, Input, number, text
+from leadline.api_input import KEEP, Input, in_workspace, number, text
 from leadline.jobs.api import JobOut
 from leadline.workspaces.models import Role, Team, Workspace
 from leadline.workspaces.services import access_for
@@ -36,6 +36,10 @@ Limit = Annotated[int, number(bounds.LIST_LIMIT)]
 
 def _team(workspace: Workspace, slug: str | None) -> Team | None:
     return get_object_or_404(Team, workspace=workspace, slug=slug) if slug else None
+
+
+def _body_team(workspace: Workspace, slug: str | None) -> Team | None:
+    return in_workspace(Team, workspace, "team", slug=slug) if slug else None
 
 
 # --- Connections ----------------------------------------------------------------------------
@@ -110,7 +114,7 @@ def create_connection(request: HttpRequest, ws: str, body: ConnectionIn) -> Stat
     """Add a connection (lead role); the credential is stored encrypted and never returned."""
     access = access_for(request.user, ws, Role.LEAD)
     values = body.dict(exclude={"credential"})
-    values["team"] = _team(access.workspace, body.team)
+    values["team"] = _body_team(access.workspace, body.team)
     conn = data.save_connection(access, values, body.credential or None, user=request.user)
     return Status(201, _connection_out(conn))
 
@@ -133,7 +137,7 @@ def update_connection(
     conn = get_object_or_404(Connection, pk=connection_id, workspace=access.workspace)
     values = body.dict(exclude_unset=True, exclude={"credential"})
     if "team" in values:
-        values["team"] = _team(access.workspace, values["team"])
+        values["team"] = _body_team(access.workspace, values["team"])
     conn = data.save_connection(access, values, body.credential or None, conn, request.user)
     return _connection_out(conn)
 

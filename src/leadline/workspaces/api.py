@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from leadline import bounds
-from leadline.api_input import Input, number, text
+from leadline.api_input import Input, in_workspace, number, text
 
 from . import services
 from .models import AuditEvent, Function, Person, Role, Team
@@ -151,7 +150,7 @@ def create_person(request: HttpRequest, ws: str, body: PersonIn) -> Status:
     access = services.access_for(request.user, ws, Role.MEMBER)
     function = None
     if body.function:
-        function = get_object_or_404(Function, workspace=access.workspace, name=body.function)
+        function = in_workspace(Function, access.workspace, "function", name=body.function)
     teams = list(Team.objects.filter(workspace=access.workspace, slug__in=body.teams))
     missing = set(body.teams) - {t.slug for t in teams}
     if missing:

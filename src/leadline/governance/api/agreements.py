@@ -13,7 +13,7 @@ from ninja import Schema, Status
 from pydantic import Field
 
 from leadline import bounds
-from leadline.api_input import Id, Input, number, text
+from leadline.api_input import Id, Input, in_workspace, number, text
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import access_for
 
@@ -76,7 +76,7 @@ def save_agreement(
 ) -> Status[dict[str, Any]]:
     """Create the team's agreement or save a new version of it (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    team = get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
+    team = in_workspace(Team, access.workspace, "team", slug=payload.team)
     a = agreements.get_or_create_agreement(access, team, payload.scope, actor=request.user)
     sections: dict[str, str] = {str(k): v for k, v in payload.sections.items()}
     agreements.save_version(access, a, sections, note=payload.note, actor=request.user)
@@ -170,15 +170,11 @@ def create_change(
         raise ValidationError({"domains": f"No decision domain {', '.join(unknown)} here."})
     requested_by = None
     if payload.requested_by_id:
-        requested_by = Person.objects.filter(workspace=ws, pk=payload.requested_by_id).first()
-        if requested_by is None:
-            raise ValidationError(
-                {"requested_by_id": f"No person with id {payload.requested_by_id} here."}
-            )
+        requested_by = in_workspace(Person, ws, "requested_by_id", pk=payload.requested_by_id)
     cr = changes.create_change_request(
         access,
         title=payload.title,
-        team=get_object_or_404(Team, workspace=ws, slug=payload.team),
+        team=in_workspace(Team, ws, "team", slug=payload.team),
         added_items=payload.added_items,
         description=payload.description,
         urgency=payload.urgency,

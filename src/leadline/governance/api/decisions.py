@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Schema, Status
 
-from leadline.api_input import Id, Input, text
+from leadline.api_input import Id, Input, in_workspace, text
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, access_for
 
@@ -100,11 +99,7 @@ def create_decision(
 ) -> Status[dict[str, Any]]:
     """Propose a decision (member role); it is routed to a decider or the triage group."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    team = (
-        get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
-        if payload.team
-        else None
-    )
+    team = in_workspace(Team, access.workspace, "team", slug=payload.team) if payload.team else None
     d = decisions.create_decision(
         access,
         payload.title,
@@ -147,7 +142,12 @@ def supersede(
     """Mark a decision superseded by another one (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
     old = decisions.get_decision(access, decision_id)
-    new = decisions.get_decision(access, payload.superseded_by)
+    try:
+        new = decisions.get_decision(access, payload.superseded_by)
+    except Http404:
+        raise ValidationError(
+            {"superseded_by": f"No decision {payload.superseded_by} in this workspace."}
+        ) from None
     return _decision_out(decisions.supersede(access, old, new, request.user))
 
 

@@ -6,12 +6,11 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Schema, Status
 
 from leadline import bounds
-from leadline.api_input import KEEP, Id, Input, PlausibleDate, number, text
+from leadline.api_input import KEEP, Id, Input, PlausibleDate, in_workspace, number, text
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, access_for
 
@@ -112,11 +111,11 @@ def _resolve_refs(access: Access, data: dict[str, Any]) -> dict[str, Any]:
     ws = access.workspace
     if "owner_id" in data:
         pk = data.pop("owner_id")
-        data["owner"] = get_object_or_404(Person, workspace=ws, pk=pk) if pk else None
+        data["owner"] = in_workspace(Person, ws, "owner_id", pk=pk) if pk else None
     for key in ("team", "provider_team"):
         if key in data:
             slug = data[key]
-            data[key] = get_object_or_404(Team, workspace=ws, slug=slug) if slug else None
+            data[key] = in_workspace(Team, ws, key, slug=slug) if slug else None
     return data
 
 
