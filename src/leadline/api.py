@@ -13,9 +13,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel, Field
 
@@ -70,6 +72,24 @@ ERRORS = {
 }
 
 
+class StrictParser(Parser):
+    """A query or form parameter declared once takes one value: ``?status=a&status=b`` is a
+    422 naming ``status``, not a silent choice of the last one (the same value twice is fine)."""
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        errors = [
+            {"loc": ("query", key), "msg": f"Give {key} one value (it came with {len(set(values))}).",
+             "type": "value_error"}
+            for key, values in data.lists()
+            if key not in list_fields and len(set(values)) > 1
+        ]  # fmt: skip
+        if errors:
+            raise NinjaValidationError(errors)
+        return super().parse_querydict(data, list_fields, request)
+
+
 class LeadlineAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Return the OpenAPI description with the error answers declared on every operation."""
@@ -108,6 +128,7 @@ api = LeadlineAPI(
         "each field."
     ),
     auth=[TokenAuth(), SessionAuth()],
+    parser=StrictParser(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -39,3 +39,9 @@ def test_list_limits_out_of_range_are_a_422(api_ws, limit):
     ws, _, lead, _ = api_ws
     response = lead.get(f"{API}/{ws.slug}/items?limit={limit}")
     assert response.status_code == 422 and "limit" in response.json()["errors"]
+
+
+def test_a_parameter_declared_once_given_twice_is_a_422_naming_it(api_ws):
+    ws, _, lead, _ = api_ws
+    response = lead.get(f"{API}/{ws.slug}/items?status=Done&status=Open")
+    assert response.status_code == 422 and "status" in response.json()["errors"]

@@ -115,3 +115,10 @@ def test_the_pages_say_why_an_implausible_date_is_not_used(small, client_for):
     assert response.status_code == 200
     assert "outside the dates Leadline accepts" in response.content.decode()
 
+
+
+def test_parameters_that_may_repeat_still_do(small, api_for):
+    workspace, team, user = small
+    url = f"/api/v1/workspaces/{workspace.slug}/metrics/flow?type=Story&type=Bug&team={team.slug}"
+    response = api_for(user).get(url)
+    assert response.status_code == 200 and response.json()["types"] == ["Story", "Bug"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from leadline import bounds
 from leadline.api_input import PlausibleDate, number
@@ -41,7 +41,7 @@ def flow(
     team: str | None = None,
     start: PlausibleDate | None = None,
     end: PlausibleDate | None = None,
-    type: str | None = None,  # noqa: A002 - the page's parameter name
+    type: Query[list[str]] = None,  # type: ignore[assignment]  # noqa: A002 - may repeat
 ) -> dict[str, Any]:
     """Return the team flow dashboard: WIP, throughput, cycle times and percentiles (with their
     trend), aging WIP, cumulative flow, flow efficiency, blocked time and the data-quality note.
@@ -87,12 +87,12 @@ def forecast_when(
     workspace: str,
     items: Annotated[int, number(bounds.FORECAST_ITEMS)] = 20,
     team: str | None = None,
-    teams: str | None = None,
+    teams: Query[list[str]] = None,  # type: ignore[assignment]
     end: PlausibleDate | None = None,
     window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
     trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
     seed: Annotated[int, number(bounds.SEED)] = 0,
-    epics: str | None = None,
+    epics: Query[list[str]] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Return when ``items`` items will be done (50/70/85/95%), the outcome histogram, the
     inputs and the backtest calibration. ``teams`` (comma-separated) forecasts teams together;
@@ -112,7 +112,7 @@ def forecast_how_many(
     days: Annotated[int, number(bounds.FORECAST_DAYS)] = 28,
     by: PlausibleDate | None = None,
     team: str | None = None,
-    teams: str | None = None,
+    teams: Query[list[str]] = None,  # type: ignore[assignment]
     end: PlausibleDate | None = None,
     window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
     trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
