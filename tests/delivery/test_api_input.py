@@ -7,11 +7,20 @@ import json
 import pytest
 
 from leadline.delivery.models import Connection, StatusMapping
+from leadline.workspaces.services import access_for, create_team
 
-from .test_api import API, api_ws  # noqa: F401 - the fixture
+from .test_api import API
 from .test_pages import URLCONF
 
 pytestmark = pytest.mark.urls(URLCONF)
+
+
+@pytest.fixture
+def api_ws(make_user, make_workspace, api_for):
+    lead = make_user("lead")
+    ws = make_workspace("Api", {lead: "lead"})
+    team = create_team(access_for(lead, ws.slug), "Core", actor=lead)
+    return ws, team, api_for(lead), None
 
 
 @pytest.mark.parametrize("body", ["[null, null]", "{}", '"done"', '{"category": "done", "x": 1}'])

@@ -142,3 +142,18 @@ def test_text_the_database_cannot_store_is_refused_before_it_is_saved(world):
     with pytest.raises(ValidationError) as exc:
         raid.create_item(world.access, "risk", {"title": "ok", "cause": "a\x00b"})
     assert "U+0000" in exc.value.message_dict["cause"][0]
+
+
+def test_an_item_with_a_title_at_its_limit_escalates_on_both_databases(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from leadline.governance.escalate import evaluate_escalations
+    from leadline.governance.models import Alert
+
+    title = "t" * 300  # the longest title; the alert prefixes its kind
+    raid.create_item(world.access, "dependency", {"title": title, "need_by": date(2026, 1, 5)})
+    evaluate_escalations(world.workspace, timezone.now() + timedelta(days=400))
+    alert = Alert.objects.get(rule="dependency_overdue")
+    assert alert.title.startswith("Dependency: ttt") and len(alert.title) == 300

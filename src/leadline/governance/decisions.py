@@ -115,7 +115,7 @@ def create_decision(
         routed_kind=route.kind,
         routed_person=person,
         routed_role=chosen[0].decider_role if route.kind == "role" else "",
-        routed_name=route.name,
+        routed_name=route.name[:200],  # a triage group named by many members is long
         due_at=route.due_at,
         created_at=now,
         created_by=actor if getattr(actor, "pk", None) else None,

@@ -87,14 +87,16 @@ def evaluate_escalations(workspace: Workspace, now: datetime) -> list[Alert]:
                     workspace=workspace,
                     subject=e.subject,
                     rule=e.rule,
-                    defaults={"title": e.title, "message": e.message, "url": url, "raised_at": now},
+                    # Built from a title of up to 300 characters plus a prefix: cut to the column.
+                    defaults={"title": e.title[:300], "message": e.message[:500], "url": url,
+                              "raised_at": now},  # fmt: skip
                 )
         except IntegrityError:  # a concurrent run created it first: not new for us
             continue
         if not created and alert.resolved_at is None:
             continue
         if not created:
-            alert.resolved_at, alert.raised_at, alert.message = None, now, e.message
+            alert.resolved_at, alert.raised_at, alert.message = None, now, e.message[:500]
             alert.save(update_fields=["resolved_at", "raised_at", "message"])
         new.append(alert)
         notify(workspace, f"Escalation: {e.title}", e.message, url, users, now=now)
