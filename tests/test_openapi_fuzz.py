@@ -13,7 +13,7 @@ short; run it once with a few hundred after changing the API).
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -33,7 +33,6 @@ import leadline.urls  # noqa: F401 - mounts every router on the API
 from leadline.api import api
 
 EXAMPLES = int(os.environ.get("LEADLINE_FUZZ_EXAMPLES", "25"))
-SLUG = "fuzz"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -105,8 +104,7 @@ def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
             "key": wi.key,
             "job_id": str(job.pk),
         },
-        "today": date.today(),
-    }
+        }
 
 
 @pytest.fixture
@@ -134,13 +132,11 @@ def seeded(make_user: Any, make_workspace: Any) -> Any:
     database=None,
 )
 def test_every_operation_answers_as_described(case: Any, seeded: dict[str, Any]) -> None:
+    # Valid requests address the seeded records; schema-breaking ones keep their broken ids
+    # (but the seeded workspace, so they reach the handler's own validation).
     positive = case._meta is None or case._meta.generation.mode == GenerationMode.POSITIVE
     for name in list(case.path_parameters or {}):
         wanted = seeded["ids"].get(name)
         if wanted is not None and (positive or name in ("workspace", "ws")):
             case.path_parameters[name] = wanted
-    response = case.call_and_validate(
-        headers={"Authorization": f"Bearer {seeded['token']}"}, checks=CHECKS
-    )
-    if os.environ.get("FUZZ_DEBUG"):
-        print("STATUS", case.method, case.path, response.status_code, response.text[:150])
+    case.call_and_validate(headers={"Authorization": f"Bearer {seeded['token']}"}, checks=CHECKS)
