@@ -2,6 +2,8 @@
 
 Every call is authenticated, by a personal token (``Authorization: Bearer <token>``) or by the
 browser session (with CSRF on writes). Workspace checks are the same services the pages use.
+Every error answers ``{"detail": "...", "errors": {"field": ["message", ...]}}`` (``errors``
+only for invalid input), and the OpenAPI description declares them on every operation.
 """
 
 from __future__ import annotations
@@ -9,16 +11,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel, Field
 
 from leadline import __version__
 from leadline.workspaces.services import user_for_token
 
 
 class TokenAuth(HttpBearer):
-    """Personal API tokens; an unknown or revoked token is a 401."""
+    """Personal API tokens; an unknown or revoked token is a 401.
+
+    A request that carries an ``Authorization`` header is judged by it alone: a wrong, revoked
+    or malformed token is a 401 naming the token, never a fall back to the session (whose CSRF
+    check would answer a confusing "CSRF check failed").
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if "HTTP_AUTHORIZATION" not in request.META:
+            return None
+        user = super().__call__(request)
+        if not user:
+            raise AuthenticationError(
+                message="The API token is unknown, revoked or malformed "
+                "(send Authorization: Bearer <token>)."
+            )
+        return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_token(token)
@@ -27,19 +51,92 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ErrorOut(BaseModel):
+    """Every error answer of the API."""
+
+    detail: str = Field(description="What went wrong, in a sentence.")
+    errors: dict[str, list[str]] | None = Field(
+        default=None,
+        description="Only for invalid input (422): per field or parameter, what is wrong with it.",
+    )
+
+
+ERRORS = {
+    "400": "The body is not valid JSON.",
+    "401": "No credentials, or an unknown, revoked or malformed API token.",
+    "403": "Your role in the workspace does not allow this (or the session's CSRF check failed).",
+    "404": "No such workspace (or you are not a member), or no such record in it.",
+    "409": "The change conflicts with a record already stored (e.g. a key already in use).",
+    "422": "Invalid input: a field or parameter is missing, of the wrong type, out of its "
+    "range or too long; ``errors`` names each one.",
+}
+
+
+class StrictParser(Parser):
+    """A query or form parameter declared once takes one value: ``?status=a&status=b`` is a
+    422 naming ``status``, not a silent choice of the last one (the same value twice is fine)."""
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        errors = [
+            {"loc": ("query", key), "msg": f"Give {key} one value (it came with {len(set(values))}).",
+             "type": "value_error"}
+            for key, values in data.lists()
+            if key not in list_fields and len(set(values)) > 1
+        ]  # fmt: skip
+        if errors:
+            raise NinjaValidationError(errors)
+        return super().parse_querydict(data, list_fields, request)
+
+
+class LeadlineAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Return the OpenAPI description with the error answers declared on every operation."""
+        schema = super().get_openapi_schema(**kwargs)
+        ref = "#/components/schemas/Error"
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
+            ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                public = operation.get("security") == [] or "security" not in operation
+                for code, text in ERRORS.items():
+                    if public and code in ("401", "403"):
+                        continue
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": text,
+                            "content": {"application/json": {"schema": {"$ref": ref}}},
+                        },
+                    )
+        return schema
+
+
+api = LeadlineAPI(
     title="Leadline API",
     version="1",
     description=(
         "Leadline's JSON API. Authenticate with a personal token "
         "(`Authorization: Bearer <token>`, created on the API tokens page or with "
-        "`leadline token create USERNAME`). Every page in the web app has a JSON twin here."
+        "`leadline token create USERNAME`). Every page in the web app has a JSON twin here. "
+        'Errors answer `{"detail": "…", "errors": {"field": ["…"]}}`: 401 for a missing, '
+        "unknown or revoked token, 403 for too low a role, 404 for a workspace you are not a "
+        "member of or a record not in it, 409 for a conflict with a stored record, 422 for "
+        "invalid input (naming each field). Limits on numbers, dates and text are stated on "
+        "each field."
     ),
     auth=[TokenAuth(), SessionAuth()],
+    parser=StrictParser(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+
+def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
+    return api.create_response(request, {"detail": "Invalid input", "errors": errors}, status=422)
 
 
 @api.exception_handler(Http404)
@@ -55,7 +152,40 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "Invalid input", "errors": errors}, status=422)
+    return _invalid(request, errors)
+
+
+def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """Return the field a pydantic error location names: ("body", "payload", "title") → "title"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        where, parts = parts[0], parts[1:]
+        if where == "body" and parts and parts[0] in ("payload", "body"):
+            parts = parts[1:]
+        if not parts:
+            parts = [where]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_params(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        message = str(error.get("msg", "Invalid value")).removeprefix("Value error, ")
+        errors.setdefault(field_name(error.get("loc", ())), []).append(message)
+    return _invalid(request, errors)
+
+
+@api.exception_handler(IntegrityError)
+def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # The services check uniqueness first and name the field; this answers a race between two
+    # requests, without the database's own wording.
+    return api.create_response(
+        request,
+        {"detail": "That conflicts with a record already stored (a value that must be unique "
+                   "is taken); reload and try again."},
+        status=409,
+    )  # fmt: skip
 
 
 @api.get("/version", auth=None, tags=["meta"])

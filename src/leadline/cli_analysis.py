@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from leadline import bounds
 
 if TYPE_CHECKING:
     from leadline.flow.forecast import ForecastInputs
@@ -75,12 +77,21 @@ def analyze(
     as_of: str | None = typer.Option(None, "--as-of", help="Analysis date (default: today)."),
     tz: str = typer.Option("UTC", "--tz", help="IANA time zone whose midnight starts a day."),
     forecast_items: int | None = typer.Option(
-        None, "--forecast-items", help="Items for the 'when' forecast (default: current WIP)."
+        None, "--forecast-items", min=0, max=bounds.ITEMS.high,
+        help="Items for the 'when' forecast (default: current WIP).",
     ),
-    forecast_days: int = typer.Option(28, "--forecast-days", help="Days for 'how many'."),
-    trials: int = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same forecast)."),
-    window: int = typer.Option(84, "--window", min=1, help="Throughput window in days."),
+    forecast_days: int = typer.Option(
+        28, "--forecast-days", min=1, max=bounds.FORECAST_DAYS.high, help="Days for 'how many'."
+    ),
+    trials: int = typer.Option(
+        10_000, "--trials", min=1, max=bounds.TRIALS.high, help="Monte Carlo trials."
+    ),
+    seed: int = typer.Option(
+        0, "--seed", min=0, max=bounds.SEED.high, help="Random seed (same seed, same forecast)."
+    ),
+    window: int = typer.Option(
+        84, "--window", min=1, max=bounds.WINDOW_DAYS.high, help="Throughput window in days."
+    ),
     images: str | None = typer.Option(
         None, "--images", help="Also draw every chart as svg, png or svg,png (default: none)."
     ),
@@ -320,7 +331,8 @@ def _samples(
     scope = _database_scope(str(workspace), team, as_of)
     from leadline.metrics.forecasts import daily_throughput, window_samples
 
-    samples, window_dates = window_samples(daily_throughput(scope), scope.end, window)
+    since = scope.end - timedelta(days=window - 1)  # read the window only, not all history
+    samples, window_dates = window_samples(daily_throughput(scope, since), scope.end, window)
     origin = {
         "source": "database",
         "workspace": workspace,
@@ -389,9 +401,17 @@ _WORKSPACE = typer.Option(
     "-w",
     help="Workspace slug (reads the database; all teams without --team).",
 )
-_TRIALS = typer.Option(10_000, "--trials", min=1, help="Monte Carlo trials.")
-_SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same forecast.")
-_WINDOW = typer.Option(84, "--window", min=1, help="Days of throughput history to draw from.")
+_TRIALS = typer.Option(
+    10_000, "--trials", min=1, max=bounds.TRIALS.high, help="Monte Carlo trials."
+)
+_SEED = typer.Option(
+    0, "--seed", min=0, max=bounds.SEED.high,
+    help="Random seed: the same seed gives the same forecast.",
+)  # fmt: skip
+_WINDOW = typer.Option(
+    84, "--window", min=1, max=bounds.WINDOW_DAYS.high,
+    help="Days of throughput history to draw from.",
+)  # fmt: skip
 _AS_OF = typer.Option(
     None,
     "--as-of",
@@ -451,7 +471,9 @@ def _caption(inputs: Any, samples: int) -> str:
 
 @forecast_app.command("when")
 def forecast_when_cmd(
-    items: int | None = typer.Option(None, "--items", min=0, help="How many items remain."),
+    items: int | None = typer.Option(
+        None, "--items", min=0, max=bounds.ITEMS.high, help="How many items remain."
+    ),
     epic: str | None = _EPIC,
     throughput: str | None = _THROUGHPUT,
     team: str | None = _TEAM,
@@ -584,7 +606,9 @@ def _forecast_epics(
 
 @forecast_app.command("how-many")
 def forecast_how_many_cmd(
-    days: int = typer.Option(..., "--days", min=0, help="How many days ahead."),
+    days: int = typer.Option(
+        ..., "--days", min=0, max=bounds.FORECAST_DAYS.high, help="How many days ahead."
+    ),
     throughput: str | None = _THROUGHPUT,
     team: str | None = _TEAM,
     workspace: str | None = _WORKSPACE,

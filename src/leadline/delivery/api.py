@@ -8,12 +8,16 @@ never returned: responses say only whether one is set.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+from pydantic import Field
 
+from leadline import bounds
+from leadline.api_input import KEEP, Input, in_workspace, number, text
 from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.jobs.api import JobOut
 from leadline.workspaces.models import Role, Team, Workspace
@@ -32,10 +36,15 @@ DEPLOY_TAGS = (
     "git: tags matching this glob (e.g. v* or release-*) count as successful production "
     "deployments of the repository; empty: tags are releases only."
 )
+Limit = Annotated[int, number(bounds.LIST_LIMIT)]
 
 
 def _team(workspace: Workspace, slug: str | None) -> Team | None:
     return get_object_or_404(Team, workspace=workspace, slug=slug) if slug else None
+
+
+def _body_team(workspace: Workspace, slug: str | None) -> Team | None:
+    return in_workspace(Team, workspace, "team", slug=slug) if slug else None
 
 
 # --- Connections ----------------------------------------------------------------------------
@@ -55,25 +64,30 @@ class ConnectionOut(Schema):
     created_at: datetime
 
 
-class ConnectionIn(Schema):
+C = Connection  # the column lengths below are the model's
+
+
+class ConnectionIn(Input):
     kind: ConnectionKind
-    name: str
-    target: str
-    team: str | None = None
-    base_url: str = ""
-    username: str = ""
-    credential: str = ""
+    name: Annotated[str, text(C, "name")]
+    target: Annotated[str, text(C, "target")]
+    team: Annotated[str, text(Team, "slug")] | None = None
+    base_url: Annotated[str, text(C, "base_url")] = ""
+    username: Annotated[str, text(C, "username")] = ""
+    credential: Annotated[str, Field(max_length=10_000)] = ""
     schedule: ScheduleName = "daily"
     deploy_tags: str = Field(DEFAULT_DEPLOY_TAGS, max_length=200, description=DEPLOY_TAGS)
 
 
-class ConnectionPatch(Schema):
-    name: str | None = None
-    target: str | None = None
-    team: str | None = None
-    base_url: str | None = None
-    username: str | None = None
-    credential: str | None = None
+class ConnectionPatch(Input):
+    """Only the fields sent change; ``null`` empties a field (refused where one is required)."""
+
+    name: Annotated[str, text(C, "name")] | None = None
+    target: Annotated[str, text(C, "target")] | None = None
+    team: Annotated[str, text(Team, "slug")] | None = None
+    base_url: Annotated[str, text(C, "base_url")] | None = None
+    username: Annotated[str, text(C, "username")] | None = None
+    credential: Annotated[str, Field(max_length=10_000)] | None = None
     schedule: ScheduleName | None = None
     deploy_tags: str | None = Field(None, max_length=200, description=DEPLOY_TAGS)
 
@@ -109,7 +123,7 @@ def create_connection(request: HttpRequest, ws: str, body: ConnectionIn) -> Stat
     """Add a connection (lead role); the credential is stored encrypted and never returned."""
     access = access_for(request.user, ws, Role.LEAD)
     values = body.dict(exclude={"credential"})
-    values["team"] = _team(access.workspace, body.team)
+    values["team"] = _body_team(access.workspace, body.team)
     conn = data.save_connection(access, values, body.credential or None, user=request.user)
     return Status(201, _connection_out(conn))
 
@@ -132,7 +146,7 @@ def update_connection(
     conn = get_object_or_404(Connection, pk=connection_id, workspace=access.workspace)
     values = body.dict(exclude_unset=True, exclude={"credential"})
     if "team" in values:
-        values["team"] = _team(access.workspace, values["team"])
+        values["team"] = _body_team(access.workspace, values["team"])
     conn = data.save_connection(access, values, body.credential or None, conn, request.user)
     return _connection_out(conn)
 
@@ -189,9 +203,11 @@ class StatusOut(Schema):
     edited: bool
 
 
-class StatusPatch(Schema):
+class StatusPatch(Input):
+    """At least one of the two; ``category`` null or "unmapped" leaves the status unmapped."""
+
     category: CategoryName | None = None
-    waiting: bool | None = None
+    waiting: bool = KEEP
 
 
 @router.get(WS + "/statuses", response=list[StatusOut])
@@ -211,6 +227,8 @@ def update_status(request: HttpRequest, ws: str, status_id: int, body: StatusPat
     access = access_for(request.user, ws, Role.LEAD)
     mapping = get_object_or_404(StatusMapping, pk=status_id, workspace=access.workspace)
     given = body.dict(exclude_unset=True)
+    if not given:
+        raise ValidationError({"body": "Send category and/or waiting; nothing was changed."})
     category = mapping.category
     if "category" in given:
         category = None if body.category in (None, "unmapped") else body.category
@@ -308,7 +326,7 @@ def list_items(
     ws: str,
     team: str | None = None,
     status: str | None = None,
-    limit: int = 100,
+    limit: Limit = 100,
 ) -> list[dict[str, Any]]:
     """List work items with their current status and its category, newest first.
 
@@ -390,7 +408,7 @@ def _records(model: Any, schema: type[Schema], request: HttpRequest, ws: str, te
 
 @router.get(WS + "/deployments", response=list[DeploymentOut])
 def list_deployments(
-    request: HttpRequest, ws: str, team: str | None = None, limit: int = 100
+    request: HttpRequest, ws: str, team: str | None = None, limit: Limit = 100
 ) -> list[dict[str, Any]]:
     """List deployments, newest first (``team`` slug filters; ``limit`` 1–1000)."""
     return _records(Deployment, DeploymentOut, request, ws, team, limit, "-finished")
@@ -398,7 +416,7 @@ def list_deployments(
 
 @router.get(WS + "/incidents", response=list[IncidentOut])
 def list_incidents(
-    request: HttpRequest, ws: str, team: str | None = None, limit: int = 100
+    request: HttpRequest, ws: str, team: str | None = None, limit: Limit = 100
 ) -> list[dict[str, Any]]:
     """List incidents, newest first (``team`` slug filters; ``limit`` 1–1000)."""
     return _records(Incident, IncidentOut, request, ws, team, limit, "-started")

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
 
 import polars as pl
 
+from leadline.bounds import MAX_RANGE_DAYS
 from leadline.flow.frames import local_date
 from leadline.flow.stages import entry_column
 from leadline.flow.workflow import JIRA_AGILE_METRICS, StageOptions, Workflow
@@ -51,6 +54,12 @@ def cycle_time_table(
     )
 
 
+def _bounded(lo: Any, hi: Any) -> tuple[Any, Any]:
+    """Return (lo, hi) with lo no more than :data:`MAX_RANGE_DAYS` days before hi: a day grid's
+    cost must not grow with one implausible stored date (year 1 is 740,000 days)."""
+    return max(lo, hi - timedelta(days=MAX_RANGE_DAYS - 1)), hi
+
+
 def cfd(dates: pl.DataFrame, workflow: Workflow, options: StageOptions = JIRA_AGILE_METRICS):
     """Return per day (first to last stage date) the number of items that reached each column.
 
@@ -61,8 +70,10 @@ def cfd(dates: pl.DataFrame, workflow: Workflow, options: StageOptions = JIRA_AG
     long = table.unpivot(index="key", on=cols, variable_name="column", value_name="day").drop_nulls(
         "day"
     )
-    lo, hi = long.get_column("day").min(), long.get_column("day").max()
+    lo, hi = _bounded(long.get_column("day").min(), long.get_column("day").max())
     days = pl.DataFrame({"day": pl.date_range(lo, hi, "1d", eager=True)})  # type: ignore[arg-type]
+    # Dates before the bounded first day count on it, so the cumulative counts stay right.
+    long = long.with_columns(pl.col("day").clip(lower_bound=lo))
     counts = long.group_by("day").agg(
         [(pl.col("column") == c).sum().cast(pl.Float64).alias(c) for c in cols]
     )
@@ -82,7 +93,7 @@ def throughput(
     table = _column_dates(dates, workflow, options.tz).drop_nulls(done)
     if table.is_empty():
         return pl.DataFrame(schema={"day": pl.Date, "count": pl.Int64})
-    lo, hi = table.get_column(done).min(), table.get_column(done).max()
+    lo, hi = _bounded(table.get_column(done).min(), table.get_column(done).max())
     days = pl.DataFrame({"day": pl.date_range(lo, hi, "1d", eager=True)})  # type: ignore[arg-type]
     counts = table.group_by(done).agg(pl.len().cast(pl.Int64).alias("count")).rename({done: "day"})
     return days.join(counts, on="day", how="left").fill_null(0).sort("day")
@@ -121,7 +132,8 @@ def histogram(cycle_days: pl.Series | Sequence[float]) -> list[tuple[str, int]]:
     values = [float(v) for v in cycle_days if v is not None]
     if not values:
         return []
-    top = int(math.floor(max(values))) + 1
+    # Bins cost memory per day of the longest cycle time; past ten years the last bin takes all.
+    top = min(int(math.floor(max(values))) + 1, MAX_RANGE_DAYS)
     counts = [0] * top
     for v in values:
         counts[min(int(math.floor(v)), top - 1)] += 1

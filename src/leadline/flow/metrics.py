@@ -8,11 +8,26 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from leadline.bounds import MAX_RANGE_DAYS
 from leadline.flow.frames import as_date, local_date
 from leadline.flow.stages import ACTIVE, mapped_transitions, work_item_age
 from leadline.flow.workflow import StageOptions, Workflow
 
 DEFAULT_PERCENTILES: tuple[int, ...] = (50, 70, 85, 95)
+
+
+def earliest_start(first: date | None, end: date) -> date:
+    """Return where a range without an explicit start begins: the first date in the data, but
+    no more than :data:`leadline.bounds.MAX_RANGE_DAYS` days before ``end``.
+
+    The cost of a day grid grows with its length, so one item dated in year 1 must not make
+    every figure of its team compute 740,000 days; events before the start fold into its first
+    day (counts) or fall outside the range (throughput).
+    """
+    floor = end - timedelta(days=MAX_RANGE_DAYS - 1)
+    if first is None or first > end:
+        return end
+    return max(first, floor)
 
 
 def _day_grid(teams: pl.Series, start: date, end: date, by: str) -> pl.LazyFrame:
@@ -42,7 +57,8 @@ def throughput(
     """Return finished items per team per day (or Monday-started week), zero days included.
 
     Removed and unfinished items count in no throughput; the range runs from ``start``
-    (default: the first finish in the data) to ``as_of``; finishes outside it are left out.
+    (default: the first finish in the data, at most ten years back: :func:`earliest_start`) to
+    ``as_of``; finishes outside it are left out.
     Columns: <by>, day|week, count.
     """
     opts = options or StageOptions()
@@ -51,7 +67,7 @@ def throughput(
     done = done.with_columns(day=local_date(pl.col("finished"), opts.tz))
     if start is None:
         first = done.select(pl.col("day").min()).collect().item()
-        start = first if first is not None and first <= end else end
+        start = earliest_start(first, end)
     counts = (
         done.filter(pl.col("day").is_between(start, end))
         .group_by(by, "day")
@@ -85,8 +101,9 @@ def daily_counts(
 
     One row per (team, day) with a column per stage, ``wip`` (items in active stages),
     ``arrivals``/``departures`` (moves into/out of the active category that day). Built from
-    entry/exit events with cumulative sums; events before ``start`` are folded into the first
-    day, events after ``as_of`` ignored.
+    entry/exit events with cumulative sums; events before ``start`` (default: the first event,
+    at most ten years back: :func:`earliest_start`) are folded into the first day, events
+    after ``as_of`` ignored.
     """
     opts = options or StageOptions()
     end = as_date(as_of, opts.tz)
@@ -108,8 +125,7 @@ def daily_counts(
         .filter(pl.col("day") <= end)
     )
     if start is None:
-        start = ev.select(pl.col("day").min()).collect().item() or end
-        start = min(start, end)
+        start = earliest_start(ev.select(pl.col("day").min()).collect().item(), end)
     ev = ev.with_columns(day=pl.max_horizontal(pl.col("day"), pl.lit(start)))
     ev = ev.join(items.lazy().select("item_id", by), on="item_id", how="inner")
     names = workflow.names

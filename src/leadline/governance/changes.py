@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from leadline import bounds
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, audit
 
@@ -78,6 +79,19 @@ def create_change_request(
         raise ValidationError({"title": "Say what the change is."})
     if urgency not in ChangeRequest.Urgency.values:
         raise ValidationError({"urgency": f"Use one of {', '.join(ChangeRequest.Urgency.values)}."})
+    errors = {
+        name: problem
+        for name, value in (("added_items", added_items), ("remaining_items", remaining_items))
+        if value is not None and (problem := bounds.ITEMS.problem(value))
+    }
+    if problem := samples_problem(throughput_samples):
+        errors["throughput_samples"] = problem
+    if target_date is not None and (
+        problem := bounds.date_problem(target_date, timezone.localdate())
+    ):
+        errors["target_date"] = problem
+    if errors:
+        raise ValidationError(errors)
     cr = ChangeRequest(
         workspace=access.workspace,
         team=team,
@@ -94,8 +108,6 @@ def create_change_request(
         target_date=target_date,
         created_at=now or timezone.now(),
     )
-    if throughput_samples.strip() and not cr.samples():
-        raise ValidationError({"throughput_samples": "Use whole numbers separated by commas."})
     check_scope(cr)
     cr.save()
     cr.domains.set(domains)
@@ -138,7 +150,9 @@ def update_change_request(
     if unknown:
         raise ValidationError({f: "Not a change-request field." for f in sorted(unknown)})
     if cr.status != ChangeRequest.Status.PENDING:
-        raise ValidationError({"status": f"This change is already {cr.status}; it stays as decided."})
+        raise ValidationError(
+            {"status": f"This change is already {cr.status}; it stays as decided."}
+        )
     ws = access.workspace.pk
     related = [data.get("team"), data.get("requested_by")]
     related += list(data.get("domains") or []) + list(data.get("raid_items") or [])
@@ -161,8 +175,22 @@ def update_change_request(
         raise ValidationError({"title": "Say what the change is."})
     if cr.urgency not in ChangeRequest.Urgency.values:
         raise ValidationError({"urgency": f"Use one of {', '.join(ChangeRequest.Urgency.values)}."})
-    if cr.throughput_samples.strip() and not cr.samples():
-        raise ValidationError({"throughput_samples": "Use whole numbers separated by commas."})
+    errors = {
+        name: problem
+        for name in ("added_items", "remaining_items")
+        if getattr(cr, name) is not None and (problem := bounds.ITEMS.problem(getattr(cr, name)))
+    }
+    if problem := samples_problem(cr.throughput_samples):
+        errors["throughput_samples"] = problem
+    target = cr.target_date
+    if (
+        "target_date" in changes
+        and target
+        and (problem := bounds.date_problem(target, timezone.localdate()))
+    ):
+        errors["target_date"] = problem
+    if errors:
+        raise ValidationError(errors)
     check_scope(cr)
     cr.save()
     for name in ("domains", "raid_items"):
@@ -179,6 +207,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Person | Team):
         return value.name
     return value
+
+
+def samples_problem(text: str) -> str | None:
+    """Return why manual throughput samples are unusable (None when fine or empty)."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        return None
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return "Use whole numbers separated by commas, e.g. 0, 2, 1, 3."
+    if len(parts) > bounds.MAX_SAMPLES:
+        return f"At most {bounds.MAX_SAMPLES} days of samples (got {len(parts)})."
+    worst = max(int(p) for p in parts)
+    problem = bounds.DAILY_THROUGHPUT.problem(worst)
+    return f"Each day's count: {problem}" if problem else None
 
 
 def get_change(access: Access, pk: int) -> ChangeRequest:
@@ -233,7 +275,10 @@ def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
         "forecast": None,
         "target": None,
     }
-    if any(samples) and scope.items is not None:
+    # A request stored before the bounds existed may ask for more than a forecast simulates
+    # (100,000,000 items held a worker for minutes): explain instead of computing.
+    impact["not_computed"] = _beyond_bounds(cr, samples, scope.items)
+    if any(samples) and scope.items is not None and not impact["not_computed"]:
         start = as_of + timedelta(days=1)
         without = _forecast(samples, scope.items, start, cr.pk)
         with_change = _forecast(samples, scope.items + cr.added_items, start, cr.pk)
@@ -305,6 +350,27 @@ def _against_target(
         "without": check(without),
         "with": check(with_change),
     }
+
+
+def _beyond_bounds(cr: ChangeRequest, samples: list[int], remaining: int | None) -> str | None:
+    """Return why the impact forecast of ``cr`` is not computed (None when it can be)."""
+    left = remaining or 0
+    for label, value in (("adds", cr.added_items), ("leaves", left),
+                         ("adds and leaves", cr.added_items + left)):  # fmt: skip
+        if value > bounds.ITEMS.high:
+            return (
+                f"This request {label} {value:,} items, more than the {bounds.ITEMS.high:,} a "
+                "forecast simulates, so its impact is not computed. Correct the numbers on the "
+                "request to see a forecast."
+            )
+    if len(samples) > bounds.MAX_SAMPLES or (
+        samples and max(samples) > bounds.DAILY_THROUGHPUT.high
+    ):
+        return (
+            f"The throughput samples go beyond {bounds.MAX_SAMPLES} days or "
+            f"{bounds.DAILY_THROUGHPUT.high:,} items a day, so the impact is not computed."
+        )
+    return None
 
 
 OUTCOMES = {"approve": "approved", "decline": "declined", "defer": "deferred"}

@@ -203,6 +203,11 @@ def import_csv(access: Access, text: str, actor: Any = None) -> ImportResult:
         line = reader.line_num
         kind, data, row_errors = _parse_row(row, line, people, teams)
         errors += row_errors
+        errors += [  # PostgreSQL cannot store it (nor look it up): name the cell instead
+            f"line {line}, field {c}: contains the NUL character (U+0000); remove it"
+            for c, v in row.items()
+            if isinstance(v, str) and "\x00" in v
+        ]
         rows.append((line, kind, data))
     if errors:
         raise CsvImportError(errors)

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from leadline import bounds
 from leadline.workspaces.models import Person, Role, Team, Workspace
 from leadline.workspaces.services import Access, audit
 
@@ -21,12 +22,28 @@ from .rules import DomainRights, Route, route_decision
 
 TRIAGE_NAME = "Triage group"
 MAX_COMMENT = 5_000  # characters
+# The limits of each governance setting (escalation delays in days, decision SLAs in hours).
+SETTINGS_BOUNDS: dict[str, bounds.Bound] = {
+    "risk_unmitigated_days": bounds.THRESHOLD_DAYS,
+    "dependency_grace_days": bounds.THRESHOLD_DAYS,
+    "review_grace_days": bounds.THRESHOLD_DAYS,
+    "missing_owner_days": bounds.THRESHOLD_DAYS,
+    "triage_sla_hours": bounds.SLA_HOURS,
+    "domain_sla_hours": bounds.SLA_HOURS,
+}
 
 
 def settings_for(workspace: Workspace) -> GovernanceSettings:
     """Return the workspace's governance settings, created with defaults on first use."""
     obj, _ = GovernanceSettings.objects.get_or_create(workspace=workspace)
     return obj
+
+
+def setting(s: GovernanceSettings, name: str) -> int:
+    """Return a setting within its bound: a value stored before the bounds existed (say 10**9
+    hours, past any date Python can hold) is read as the nearest limit."""
+    bound = SETTINGS_BOUNDS[name]
+    return min(max(int(getattr(s, name)), bound.low), bound.high)
 
 
 def rights_of(domain: DecisionDomain) -> DomainRights:
@@ -52,8 +69,8 @@ def plan_route(workspace: Workspace, domains: Iterable[DecisionDomain], at: date
         [rights_of(d) for d in domains],
         at,
         triage_name=triage_label(workspace),
-        triage_sla_hours=s.triage_sla_hours,
-        domain_sla_hours=s.domain_sla_hours,
+        triage_sla_hours=setting(s, "triage_sla_hours"),
+        domain_sla_hours=setting(s, "domain_sla_hours"),
     )
 
 
@@ -116,7 +133,7 @@ def routed_decision(workspace: Workspace, chosen: list[DecisionDomain], at: date
         routed_kind=route.kind,
         routed_person=person,
         routed_role=chosen[0].decider_role if route.kind == "role" else "",
-        routed_name=route.name,
+        routed_name=route.name[:200],  # a triage group named by many members is long
         due_at=route.due_at,
     )
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from leadline.workspaces.models import Workspace
 
-from .decisions import settings_for
+from .decisions import setting, settings_for
 from .models import Alert, Decision, RaidItem
 from .models.raid import OPEN_STATUSES
 from .notify import notify
@@ -21,10 +21,10 @@ def thresholds_for(workspace: Workspace) -> Thresholds:
     """Return the workspace's escalation thresholds."""
     s = settings_for(workspace)
     return Thresholds(
-        risk_unmitigated_days=s.risk_unmitigated_days,
-        dependency_grace_days=s.dependency_grace_days,
-        review_grace_days=s.review_grace_days,
-        missing_owner_days=s.missing_owner_days,
+        risk_unmitigated_days=setting(s, "risk_unmitigated_days"),
+        dependency_grace_days=setting(s, "dependency_grace_days"),
+        review_grace_days=setting(s, "review_grace_days"),
+        missing_owner_days=setting(s, "missing_owner_days"),
     )
 
 
@@ -87,14 +87,16 @@ def evaluate_escalations(workspace: Workspace, now: datetime) -> list[Alert]:
                     workspace=workspace,
                     subject=e.subject,
                     rule=e.rule,
-                    defaults={"title": e.title, "message": e.message, "url": url, "raised_at": now},
+                    # Built from a title of up to 300 characters plus a prefix: cut to the column.
+                    defaults={"title": e.title[:300], "message": e.message[:500], "url": url,
+                              "raised_at": now},  # fmt: skip
                 )
         except IntegrityError:  # a concurrent run created it first: not new for us
             continue
         if not created and alert.resolved_at is None:
             continue
         if not created:
-            alert.resolved_at, alert.raised_at, alert.message = None, now, e.message
+            alert.resolved_at, alert.raised_at, alert.message = None, now, e.message[:500]
             alert.save(update_fields=["resolved_at", "raised_at", "message"])
         new.append(alert)
         notify(workspace, f"Escalation: {e.title}", e.message, url, users, now=now)

@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 
+from leadline import bounds
+from leadline.web.validators import bound_date_field, bound_number_field
 from leadline.web.widgets import DateInput, SearchableSelectMultiple
 from leadline.workspaces.models import Person, Role, Team, Workspace
 
-from .decisions import MAX_COMMENT
+from .changes import samples_problem
+from .decisions import MAX_COMMENT, SETTINGS_BOUNDS
 from .models import (
     ChangeRequest,
     DecisionDomain,
@@ -18,7 +21,7 @@ from .models import (
 )
 from .models.agreements import SECTIONS
 from .models.raid import KIND_STATUSES
-from .raid import EDITABLE
+from .raid import DATE_FIELDS, EDITABLE
 
 DATE = DateInput()
 
@@ -83,6 +86,8 @@ class RaidForm(forms.ModelForm):
                 label=name.title(),
             )
         self.fields["status"].required = False
+        for name in DATE_FIELDS:
+            bound_date_field(self.fields[name])
         if self.instance.pk:
             self.fields["kind"].disabled = True
         self._fields_of_kind()
@@ -181,6 +186,8 @@ class SettingsForm(forms.ModelForm):
         self.fields["triage_group"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
             workspace=self.instance.workspace
         )
+        for name, bound in SETTINGS_BOUNDS.items():
+            bound_number_field(self.fields[name], bound)
 
 
 class AgreementForm(forms.Form):
@@ -201,6 +208,12 @@ class NewAgreementForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+def _samples_valid(value: str) -> None:
+    problem = samples_problem(value or "")
+    if problem:
+        raise forms.ValidationError(problem)
 
 
 class ChangeForm(forms.ModelForm):
@@ -244,6 +257,10 @@ class ChangeForm(forms.ModelForm):
         f["requested_by"].queryset = Person.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         f["domains"].queryset = DecisionDomain.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         f["raid_items"].queryset = RaidItem.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        bound_number_field(f["added_items"], bounds.ITEMS)
+        bound_number_field(f["remaining_items"], bounds.ITEMS)
+        f["throughput_samples"].validators.append(_samples_valid)
+        bound_date_field(f["target_date"])
         self._scope_fields()
 
     def _scope_fields(self) -> None:

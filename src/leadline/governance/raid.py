@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from leadline.bounds import date_problem
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, audit
 
@@ -58,8 +60,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _validate(access: Access, item: RaidItem) -> None:
+DATE_FIELDS = ("review_date", "proximity", "validate_by", "due_date", "need_by")
+
+
+def _validate(access: Access, item: RaidItem, changed: Iterable[str] | None = None) -> None:
+    """Raise ValidationError naming each bad field; dates are checked where ``changed`` (all
+    on create), so a stored date from before the bounds does not block an unrelated edit."""
     errors: dict[str, str] = {}
+    for name in EDITABLE:
+        field = RaidItem._meta.get_field(name)
+        if getattr(item, field.attname) is None and not field.null:  # type: ignore[union-attr]
+            errors[name] = "This field cannot be empty (null); leave it out to keep it."
+    if errors:  # the checks below read these fields
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    for name in DATE_FIELDS if changed is None else set(DATE_FIELDS) & set(changed):
+        value = getattr(item, name)
+        problem = date_problem(value, today) if value is not None else None
+        if problem:
+            errors[name] = problem
+    if item.external_id:
+        taken = RaidItem.objects.filter(workspace=access.workspace, external_id=item.external_id)
+        other = taken.exclude(pk=item.pk).values_list("pk", flat=True).first()
+        if other is not None:
+            errors["external_id"] = (
+                f"RAID item #{other} already has the key {item.external_id!r}; keys are unique "
+                "in a workspace."
+            )
     if item.kind not in KIND_STATUSES:
         errors["kind"] = f"Unknown type {item.kind!r}; use risk, assumption, issue or dependency."
     elif item.status not in KIND_STATUSES[item.kind]:
@@ -147,7 +174,7 @@ def update_item(
             setattr(item, field, new)
     if not changes:
         return {}
-    _validate(access, item)
+    _validate(access, item, changes)
     if "status" in changes:
         item.closed_at = None if item.status in OPEN_STATUSES else now
     item.updated_at = now

@@ -7,11 +7,13 @@ pass the services' dicts through unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
+from leadline import bounds
+from leadline.api_input import PlausibleDate, number
 from leadline.workspaces.services import access_for
 
 from . import services
@@ -19,7 +21,7 @@ from .dora import dora
 from .forecasts import forecast
 from .portfolio import PORTFOLIO_DAYS, portfolio
 from .schemas import DoraOut, FlowOut, ForecastHowManyOut, ForecastWhenOut, PortfolioOut
-from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int, team_by_slug
+from .scope import DORA_DAYS, FLOW_DAYS, Scope, bounded_int, parse_scope, team_by_slug
 from .views import forecast_inputs
 
 router = Router(tags=["metrics"])
@@ -37,9 +39,9 @@ def flow(
     request: HttpRequest,
     workspace: str,
     team: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    type: str | None = None,  # noqa: A002 - the page's parameter name
+    start: PlausibleDate | None = None,
+    end: PlausibleDate | None = None,
+    type: Query[list[str]] = None,  # type: ignore[assignment]  # noqa: A002 - may repeat
 ) -> dict[str, Any]:
     """Return the team flow dashboard: WIP, throughput, cycle times and percentiles (with their
     trend), aging WIP, cumulative flow, flow efficiency, blocked time and the data-quality note.
@@ -55,9 +57,9 @@ def dora_metrics(
     request: HttpRequest,
     workspace: str,
     team: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    window: int = 24,
+    start: PlausibleDate | None = None,
+    end: PlausibleDate | None = None,
+    window: Annotated[int, number(bounds.FAILURE_WINDOW_HOURS)] = 24,
 ) -> dict[str, Any]:
     """Return DORA metrics with DORA 2023 tiers: last 90 days, whole range, monthly trend,
     per service, per team, and the deployment/incident timeline.
@@ -66,7 +68,7 @@ def dora_metrics(
     defaults to the two years up to today.
     """
     scope = _scope(request, workspace, DORA_DAYS)
-    hours = positive_int(request.GET, "window", 24, 24 * 90)
+    hours = bounded_int(request.GET, "window", 24, bounds.FAILURE_WINDOW_HOURS)
     return dora(scope, window_hours=float(hours))
 
 
@@ -83,14 +85,14 @@ def _forecast(request: HttpRequest, workspace: str, *, epics: bool = False) -> d
 def forecast_when(
     request: HttpRequest,
     workspace: str,
-    items: int = 20,
+    items: Annotated[int, number(bounds.FORECAST_ITEMS)] = 20,
     team: str | None = None,
-    teams: str | None = None,
-    end: str | None = None,
-    window_days: int = 84,
-    trials: int = 10_000,
-    seed: int = 0,
-    epics: str | None = None,
+    teams: Query[list[str]] = None,  # type: ignore[assignment]
+    end: PlausibleDate | None = None,
+    window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
+    trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
+    seed: Annotated[int, number(bounds.SEED)] = 0,
+    epics: Query[list[str]] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Return when ``items`` items will be done (50/70/85/95%), the outcome histogram, the
     inputs and the backtest calibration. ``teams`` (comma-separated) forecasts teams together;
@@ -107,14 +109,14 @@ def forecast_when(
 def forecast_how_many(
     request: HttpRequest,
     workspace: str,
-    days: int = 28,
-    by: str | None = None,
+    days: Annotated[int, number(bounds.FORECAST_DAYS)] = 28,
+    by: PlausibleDate | None = None,
     team: str | None = None,
-    teams: str | None = None,
-    end: str | None = None,
-    window_days: int = 84,
-    trials: int = 10_000,
-    seed: int = 0,
+    teams: Query[list[str]] = None,  # type: ignore[assignment]
+    end: PlausibleDate | None = None,
+    window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
+    trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
+    seed: Annotated[int, number(bounds.SEED)] = 0,
 ) -> dict[str, Any]:
     """Return how many items will be done in ``days`` days (or by the date ``by``), read
     downward at 50/70/85/95%, with the outcome histogram, the inputs and the backtest.
@@ -128,8 +130,8 @@ def forecast_how_many(
 def portfolio_metrics(
     request: HttpRequest,
     workspace: str,
-    start: str | None = None,
-    end: str | None = None,
+    start: PlausibleDate | None = None,
+    end: PlausibleDate | None = None,
     sort: str = "team",
 ) -> dict[str, Any]:
     """Return every team side by side: WIP, throughput per week, cycle time p85, deployment

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 from django.core.exceptions import ValidationError
 
+from leadline import bounds
 from leadline.analyze.charts import plural
 from leadline.delivery.quality import data_version
 from leadline.flow.forecast import (
@@ -32,8 +33,9 @@ from .scope import Scope
 from .services import SCOPE, day_cut, day_options, scoped_frames
 
 BACKTEST_TRIALS = 2_000  # per past forecast; ~100 past dates make this the page's slowest part
-MAX_ITEMS = 10_000
-MAX_DAYS = 3_650
+# The backtest replays weekly as-of dates over the last bounds.BACKTEST_DAYS (104 weeks).
+MAX_ITEMS = bounds.FORECAST_ITEMS.high
+MAX_DAYS = bounds.FORECAST_DAYS.high
 MAX_EPICS = 100
 EPICS_ASSUMPTION = (
     "Assumes the team(s) work through the epics in the order given (priority order), one "
@@ -45,9 +47,12 @@ EPICS_ASSUMPTION = (
 )
 
 
-def daily_throughput(scope: Scope) -> pl.DataFrame:
+def daily_throughput(scope: Scope, since: date | None = None) -> pl.DataFrame:
     """Return items finished per day in the scope (scope, day, count), zero days included,
-    from the first finish to the scope's end."""
+    from ``since`` (default: the first finish, at most ten years back) to the scope's end.
+
+    Callers pass ``since`` as far back as they read (a forecast window, its backtest), so the
+    cost follows the question asked, not the oldest date stored."""
     from leadline.flow import stage_dates, throughput
 
     items, transitions, _ = scoped_frames(scope)
@@ -57,8 +62,9 @@ def daily_throughput(scope: Scope) -> pl.DataFrame:
     options = day_options(scope.workspace)
     dates = stage_dates(items, transitions, workflow, options, strict=False)
     return throughput(
-        dates.with_columns(pl.lit("all").alias(SCOPE)), scope.end, by=SCOPE, options=options
-    )
+        dates.with_columns(pl.lit("all").alias(SCOPE)), scope.end, start=since, by=SCOPE,
+        options=options,
+    )  # fmt: skip
 
 
 def _workflow(scope: Scope) -> Any:
@@ -97,8 +103,11 @@ def forecast(
     from leadline.flow import forecast_how_many, forecast_when
 
     wanted = epic_remaining(scope, epics) if epics else None  # unknown keys fail before work
-    daily = daily_throughput(scope)
     as_of = scope.end
+    # The window, and for the backtest the weekly as-of dates of the last BACKTEST_DAYS with
+    # a full window behind each: nothing older is read.
+    reach = window_days + (bounds.BACKTEST_DAYS if backtest else 0)
+    daily = daily_throughput(scope, since=as_of - timedelta(days=reach - 1))
     samples, window = window_samples(daily, as_of, window_days)
     start = as_of + timedelta(days=1)
     when = forecast_when(samples, items, trials=trials, seed=seed, start=start, window=window)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 
+from leadline import bounds
 from leadline.delivery.services import today
 from leadline.workspaces.models import Team, Workspace
 
@@ -49,9 +50,13 @@ def _date(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: [f"{value!r} is not a date (YYYY-MM-DD)"]}) from None
+    problem = bounds.date_problem(parsed, today())
+    if problem:
+        raise ValidationError({name: [problem]})
+    return parsed
 
 
 def _listed(query: Mapping[str, Any], name: str) -> list[str]:
@@ -103,6 +108,11 @@ def parse_scope(
     start = _date(query.get("start"), "start") or end - timedelta(days=default_days - 1)
     if start > end:
         raise ValidationError({"start": ["start must be on or before end"]})
+    if (end - start).days + 1 > bounds.MAX_RANGE_DAYS:
+        raise ValidationError(
+            {"start": [f"the range spans {(end - start).days + 1:,} days; at most "
+                       f"{bounds.MAX_RANGE_DAYS:,} (about ten years) at once"]}
+        )  # fmt: skip
     return Scope(workspace, team, start, end, tuple(_listed(query, "type")), teams, data_end)
 
 
@@ -156,3 +166,8 @@ def positive_int(
     if not minimum <= value <= maximum:
         raise ValidationError({name: [f"must be between {minimum} and {maximum:,}"]})
     return value
+
+
+def bounded_int(query: Mapping[str, Any], name: str, default: int, bound: bounds.Bound) -> int:
+    """Return the whole number ``name`` (default when absent) within ``bound``."""
+    return positive_int(query, name, default, bound.high, minimum=bound.low)

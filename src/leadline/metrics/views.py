@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import render
 
-from leadline import csvsafe
+from leadline import bounds, csvsafe
 from leadline.analyze import images
 from leadline.web.access import workspace_view
 from leadline.web.labels import field_label
@@ -24,9 +24,9 @@ from leadline.workspaces.services import Access
 
 from . import charts, services
 from .dora import RECENT_DAYS, dora
-from .forecasts import MAX_DAYS, MAX_ITEMS, epic_list, forecast
+from .forecasts import epic_list, forecast
 from .portfolio import PORTFOLIO_DAYS, portfolio
-from .scope import DORA_DAYS, FLOW_DAYS, Scope, parse_scope, positive_int
+from .scope import DORA_DAYS, FLOW_DAYS, Scope, bounded_int, parse_scope
 
 
 def _text(value: Any) -> str:
@@ -152,7 +152,7 @@ def flow_page(request: HttpRequest, access: Access) -> HttpResponse:
 
 def _window(request: HttpRequest) -> float:
     try:
-        return float(positive_int(request.GET, "window", 24, 24 * 90))
+        return float(bounded_int(request.GET, "window", 24, bounds.FAILURE_WINDOW_HOURS))
     except ValidationError as exc:
         messages.error(request, f"{query_label('window')}: {' '.join(exc.message_dict['window'])}")
         return 24.0
@@ -202,7 +202,7 @@ DORA_COLUMNS = [
 def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
     """Return items, days, window, trials, seed and epics from a query; ``by`` (a date) sets
     days; ``epics`` (comma-separated keys, in priority order) may repeat."""
-    days = positive_int(query, "days", 28, MAX_DAYS)
+    days = bounded_int(query, "days", 28, bounds.FORECAST_DAYS)
     by = query.get("by")
     if by:
         try:
@@ -211,15 +211,17 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
             raise ValidationError({"by": [f"{by!r} is not a date (YYYY-MM-DD)"]}) from None
         if target <= as_of:
             raise ValidationError({"by": ["the date must be after the as-of date"]})
-        days = min((target - as_of).days, MAX_DAYS)
+        if problem := bounds.date_problem(target, as_of):
+            raise ValidationError({"by": [problem]})
+        days = min((target - as_of).days, bounds.FORECAST_DAYS.high)
     getlist = getattr(query, "getlist", None)
     epics = epic_list(getlist("epics") if getlist else query.get("epics"))
     return {
-        "items": positive_int(query, "items", 20, MAX_ITEMS),
+        "items": bounded_int(query, "items", 20, bounds.FORECAST_ITEMS),
         "days": days,
-        "window_days": positive_int(query, "window_days", 84, 730, minimum=7),
-        "trials": positive_int(query, "trials", 10_000, 100_000),
-        "seed": positive_int(query, "seed", 0, 2**31 - 1, minimum=0),
+        "window_days": bounded_int(query, "window_days", 84, bounds.WINDOW_DAYS),
+        "trials": bounded_int(query, "trials", 10_000, bounds.TRIALS),
+        "seed": bounded_int(query, "seed", 0, bounds.SEED),
         "epics": epics,
     }
 

@@ -79,3 +79,23 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         context["team"] = getattr(request, "team", None)
         context["team_choices"] = team_choices(request, context["teams"])
     return context
+
+
+def limits(request: HttpRequest) -> dict[str, Any]:
+    """Give every template the input limits of :mod:`leadline.bounds` (min/max of its inputs)."""
+    from django.utils import timezone
+
+    from leadline import bounds
+
+    return {
+        "limits": {
+            "items": bounds.FORECAST_ITEMS,
+            "days": bounds.FORECAST_DAYS,
+            "trials": bounds.TRIALS,
+            "window_days": bounds.WINDOW_DAYS,
+            "seed": bounds.SEED,
+            "failure_window": bounds.FAILURE_WINDOW_HOURS,
+            "first_date": bounds.FIRST_DATE.isoformat(),
+            "last_date": bounds.last_date(timezone.localdate()).isoformat(),
+        }
+    }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+
+from leadline import bounds
+from leadline.api_input import Input, in_workspace, number, text
 
 from . import services
 from .models import AuditEvent, Function, Person, Role, Team
@@ -29,9 +31,9 @@ class TeamOut(Schema):
     description: str
 
 
-class TeamIn(Schema):
-    name: str
-    group: str = ""
+class TeamIn(Input):
+    name: Annotated[str, text(Team, "name")]
+    group: Annotated[str, text(Team, "group")] = ""
     description: str = ""
 
 
@@ -46,17 +48,17 @@ class PersonOut(Schema):
     active: bool
 
 
-class PersonIn(Schema):
-    name: str
-    email: str = ""
-    title: str = ""
+class PersonIn(Input):
+    name: Annotated[str, text(Person, "name")]
+    email: Annotated[str, text(Person, "email")] = ""
+    title: Annotated[str, text(Person, "title")] = ""
     kind: Person.Kind = Person.Kind.MEMBER
-    function: str | None = None
-    teams: list[str] = []
+    function: Annotated[str, text(Function, "name")] | None = None
+    teams: list[Annotated[str, text(Team, "slug")]] = []
 
 
-class FunctionIn(Schema):
-    name: str
+class FunctionIn(Input):
+    name: Annotated[str, text(Function, "name")]
 
 
 class AuditOut(Schema):
@@ -148,7 +150,7 @@ def create_person(request: HttpRequest, ws: str, body: PersonIn) -> Status:
     access = services.access_for(request.user, ws, Role.MEMBER)
     function = None
     if body.function:
-        function = get_object_or_404(Function, workspace=access.workspace, name=body.function)
+        function = in_workspace(Function, access.workspace, "function", name=body.function)
     teams = list(Team.objects.filter(workspace=access.workspace, slug__in=body.teams))
     missing = set(body.teams) - {t.slug for t in teams}
     if missing:
@@ -184,7 +186,9 @@ def add_function(request: HttpRequest, ws: str, body: FunctionIn) -> Status:
 
 
 @router.get("/workspaces/{ws}/audit", response=list[AuditOut])
-def audit_log(request: HttpRequest, ws: str, limit: int = 100) -> list[dict[str, Any]]:
+def audit_log(
+    request: HttpRequest, ws: str, limit: Annotated[int, number(bounds.LIST_LIMIT)] = 100
+) -> list[dict[str, Any]]:
     """Return the newest audit events (at most 1000)."""
     access = services.access_for(request.user, ws)
     events = AuditEvent.objects.filter(workspace=access.workspace)[: max(1, min(limit, 1000))]

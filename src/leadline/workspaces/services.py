@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -196,6 +197,13 @@ def create_person(
     team_list = list(teams)
     if any(t.workspace_id != access.workspace.pk for t in team_list):
         raise ValidationError({"teams": "A team belongs to another workspace."})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": f"{email!r} is not an email address."}) from None
+    if not name.strip():
+        raise ValidationError({"name": "A person needs a name."})
     if email and Person.objects.filter(workspace=access.workspace, email=email).exists():
         raise ValidationError({"email": f"{email} is already in this workspace."})
     person = Person.objects.create(

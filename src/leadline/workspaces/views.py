@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from leadline.web.access import workspace_view
@@ -75,7 +75,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            services.revoke_token(request.user, int(request.POST["revoke"]))
+            raw = request.POST["revoke"]
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+                raise Http404("No such token")
+            services.revoke_token(request.user, int(raw))
             messages.success(request, "Token revoked.")
             return redirect("tokens")
         if form.is_valid():

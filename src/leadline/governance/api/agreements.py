@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Schema, Status
+from ninja import Schema, Status
+from pydantic import Field
 
+from leadline import bounds
+from leadline.api_input import Id, Input, in_workspace, number, text
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import access_for
 
 from .. import agreements, changes
-from ..models import ChangeRequest, DecisionDomain, WorkingAgreement
+from ..models import AgreementVersion, ChangeRequest, DecisionDomain, WorkingAgreement
 from ..models.agreements import SECTIONS
 from ._router import WS, router
 
@@ -32,11 +35,16 @@ class AgreementOut(Schema):
     pending: list[str]
 
 
-class AgreementIn(Schema):
-    team: str
+Section = Literal[
+    "channels", "cadence", "norms", "decision_paths", "escalation_routes", "definition_of_done"
+]
+
+
+class AgreementIn(Input):
+    team: Annotated[str, text(Team, "slug")]
     scope: WorkingAgreement.Scope = WorkingAgreement.Scope.TEAM
-    sections: dict[str, str] = {}
-    note: str = ""
+    sections: dict[Section, str] = {}
+    note: Annotated[str, text(AgreementVersion, "note")] = ""
 
 
 def _agreement_out(a: WorkingAgreement) -> dict[str, Any]:
@@ -68,9 +76,10 @@ def save_agreement(
 ) -> Status[dict[str, Any]]:
     """Create the team's agreement or save a new version of it (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    team = get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
+    team = in_workspace(Team, access.workspace, "team", slug=payload.team)
     a = agreements.get_or_create_agreement(access, team, payload.scope, actor=request.user)
-    agreements.save_version(access, a, payload.sections, note=payload.note, actor=request.user)
+    sections: dict[str, str] = {str(k): v for k, v in payload.sections.items()}
+    agreements.save_version(access, a, sections, note=payload.note, actor=request.user)
     return Status(201, _agreement_out(a))
 
 
@@ -109,45 +118,54 @@ class ChangeOut(Schema):
     )
 
 
-class ChangeIn(Schema):
-    title: str
-    team: str
-    added_items: int
+class ChangeIn(Input):
+    title: Annotated[str, text(ChangeRequest, "title")]
+    team: Annotated[str, text(Team, "slug")]
+    added_items: Annotated[int, number(bounds.ITEMS, "Work items the change adds:")]
     description: str = ""
     urgency: ChangeRequest.Urgency = ChangeRequest.Urgency.NORMAL
-    requested_by_id: int | None = None
-    remaining_items: int | None = None
-    throughput_samples: str = ""
-    domains: list[str] = []
+    requested_by_id: Id | None = None
+    remaining_items: Annotated[int, number(bounds.ITEMS, "Items left in the scope:")] | None = None
+    throughput_samples: Annotated[str, text(ChangeRequest, "throughput_samples")] = Field(
+        default="",
+        description="Daily throughput, whole numbers separated by commas (at most "
+        f"{bounds.MAX_SAMPLES} days, each {bounds.DAILY_THROUGHPUT.low} to "
+        f"{bounds.DAILY_THROUGHPUT.high:,} items), used when no delivery data is imported.",
+    )
+    domains: list[Annotated[str, text(DecisionDomain, "name")]] = []
     scope_source: ChangeRequest.ScopeSource | None = Field(
         None,
         description="Where the remaining scope is read from: sprint (the team's current "
         "sprint), epics (scope_epics), items (scope_items) or manual (remaining_items). "
         "Omitted with remaining_items given: manual.",
     )
-    scope_epics: str = Field("", description="Epic keys, comma-separated, in priority order.")
-    scope_items: str = Field("", description="Work item keys, separated by commas or spaces.")
+    scope_epics: Annotated[str, text(ChangeRequest, "scope_epics")] = Field(
+        "", description="Epic keys, comma-separated, in priority order."
+    )
+    scope_items: Annotated[str, text(ChangeRequest, "scope_items")] = Field(
+        "", description="Work item keys, separated by commas or spaces."
+    )
     target_date: date | None = None
 
 
-class ChangeUpdate(Schema):
+class ChangeUpdate(Input):
     """Fields to change on a pending change request; omitted fields stay as they are."""
 
-    title: str | None = None
+    title: Annotated[str, text(ChangeRequest, "title")] | None = None
     description: str | None = None
     urgency: ChangeRequest.Urgency | None = None
-    added_items: int | None = None
-    remaining_items: int | None = None
-    throughput_samples: str | None = None
-    domains: list[str] | None = None
+    added_items: Annotated[int, number(bounds.ITEMS, "Work items the change adds:")] | None = None
+    remaining_items: Annotated[int, number(bounds.ITEMS, "Items left in the scope:")] | None = None
+    throughput_samples: Annotated[str, text(ChangeRequest, "throughput_samples")] | None = None
+    domains: list[Annotated[str, text(DecisionDomain, "name")]] | None = None
     scope_source: ChangeRequest.ScopeSource | None = None
-    scope_epics: str | None = None
-    scope_items: str | None = None
+    scope_epics: Annotated[str, text(ChangeRequest, "scope_epics")] | None = None
+    scope_items: Annotated[str, text(ChangeRequest, "scope_items")] | None = None
     target_date: date | None = None
 
 
-class ResolveIn(Schema):
-    outcome: str
+class ResolveIn(Input):
+    outcome: Literal["approve", "decline", "defer"]
     rationale: str = ""
 
 
@@ -190,16 +208,20 @@ def create_change(
     access = access_for(request.user, workspace, Role.MEMBER)
     ws = access.workspace
     domains = list(DecisionDomain.objects.filter(workspace=ws, name__in=payload.domains))
+    unknown = sorted(set(payload.domains) - {d.name for d in domains})
+    if unknown:
+        raise ValidationError({"domains": f"No decision domain {', '.join(unknown)} here."})
+    requested_by = None
+    if payload.requested_by_id:
+        requested_by = in_workspace(Person, ws, "requested_by_id", pk=payload.requested_by_id)
     cr = changes.create_change_request(
         access,
         title=payload.title,
-        team=get_object_or_404(Team, workspace=ws, slug=payload.team),
+        team=in_workspace(Team, ws, "team", slug=payload.team),
         added_items=payload.added_items,
         description=payload.description,
         urgency=payload.urgency,
-        requested_by=get_object_or_404(Person, workspace=ws, pk=payload.requested_by_id)
-        if payload.requested_by_id
-        else None,
+        requested_by=requested_by,
         remaining_items=payload.remaining_items,
         throughput_samples=payload.throughput_samples,
         domains=domains,

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema, Status
 
+from leadline.api_input import Id, Input, in_workspace, text
 from leadline.workspaces.models import Person, Role, Team
-from leadline.workspaces.services import access_for
+from leadline.workspaces.services import Access, access_for
 
 from .. import decisions
-from ..models import Decision, DecisionComment
+from ..models import Decision, DecisionComment, DecisionDomain
 from ._router import WS, router
 
 
@@ -56,26 +57,28 @@ class DecisionOut(Schema):
     comments: list[CommentOut]
 
 
-class DecisionIn(Schema):
-    title: str
-    domains: list[str] = []
+class DecisionIn(Input):
+    title: Annotated[str, text(Decision, "title")]
+    domains: list[Annotated[str, text(DecisionDomain, "name")]] = []
     context: str = ""
     options: str = ""
-    team: str | None = None
+    team: Annotated[str, text(Team, "slug")] | None = None
 
 
-class DecideIn(Schema):
+class DecideIn(Input):
     decision: str
     rationale: str = ""
     consequences: str = ""
 
 
-class CommentIn(Schema):
+class CommentIn(Input):
     text: str = Field(max_length=decisions.MAX_COMMENT)
 
 
-class SupersedeIn(Schema):
-    superseded_by: int
+class SupersedeIn(Input):
+    superseded_by: Id
+
+
 
 
 def _decision_out(d: Decision, triage: list[str] | None = None) -> dict[str, Any]:
@@ -126,11 +129,7 @@ def create_decision(
 ) -> Status[dict[str, Any]]:
     """Propose a decision (member role); it is routed to a decider or the triage group."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    team = (
-        get_object_or_404(Team, workspace=access.workspace, slug=payload.team)
-        if payload.team
-        else None
-    )
+    team = in_workspace(Team, access.workspace, "team", slug=payload.team) if payload.team else None
     d = decisions.create_decision(
         access,
         payload.title,
@@ -187,7 +186,12 @@ def supersede(
     """Mark a decision superseded by another one (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
     old = decisions.get_decision(access, decision_id)
-    new = decisions.get_decision(access, payload.superseded_by)
+    try:
+        new = decisions.get_decision(access, payload.superseded_by)
+    except Http404:
+        raise ValidationError(
+            {"superseded_by": f"No decision {payload.superseded_by} in this workspace."}
+        ) from None
     return _decision_out(decisions.supersede(access, old, new, request.user))
 
 
@@ -200,13 +204,24 @@ class DomainOut(Schema):
     gaps: list[str]
 
 
-class DomainIn(Schema):
-    name: str
+class DomainIn(Input):
+    name: Annotated[str, text(DecisionDomain, "name")]
     description: str = ""
-    decider_person_id: int | None = None
-    decider_role: str = ""
-    consulted_ids: list[int] = []
-    informed_ids: list[int] = []
+    decider_person_id: Id | None = None
+    decider_role: Role | Literal[""] = ""
+    consulted_ids: list[Id] = []
+    informed_ids: list[Id] = []
+
+
+def _people(access: Access, field: str, ids: list[int]) -> list[Person]:
+    """Return the workspace's people with ``ids``; any id not among them is a 422 naming it."""
+    found = {p.pk: p for p in Person.objects.filter(workspace=access.workspace, pk__in=ids)}
+    missing = [i for i in dict.fromkeys(ids) if i not in found]
+    if missing:
+        raise ValidationError(
+            {field: f"No person with id {', '.join(map(str, missing))} in this workspace."}
+        )
+    return [found[i] for i in dict.fromkeys(ids)]
 
 
 @router.get(WS + "/decision-domains", response=list[DomainOut])
@@ -219,17 +234,15 @@ def who_decides(request: HttpRequest, workspace: str, q: str = "") -> list[dict[
 def save_domain(request: HttpRequest, workspace: str, payload: DomainIn) -> Status[dict[str, Any]]:
     """Create or update a decision domain by name (lead role)."""
     access = access_for(request.user, workspace, Role.LEAD)
-    people = Person.objects.filter(workspace=access.workspace)
+    decider = payload.decider_person_id
     decisions.save_domain(
         access,
         payload.name,
         description=payload.description,
-        decider_person=get_object_or_404(people, pk=payload.decider_person_id)
-        if payload.decider_person_id
-        else None,
+        decider_person=_people(access, "decider_person_id", [decider])[0] if decider else None,
         decider_role=payload.decider_role,
-        consulted=people.filter(pk__in=payload.consulted_ids),
-        informed=people.filter(pk__in=payload.informed_ids),
+        consulted=_people(access, "consulted_ids", payload.consulted_ids),
+        informed=_people(access, "informed_ids", payload.informed_ids),
         actor=request.user,
     )
     row = next(r for r in decisions.who_decides(access) if r["name"] == payload.name.strip())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Schema, Status
 
+from leadline import bounds
+from leadline.api_input import KEEP, Id, Input, PlausibleDate, in_workspace, number, text
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, access_for
 
@@ -46,47 +47,53 @@ class RaidOut(Schema):
     created_at: datetime
 
 
-class RaidIn(Schema):
+R = RaidItem  # the column lengths below are the model's
+
+
+class RaidIn(Input):
     kind: RaidItem.Kind
-    title: str
+    title: Annotated[str, text(R, "title")]
     description: str = ""
-    status: str | None = None
-    owner_id: int | None = None
-    team: str | None = None
+    status: RaidItem.Status | None = None
+    owner_id: Id | None = None
+    team: Annotated[str, text(Team, "slug")] | None = None
     blocker: bool = False
-    review_date: date | None = None
-    external_id: str = ""
+    review_date: PlausibleDate | None = None
+    external_id: Annotated[str, text(R, "external_id")] = ""
     cause: str = ""
     effect: str = ""
-    probability: int | None = None
-    impact: int | None = None
-    proximity: date | None = None
+    probability: Annotated[int, number(bounds.SCORE)] | None = None
+    impact: Annotated[int, number(bounds.SCORE)] | None = None
+    proximity: PlausibleDate | None = None
     mitigation: str = ""
     mitigation_actions: str = ""
-    trigger: str = ""
-    validate_by: date | None = None
-    severity: str = ""
-    due_date: date | None = None
-    provider_kind: str = ""
-    provider_team: str | None = None
-    provider_name: str = ""
+    trigger: Annotated[str, text(R, "trigger")] = ""
+    validate_by: PlausibleDate | None = None
+    severity: RaidItem.Severity | Literal[""] = ""
+    due_date: PlausibleDate | None = None
+    provider_kind: RaidItem.ProviderKind | Literal[""] = ""
+    provider_team: Annotated[str, text(Team, "slug")] | None = None
+    provider_name: Annotated[str, text(R, "provider_name")] = ""
     needed: str = ""
-    need_by: date | None = None
-    work_items: str = ""
+    need_by: PlausibleDate | None = None
+    work_items: Annotated[str, text(R, "work_items")] = ""
 
 
-class RaidPatch(Schema):
-    title: str | None = None
-    description: str | None = None
-    status: str | None = None
-    owner_id: int | None = None
-    mitigation: str | None = None
-    probability: int | None = None
-    impact: int | None = None
-    blocker: bool | None = None
-    review_date: date | None = None
-    need_by: date | None = None
-    due_date: date | None = None
+class RaidPatch(Input):
+    """Only the fields sent change; ``null`` clears a field that may be empty (owner, scores,
+    dates) and is refused for one that may not (title, description, status, mitigation, blocker)."""
+
+    title: Annotated[str, text(R, "title")] = KEEP
+    description: str = KEEP
+    status: RaidItem.Status = KEEP
+    owner_id: Id | None = None
+    mitigation: str = KEEP
+    probability: Annotated[int, number(bounds.SCORE)] | None = None
+    impact: Annotated[int, number(bounds.SCORE)] | None = None
+    blocker: bool = KEEP
+    review_date: PlausibleDate | None = None
+    need_by: PlausibleDate | None = None
+    due_date: PlausibleDate | None = None
 
 
 def _raid_out(i: RaidItem) -> dict[str, Any]:
@@ -104,11 +111,11 @@ def _resolve_refs(access: Access, data: dict[str, Any]) -> dict[str, Any]:
     ws = access.workspace
     if "owner_id" in data:
         pk = data.pop("owner_id")
-        data["owner"] = get_object_or_404(Person, workspace=ws, pk=pk) if pk else None
+        data["owner"] = in_workspace(Person, ws, "owner_id", pk=pk) if pk else None
     for key in ("team", "provider_team"):
         if key in data:
             slug = data[key]
-            data[key] = get_object_or_404(Team, workspace=ws, slug=slug) if slug else None
+            data[key] = in_workspace(Team, ws, key, slug=slug) if slug else None
     return data
 
 
@@ -118,7 +125,7 @@ def list_raid(
     workspace: str,
     kind: str = "",
     status: str = "",
-    owner: int | None = None,
+    owner: Id | None = None,
     team: str = "",
 ) -> list[dict[str, Any]]:
     """List RAID items; filter by kind, status ("open", "closed" or exact), owner id, team slug."""

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from leadline.web.access import workspace_view
 from leadline.web.linkpages import link_refused
+from leadline.web.middleware import bad_request
 from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, StakeholderLink
 from leadline.workspaces.services import Access
@@ -119,6 +120,16 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
 
 
+def _version(raw: str | None, name: str, default: int) -> int:
+    """Return the version number a query parameter names; anything but a number is a ValueError
+    naming the parameter."""
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise ValueError(f"“{name}” must be a version number (1, 2, …), not {raw!r}.")
+    return int(raw)
+
+
 @workspace_view(Role.VIEWER)
 def diff(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show what changed between two versions (default: the latest and the one before)."""
@@ -126,8 +137,11 @@ def diff(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     versions = {v.number: v for v in a.versions.all()}
     if not versions:
         raise Http404("No versions yet")
-    to_n = int(request.GET.get("to") or max(versions))
-    from_n = int(request.GET.get("from") or to_n - 1)
+    try:
+        to_n = _version(request.GET.get("to"), "to", max(versions))
+        from_n = _version(request.GET.get("from"), "from", to_n - 1)
+    except ValueError as exc:
+        return bad_request(str(exc))
     if to_n not in versions:
         raise Http404("No such version")
     old, new = versions.get(from_n), versions[to_n]

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from leadline import bounds
 from leadline.web.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
@@ -68,9 +69,10 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if action == "supersede":
-                new = decisions.get_decision(
-                    access, int(request.POST.get("superseded_by", "0") or 0)
-                )
+                raw = request.POST.get("superseded_by", "")
+                if not (raw.isascii() and raw.isdigit()) or bounds.ID.problem(int(raw)):
+                    raise ValidationError({"superseded_by": "Choose the decision that replaces it."})
+                new = decisions.get_decision(access, int(raw))
                 decisions.supersede(access, d, new, request.user)
                 messages.success(request, f"Superseded by “{new.title}”.")
                 return redirect("decision", access.workspace.slug, d.pk)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from leadline import bounds
 from leadline.web.access import workspace_view
 from leadline.web.labels import change_rows
 from leadline.workspaces.models import Person, Role
@@ -22,7 +23,11 @@ from . import page, report
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """Return a filter's whole number; anything else (letters, "²", past 2**63) filters nothing."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if bounds.ID.problem(number) is None else None
 
 
 ACTIONS = {"create": "Logged", "update": "Changed", "materialise": "Happened: became an issue"}
