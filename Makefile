@@ -35,6 +35,7 @@ chromium:
 
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: dev
 	$(BIN)/mypy

@@ -104,7 +104,7 @@ def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
             "key": wi.key,
             "job_id": str(job.pk),
         },
-        }
+    }
 
 
 @pytest.fixture

@@ -77,7 +77,10 @@ def analyze(
     as_of: str | None = typer.Option(None, "--as-of", help="Analysis date (default: today)."),
     tz: str = typer.Option("UTC", "--tz", help="IANA time zone whose midnight starts a day."),
     forecast_items: int | None = typer.Option(
-        None, "--forecast-items", min=0, max=bounds.ITEMS.high,
+        None,
+        "--forecast-items",
+        min=0,
+        max=bounds.ITEMS.high,
         help="Items for the 'when' forecast (default: current WIP).",
     ),
     forecast_days: int = typer.Option(

@@ -53,7 +53,8 @@ def test_switching_the_kind_shows_only_that_kinds_fields_and_saves_them(page, si
     assert not any(visible(page, f) for f in RISK_ONLY)
     assert visible(page, "blocker")
     statuses = page.eval_on_selector_all(
-        "#raid-form select[name=status] option", "os => os.filter(o => !o.disabled).map(o => o.value)"
+        "#raid-form select[name=status] option",
+        "os => os.filter(o => !o.disabled).map(o => o.value)",
     )
     assert statuses == ["open", "in_progress", "delivered", "closed"]
 

@@ -18,8 +18,14 @@ def _items(prefix: str, n: int) -> list[WorkItemRecord]:
     at = datetime(2025, 1, 1, tzinfo=UTC)
     return [
         WorkItemRecord(
-            source="csv", key=f"{prefix}-{k}", title="t", created=at, status="Done",
-            transitions=[TransitionRecord(f"{prefix}-{k}", at + timedelta(days=1), "To Do", "Done")],
+            source="csv",
+            key=f"{prefix}-{k}",
+            title="t",
+            created=at,
+            status="Done",
+            transitions=[
+                TransitionRecord(f"{prefix}-{k}", at + timedelta(days=1), "To Do", "Done")
+            ],
         )  # fmt: skip
         for k in range(n)
     ]

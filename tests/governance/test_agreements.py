@@ -53,7 +53,10 @@ def test_the_diff_is_side_by_side_and_marks_the_changed_words(world, agreement, 
     }  # fmt: skip
     html = client_for(world.viewer).get(f"/w/acme/agreements/{agreement.pk}/diff/").content.decode()
     row = html.split('data-op="replace"')[1].split("</tr>")[0]
-    assert '<span class="marker" aria-hidden="true">−</span><span class="sr-only">Removed: </span>' in row
+    assert (
+        '<span class="marker" aria-hidden="true">−</span><span class="sr-only">Removed: </span>'
+        in row
+    )
     assert "<del>Daily</del> stand-up" in row and "<ins>Weekly</ins> stand-up" in row
     assert '<span class="sr-only">Added: </span>' in html.split('data-op="insert"')[1]
 

@@ -117,10 +117,16 @@ def test_a_reference_to_another_workspace_or_to_nothing_is_a_422_naming_the_fiel
         ("raid", {"kind": "risk", "title": "R", "team": "theirs"}, "team"),
         ("raid", {"kind": "dependency", "title": "D", "provider_team": "nope"}, "provider_team"),
         ("changes", {"title": "C", "team": "theirs", "added_items": 1}, "team"),
-        ("changes", {"title": "C", "team": "checkout", "added_items": 1,
-                     "requested_by_id": stranger.pk}, "requested_by_id"),  # fmt: skip
-        ("changes", {"title": "C", "team": "checkout", "added_items": 1, "domains": ["Nope"]},
-         "domains"),  # fmt: skip
+        (
+            "changes",
+            {"title": "C", "team": "checkout", "added_items": 1, "requested_by_id": stranger.pk},
+            "requested_by_id",
+        ),  # fmt: skip
+        (
+            "changes",
+            {"title": "C", "team": "checkout", "added_items": 1, "domains": ["Nope"]},
+            "domains",
+        ),  # fmt: skip
         ("decisions", {"title": "D", "team": "theirs"}, "team"),
         ("agreements", {"team": "theirs"}, "team"),
         ("people", {"name": "P", "function": "Astrology"}, "function"),

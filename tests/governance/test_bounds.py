@@ -74,7 +74,7 @@ def test_the_raid_service_refuses_implausible_dates_but_keeps_stored_ones_on_oth
 
 def test_governance_settings_are_bounded_in_the_form_and_read_within_bounds(world, client_for):
     response = client_for(world.owner).post(
-        "/w/acme/raid/alerts/",
+        "/w/acme/settings/thresholds/",
         {"triage_sla_hours": 10**9, "domain_sla_hours": 120, "risk_unmitigated_days": 7,
          "dependency_grace_days": 0, "review_grace_days": 0, "missing_owner_days": 1},
     )  # fmt: skip
@@ -91,7 +91,9 @@ def test_an_agreement_diff_with_a_bad_version_is_a_400_naming_it(world, client_f
     client = client_for(world.viewer)
     response = client.get(f"/w/acme/agreements/{a.pk}/diff/?to=abc")
     assert response.status_code == 400 and "“to”" in response.content.decode()
-    assert client.get(f"/w/acme/agreements/{a.pk}/diff/?from=99999999999999999999").status_code == 400
+    assert (
+        client.get(f"/w/acme/agreements/{a.pk}/diff/?from=99999999999999999999").status_code == 400
+    )
     assert client.get(f"/w/acme/agreements/{a.pk}/diff/?to=1").status_code == 200
 
 
@@ -108,7 +110,7 @@ def test_superseding_with_a_bad_choice_is_a_message_not_a_crash(world, client_fo
         f"/w/acme/decisions/{d.pk}/", {"action": "supersede", "superseded_by": "abc"}, follow=True
     )
     assert response.status_code == 200
-    assert "superseded_by" in response.content.decode()
+    assert "Superseded by: Choose the decision that replaces it." in response.content.decode()
     assert Decision.objects.get(pk=d.pk).status == Decision.Status.PROPOSED
 
 

@@ -153,6 +153,8 @@ def test_a_refused_change_names_the_field_in_words(world, client_for):
         follow=True,
     )  # fmt: skip
     html = response.content.decode()
-    assert "Throughput samples: Use whole numbers separated by commas." in html
+    # The error sits on the labelled field (the form refuses it before the service does).
+    assert 'id="id_throughput_samples_error"><li>Use whole numbers separated by commas' in html
+    assert "<label>Throughput samples" in html
     assert "throughput_samples:" not in html
     assert not ChangeRequest.objects.exists()

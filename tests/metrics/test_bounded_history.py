@@ -28,7 +28,9 @@ def ancient(small):
         workspace=workspace, team=team, source="jira", key="T-0", type="Story",
         created=datetime(1, 1, 1, tzinfo=UTC), status="Done",
     )  # fmt: skip
-    for seq, (before, after, day) in enumerate([("To Do", "In Progress", 2), ("In Progress", "Done", 3)]):
+    for seq, (before, after, day) in enumerate(
+        [("To Do", "In Progress", 2), ("In Progress", "Done", 3)]
+    ):
         Transition.objects.create(
             item=item, seq=seq, at=datetime(1, 1, day, tzinfo=UTC), from_status=before,
             to_status=after,
@@ -114,7 +116,6 @@ def test_the_pages_say_why_an_implausible_date_is_not_used(small, client_for):
     response = client_for(user).get(f"/w/{workspace.slug}/delivery/?start=0001-01-01")
     assert response.status_code == 200
     assert "outside the dates Leadline accepts" in response.content.decode()
-
 
 
 def test_parameters_that_may_repeat_still_do(small, api_for):

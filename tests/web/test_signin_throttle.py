@@ -139,7 +139,9 @@ def test_only_owners_unlock_and_only_their_own_members(make_user, make_workspace
     _lock("lee")
     assert client_for(lead).post("/w/acme/settings/members/", {"unlock": "lee"}).status_code == 403
     # An owner of another workspace cannot unlock someone who is not their member.
-    assert client_for(stranger).post("/w/beta/settings/members/", {"unlock": "lee"}).status_code == 404
+    assert (
+        client_for(stranger).post("/w/beta/settings/members/", {"unlock": "lee"}).status_code == 404
+    )
     assert _sign_in(Client(), "lee", PASSWORD, address="10.1.1.1").status_code == 429
     assert not AuditEvent.objects.filter(action="unlock").exists()
 

@@ -92,9 +92,9 @@ def remaining_scope(cr: ChangeRequest, as_of: date) -> RemainingScope:
 
 def _finished_statuses(workspace_id: int) -> set[str]:
     return set(
-        StatusMapping.objects.filter(
-            workspace_id=workspace_id, category__in=FINISHED
-        ).values_list("status", flat=True)
+        StatusMapping.objects.filter(workspace_id=workspace_id, category__in=FINISHED).values_list(
+            "status", flat=True
+        )
     )
 
 
@@ -122,7 +122,9 @@ def current_sprint(cr: ChangeRequest, as_of: date) -> tuple[Sprint | None, list[
         .order_by("-start", "-id")
     )
     for sprint in candidates:
-        running = sprint.state.lower() == "active" or (sprint.end is None or sprint.end >= day_start)
+        running = sprint.state.lower() == "active" or (
+            sprint.end is None or sprint.end >= day_start
+        )
         if running:
             members = [(k, s) for k, s, sprints in items if sprint.name in (sprints or [])]
             return sprint, members
@@ -184,7 +186,9 @@ def _item_scope(cr: ChangeRequest) -> RemainingScope:
     )
     unknown = [k for k in keys if k not in status]
     if unknown:
-        listed = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        listed = ", ".join(unknown[:10]) + (
+            f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        )
         return RemainingScope(
             Source.ITEMS,
             f"{len(keys)} listed work items",

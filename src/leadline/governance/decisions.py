@@ -178,7 +178,11 @@ def decide(
     decision.decided_by_name = actor.get_username() if getattr(actor, "pk", None) else "system"
     decision.decided_for = right.acting_for
     decision.save()
-    acting = f" on behalf of {right.acting_for} (owner acting for the decider)" if right.acting_for else ""
+    acting = (
+        f" on behalf of {right.acting_for} (owner acting for the decider)"
+        if right.acting_for
+        else ""
+    )
     audit(
         access.workspace,
         actor,
@@ -228,7 +232,9 @@ def decide_right(access: Access, decision: Decision, user: Any) -> DecideRight:
     if not getattr(user, "pk", None):
         return DecideRight(access.is_owner, "", who)
     if decision.routed_kind == Decision.RouteKind.PERSON:
-        is_decider = decision.routed_person is not None and decision.routed_person.user_id == user.pk
+        is_decider = (
+            decision.routed_person is not None and decision.routed_person.user_id == user.pk
+        )
     elif decision.routed_kind == Decision.RouteKind.ROLE:
         is_decider = bool(decision.routed_role) and access.membership.allows(decision.routed_role)
     else:
@@ -251,7 +257,9 @@ def add_comment(access: Access, decision: Decision, text: str, actor: Any) -> De
     if not text:
         raise ValidationError({"text": "Write a comment first."})
     if len(text) > MAX_COMMENT:
-        raise ValidationError({"text": f"At most {MAX_COMMENT:,} characters ({len(text):,} given)."})
+        raise ValidationError(
+            {"text": f"At most {MAX_COMMENT:,} characters ({len(text):,} given)."}
+        )
     name = actor.get_username() if getattr(actor, "pk", None) else "system"
     comment = DecisionComment.objects.create(
         decision=decision,

@@ -88,8 +88,12 @@ def evaluate_escalations(workspace: Workspace, now: datetime) -> list[Alert]:
                     subject=e.subject,
                     rule=e.rule,
                     # Built from a title of up to 300 characters plus a prefix: cut to the column.
-                    defaults={"title": e.title[:300], "message": e.message[:500], "url": url,
-                              "raised_at": now},  # fmt: skip
+                    defaults={
+                        "title": e.title[:300],
+                        "message": e.message[:500],
+                        "url": url,
+                        "raised_at": now,
+                    },  # fmt: skip
                 )
         except IntegrityError:  # a concurrent run created it first: not new for us
             continue

@@ -39,7 +39,14 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "assumption": ("validate_by",),
     "issue": ("severity", "due_date", "blocker"),
-    "dependency": ("provider_kind", "provider_team", "provider_name", "needed", "need_by", "blocker"),
+    "dependency": (
+        "provider_kind",
+        "provider_team",
+        "provider_name",
+        "needed",
+        "need_by",
+        "blocker",
+    ),
 }
 
 

@@ -77,6 +77,7 @@ def bad_request(message: str) -> HttpResponse:
         f"<!doctype html><title>Bad request</title><h1>Bad request</h1><p>{escape(message)}</p>"
     )
 
+
 def display_time_zone(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[..., HttpResponse]:

@@ -79,8 +79,6 @@ class SupersedeIn(Input):
     superseded_by: Id
 
 
-
-
 def _decision_out(d: Decision, triage: list[str] | None = None) -> dict[str, Any]:
     return {
         "id": d.pk,

@@ -7,55 +7,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0001_initial'),
+        ("governance", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='changerequest',
-            name='scope_epics',
-            field=models.CharField(blank=True, help_text='Epic keys, comma-separated, in priority order', max_length=2000),
+            model_name="changerequest",
+            name="scope_epics",
+            field=models.CharField(
+                blank=True,
+                help_text="Epic keys, comma-separated, in priority order",
+                max_length=2000,
+            ),
         ),
         migrations.AddField(
-            model_name='changerequest',
-            name='scope_items',
-            field=models.TextField(blank=True, help_text='Work item keys, separated by commas, spaces or lines'),
+            model_name="changerequest",
+            name="scope_items",
+            field=models.TextField(
+                blank=True, help_text="Work item keys, separated by commas, spaces or lines"
+            ),
         ),
         migrations.AddField(
-            model_name='changerequest',
-            name='scope_source',
-            field=models.CharField(blank=True, choices=[('sprint', "The team's current sprint"), ('epics', 'Epics'), ('items', 'A list of work items'), ('manual', 'A number entered by hand')], help_text='Where the remaining scope is read from', max_length=16),
+            model_name="changerequest",
+            name="scope_source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("sprint", "The team's current sprint"),
+                    ("epics", "Epics"),
+                    ("items", "A list of work items"),
+                    ("manual", "A number entered by hand"),
+                ],
+                help_text="Where the remaining scope is read from",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='changerequest',
-            name='target_date',
-            field=models.DateField(blank=True, help_text='The date the current scope is promised for', null=True),
+            model_name="changerequest",
+            name="target_date",
+            field=models.DateField(
+                blank=True, help_text="The date the current scope is promised for", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='decided_for',
+            model_name="decision",
+            name="decided_for",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='changerequest',
-            name='remaining_items',
-            field=models.PositiveIntegerField(blank=True, help_text='Items left in the current scope, when entered by hand', null=True),
+            model_name="changerequest",
+            name="remaining_items",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Items left in the current scope, when entered by hand",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='DecisionComment',
+            name="DecisionComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=150)),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='governance.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("author_name", models.CharField(max_length=150)),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="governance.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
     ]

@@ -44,7 +44,9 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "edit":
                 form = ChangeForm(
-                    request.POST, instance=changes.get_change(access, pk), workspace=access.workspace
+                    request.POST,
+                    instance=changes.get_change(access, pk),
+                    workspace=access.workspace,
                 )
                 if form.is_valid():
                     changes.update_change_request(access, cr, form.cleaned_data, request.user)

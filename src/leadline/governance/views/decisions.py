@@ -71,7 +71,9 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
             if action == "supersede":
                 raw = request.POST.get("superseded_by", "")
                 if not (raw.isascii() and raw.isdigit()) or bounds.ID.problem(int(raw)):
-                    raise ValidationError({"superseded_by": "Choose the decision that replaces it."})
+                    raise ValidationError(
+                        {"superseded_by": "Choose the decision that replaces it."}
+                    )
                 new = decisions.get_decision(access, int(raw))
                 decisions.supersede(access, d, new, request.user)
                 messages.success(request, f"Superseded by “{new.title}”.")
