@@ -1,4 +1,5 @@
-# Leadline: `make demo` runs it, `make test` tests it (what CI runs), `make bench` measures it.
+# Leadline: `make demo` runs it, `make test` tests it (what CI runs), `make docs` builds the
+# documentation site into site/, `make bench` measures it.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 WORKERS ?= 2
 export LEADLINE_HOME ?= $(CURDIR)/.leadline
 
-.PHONY: demo install dev test lint typecheck test-sqlite test-postgres test-browser chromium bench clean
+.PHONY: demo install dev test lint typecheck docs cli-help test-sqlite test-postgres test-browser chromium bench clean
 
 $(BIN)/leadline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,7 @@ $(BIN)/leadline: pyproject.toml
 	touch $@
 
 $(VENV)/.dev: pyproject.toml $(BIN)/leadline
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,docs]'
 	touch $@
 
 install: $(BIN)/leadline
@@ -34,11 +35,22 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 
 typecheck: dev
 	$(BIN)/mypy
+
+# The documentation site: fails when a command's --help embedded in docs/cli.md has drifted
+# (`make cli-help` rewrites it), on a broken link or anchor (strict), or when a built page would
+# load anything from the internet (docs/hooks.py). The help is rendered at a fixed width.
+DOCS_ENV := COLUMNS=100 NO_COLOR=1
+docs: dev
+	$(DOCS_ENV) $(BIN)/cog --check -I docs docs/cli.md
+	$(BIN)/mkdocs build --strict --quiet --site-dir site
+
+cli-help: dev
+	$(DOCS_ENV) $(BIN)/cog -r -I docs docs/cli.md
 
 # Every test but the browser ones, on the embedded default (SQLite).
 test-sqlite: dev
@@ -55,7 +67,7 @@ test-postgres: dev
 test-browser: dev chromium
 	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) -m browser
 
-test: lint typecheck test-sqlite test-postgres test-browser
+test: lint typecheck docs test-sqlite test-postgres test-browser
 
 # The peer tool (jira-agile-metrics) gets its own venv with the pins that work for it.
 benchmarks/.peer-venv/bin/python: benchmarks/peer/requirements.txt
@@ -65,4 +77,4 @@ bench: dev benchmarks/.peer-venv/bin/python
 	$(BIN)/python benchmarks/run_all.py --postgres $(PG_URL) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .leadline .mypy_cache .ruff_cache
+	rm -rf $(VENV) .leadline .mypy_cache .ruff_cache site
