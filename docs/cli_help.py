@@ -15,14 +15,24 @@ from pathlib import Path
 
 WIDTH = "100"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-# Variables that would make rich colour or size its output whatever the width asked for.
-UNSTABLE = {"FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "LINES"}
+# Variables that would make typer or rich colour or size the output whatever the width asked for
+# (typer treats GitHub Actions as a terminal, and a terminal called "dumb" as 80 columns wide).
+UNSTABLE = {
+    "FORCE_COLOR",
+    "PY_COLORS",
+    "CLICOLOR_FORCE",
+    "GITHUB_ACTIONS",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "LINES",
+    "TERM",
+}
 
 
 def help_text(command: str) -> str:
     """Return ``leadline COMMAND --help`` at the fixed width, trailing spaces removed."""
     env = {k: v for k, v in os.environ.items() if k not in UNSTABLE}
-    env.update(COLUMNS=WIDTH, TERMINAL_WIDTH=WIDTH, NO_COLOR="1")
+    env.update(COLUMNS=WIDTH, TERMINAL_WIDTH=WIDTH, NO_COLOR="1", _TYPER_FORCE_DISABLE_TERMINAL="1")
     program = Path(sys.executable).with_name("leadline")
     result = subprocess.run(
         [str(program), *command.split(), "--help"],
