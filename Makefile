@@ -46,7 +46,7 @@ typecheck: dev
 # load anything from the internet (docs/hooks.py). The help is rendered at a fixed width.
 DOCS_ENV := COLUMNS=100 NO_COLOR=1
 docs: dev
-	$(DOCS_ENV) $(BIN)/cog --check -I docs docs/cli.md
+	$(DOCS_ENV) $(BIN)/cog --check --diff --check-fail-msg='run make cli-help' -I docs docs/cli.md
 	@# Not --quiet: it hides the warnings, and strict mode then passes them.
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
