@@ -123,3 +123,13 @@ def test_every_api_route_is_documented():
                 documented.add((method, _route_form(match.group(2))))
     missing = sorted(f"{m} {p}" for m, p in routes - documented)
     assert not missing, f"API routes missing from docs/ (as `METHOD /path` code): {missing}"
+
+
+def test_the_readme_is_a_front_door_whose_links_lead_somewhere():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200, "the README is the front door: details go in docs/"
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", readme)
+    local = [t for t in targets if "://" not in t]
+    assert "docs/images/flow-dashboard.png" in local
+    broken = [t for t in local if not (ROOT / t).exists()]
+    assert not broken, f"README links to files that do not exist: {broken}"
