@@ -44,7 +44,7 @@ typecheck: dev
 # The documentation site: fails when a command's --help embedded in docs/cli.md has drifted
 # (`make cli-help` rewrites it), on a broken link or anchor (strict), or when a built page would
 # load anything from the internet (docs/hooks.py). The help is rendered at a fixed width.
-DOCS_ENV := COLUMNS=100 NO_COLOR=1
+DOCS_ENV := COLUMNS=80 NO_COLOR=1
 docs: dev
 	$(DOCS_ENV) $(BIN)/cog --check --diff --check-fail-msg='run make cli-help' -I docs docs/cli.md
 	@# Not --quiet: it hides the warnings, and strict mode then passes them.

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-WIDTH = "100"
+WIDTH = "80"  # fits the page's text column without scrolling
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # Variables that would make typer or rich colour or size the output whatever the width asked for
 # (typer treats GitHub Actions as a terminal, and a terminal called "dumb" as 80 columns wide).
