@@ -27,4 +27,32 @@
       event.preventDefault();
     }
   });
+  // A box that scrolls sideways (on a phone, a table wider than the screen scrolls inside its
+  // card) must take the keyboard focus when nothing inside it can, or a keyboard user could not
+  // scroll it (WCAG 2.1.1). Boxes that stop scrolling when the window widens give it back.
+  const SCROLLERS = ".content table, .content .table-scroll, .content .card, .content pre";
+  const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  function keyboardScrolling() {
+    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      const scrolls = el.scrollWidth > el.clientWidth + 1 &&
+        /auto|scroll/.test(getComputedStyle(el).overflowX);
+      if (scrolls && !el.hasAttribute("tabindex") && !el.querySelector(FOCUSABLE)) {
+        el.setAttribute("tabindex", "0");
+        el.dataset.scrollFocus = "1";
+      } else if (!scrolls && el.dataset.scrollFocus) {
+        el.removeAttribute("tabindex");
+        delete el.dataset.scrollFocus;
+      }
+    });
+  }
+  let resized = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(keyboardScrolling, 200);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", keyboardScrolling);
+  } else {
+    keyboardScrolling();
+  }
 })();
