@@ -37,6 +37,7 @@ chromium:
 lint: dev
 	$(BIN)/ruff check src tests benchmarks docs
 	$(BIN)/ruff format --check src tests benchmarks docs
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy

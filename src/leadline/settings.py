@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "leadline.governance",
     "leadline.delivery",
     "leadline.metrics",
+    "leadline.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from leadline.analyze.cli import run_plain_analyze
 from leadline.analyze.images import render_chart, standalone_spec
 from leadline.cli import app
-from leadline.cli_analysis import run_plain_analyze
 
 PEER = Path(__file__).resolve().parents[1] / "fixtures" / "peers" / "jira-agile-metrics"
 CHARTS = ("cfd", "throughput", "scatter", "histogram", "aging", "forecast")
@@ -71,7 +71,7 @@ def test_fast_path_draws_the_asked_formats_only(tmp_path):
 def test_without_images_no_picture_is_drawn_and_vl_convert_is_not_loaded(tmp_path):
     script = (
         "import sys\n"
-        "from leadline.cli_analysis import run_plain_analyze\n"
+        "from leadline.analyze.cli import run_plain_analyze\n"
         f"assert run_plain_analyze({_args(tmp_path / 'out')!r})\n"
         "print('loaded:', 'vl_convert' in sys.modules)\n"
     )

@@ -241,7 +241,7 @@ def test_the_api_reads_and_changes_the_scope(data, api_for):
 def test_the_command_prints_the_scope_and_dates_and_fails_without_scope(data, monkeypatch):
     from leadline.cli import app
 
-    monkeypatch.setattr("leadline.cli.setup_django", lambda: None)
+    monkeypatch.setattr("leadline.cli.common.setup_django", lambda: None)
     cr = _change(data, scope_source="sprint", target_date=date(2025, 6, 9))
     with time_machine.travel(NOW, tick=False):
         result = CliRunner().invoke(app, ["changes", "impact", str(cr.pk), "--workspace", "acme"])

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_setup(monkeypatch):
-    monkeypatch.setattr("leadline.cli.setup_django", lambda: None)
+    monkeypatch.setattr("leadline.cli.common.setup_django", lambda: None)
 
 
 def test_raid_import_is_idempotent_and_export_prints_csv(world, tmp_path):

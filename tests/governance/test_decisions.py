@@ -147,7 +147,7 @@ def test_the_overdue_command_prints_json(world, monkeypatch):
     decisions.create_decision(
         world.access, "Late one", domains=["User experience", "Architecture"], now=T0
     )
-    monkeypatch.setattr("leadline.cli.setup_django", lambda: None)
+    monkeypatch.setattr("leadline.cli.common.setup_django", lambda: None)
     result = CliRunner().invoke(app, ["decisions", "overdue", "--workspace", "acme", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)

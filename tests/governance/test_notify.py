@@ -191,7 +191,7 @@ def test_the_digest_command_sends_to_digest_channels(world, webhook, monkeypatch
     decisions.create_decision(
         world.access, "Digest item", domains=["User experience", "Architecture"], now=T0
     )
-    monkeypatch.setattr("leadline.cli.setup_django", lambda: None)
+    monkeypatch.setattr("leadline.cli.common.setup_django", lambda: None)
     result = CliRunner().invoke(app, ["notify", "digest", "--workspace", "acme"])
     assert result.exit_code == 0, result.output
     assert "Overdue decisions: 1" in result.output

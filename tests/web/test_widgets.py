@@ -12,7 +12,7 @@ from django import forms
 from django.utils import translation
 
 import leadline
-from leadline.web.widgets import DateInput, DateTimeInput, SearchableSelectMultiple
+from leadline.widgets import DateInput, DateTimeInput, SearchableSelectMultiple
 
 
 def _all_forms() -> list[type[forms.BaseForm]]:

@@ -38,6 +38,21 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from leadline.connectors import outbound
+from leadline.connectors.errors import (  # the client raises these: importable from here too
+    _RETRYABLE,
+    BadRequest,
+    CredentialsRejected,
+    Forbidden,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    Refused,
+    ServerError,
+    SourceError,
+    SourceUnreachable,
+    json_kind,
+    network_problem,
+)
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO, query string included: a token passed as a query
@@ -51,95 +66,25 @@ _SECRET_PARAM = re.compile(r"token|key|secret|password|passwd|signature|sig|auth
 _REDACTED = "[REDACTED]"
 _SECONDARY_LIMIT = re.compile(r"secondary rate limit|abuse detection|rate limit exceeded", re.I)
 
-
-def json_kind(value: Any) -> str:
-    """Name a decoded JSON value's kind as JSON does ("an object", not "dict")."""
-    kinds = {dict: "an object", list: "a list", str: "a string", bool: "true or false",
-             int: "a number", float: "a number", type(None): "null"}  # fmt: skip
-    return kinds.get(type(value), "something else")
-
-
-def network_problem(error: httpx.TransportError) -> str:
-    """Say in words what failed on the network (the exception class names no one)."""
-    if isinstance(error, httpx.TimeoutException):
-        return "no answer in time"
-    if isinstance(error, httpx.ProxyError):
-        return "the proxy refused the connection"
-    if isinstance(error, httpx.ConnectError):
-        return "no connection: the host is unknown, refused it or cannot be reached"
-    return "the connection broke off"
-
-
-class SourceError(Exception):
-    """A source could not be read; the message says what happened, where, and what to check."""
-
-    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
-        super().__init__(message)
-        self.url = url
-        self.status = status
-
-
-class CredentialsRejected(SourceError):
-    """HTTP 401: the source did not accept the credentials."""
-
-
-class Forbidden(SourceError):
-    """HTTP 403 that is not a rate limit: the credentials lack a permission."""
-
-
-class NotFound(SourceError):
-    """HTTP 404: the project, repository or URL does not exist (or is hidden from the token)."""
-
-
-class BadRequest(SourceError):
-    """HTTP 400/422: the source refused the query (a bad JQL, an unknown field...)."""
-
-
-class RateLimited(SourceError):
-    """HTTP 429, or a 403 that is a rate limit, still limited after every retry."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        url: str = "",
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, url=url, status=status)
-        self.retry_after = retry_after
-
-
-class ServerError(SourceError):
-    """HTTP 5xx, still failing after every retry."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        url: str = "",
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, url=url, status=status)
-        self.retry_after = retry_after
-
-
-class SourceUnreachable(SourceError):
-    """The network failed (DNS, refused connection, timeout), still after every retry."""
-
-    retry_after: float | None = None
-
-
-class MalformedResponse(SourceError):
-    """The source answered, but not with the JSON (or the shape) that was expected."""
-
-
-class Refused(SourceError):
-    """The outbound policy refused the URL or an address it resolves to (never retried)."""
-
-
-_RETRYABLE = (RateLimited, ServerError, SourceUnreachable)
+__all__ = [
+    "BadRequest",
+    "CredentialsRejected",
+    "Forbidden",
+    "HttpClient",
+    "MalformedResponse",
+    "NotFound",
+    "Page",
+    "RateLimited",
+    "Refused",
+    "ServerError",
+    "SourceError",
+    "SourceUnreachable",
+    "basic_auth_headers",
+    "bearer_auth_headers",
+    "json_kind",
+    "network_problem",
+    "replaying",
+]
 
 
 def basic_auth_headers(user: str, token: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from leadline.cli.common import console, fail, run_here, setup_django
 from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 
 import_app = typer.Typer(
@@ -22,7 +23,6 @@ BACKGROUND = typer.Option(
 
 
 def _scope(workspace: str | None, team: str | None) -> tuple[Any, Any]:
-    from leadline.cli import fail
     from leadline.workspaces.models import Team, Workspace
     from leadline.workspaces.services import unique_slug
 
@@ -69,13 +69,10 @@ def _run(
     deploy_tags: str | None = None,
     encoding: str | None = None,
 ) -> None:
-    from leadline.cli import console, run_here, setup_django
-
     setup_django()
     from leadline.delivery.jobs import start_import
 
     if encoding:
-        from leadline.cli import fail
         from leadline.connectors.textfile import EncodingProblem, check_encoding
 
         try:
@@ -164,8 +161,6 @@ def quality(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Print the data-quality report: what in the imported data can't be trusted."""
-    from leadline.cli import console, setup_django
-
     setup_django()
     from rich.table import Table
 

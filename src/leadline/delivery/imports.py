@@ -47,6 +47,13 @@ from .models import (
     Transition,
     WorkItem,
 )
+from .record_fields import (
+    change_fields,
+    deployment_fields,
+    incident_fields,
+    release_fields,
+    sprint_fields,
+)
 
 BATCH_SIZE = 500
 Record = (
@@ -58,7 +65,6 @@ ITEM_FIELDS = [
     "assignees", "priority", "rank", "story_points", "created", "status", "resolution", "resolved",
     "updated", "sprints", "imported_at",
 ]  # fmt: skip
-UNPLANNED_HINTS = ("hotfix", "rollback", "revert", "fix/")
 # Counts a checkpoint carries, so a resumed import reports the whole file, not the rest of it.
 COUNTS = ("items", "transitions", "changes", "deployments", "releases", "incidents", "sprints")
 MAX_LISTED = 20  # repeated keys named in a warning; the count is always complete
@@ -229,11 +235,11 @@ def _write_batch(
     if items:
         _upsert_items(workspace, team, items, known, stats)
     simple: list[tuple[type, Any, Callable[[Any], dict[str, Any]], str]] = [
-        (ChangeRecord, Change, _change_fields, "changes"),
-        (DeploymentRecord, Deployment, _deployment_fields, "deployments"),
-        (ReleaseRecord, Release, _release_fields, "releases"),
-        (IncidentRecord, Incident, _incident_fields, "incidents"),
-        (SprintRecord, Sprint, _sprint_fields, "sprints"),
+        (ChangeRecord, Change, change_fields, "changes"),
+        (DeploymentRecord, Deployment, deployment_fields, "deployments"),
+        (ReleaseRecord, Release, release_fields, "releases"),
+        (IncidentRecord, Incident, incident_fields, "incidents"),
+        (SprintRecord, Sprint, sprint_fields, "sprints"),
     ]
     described = [s for item in items for s in item.sprint_details]  # sprints items describe
     now = timezone.now()
@@ -444,71 +450,3 @@ def ensure_statuses(
             mapping.category = category.value
     StatusMapping.objects.bulk_create(created, ignore_conflicts=True)
     return new
-
-
-def _change_fields(r: ChangeRecord) -> dict[str, Any]:
-    return {
-        "kind": r.kind,
-        "repository": r.repository,
-        "title": r.title[:500],
-        "author": r.author[:200],
-        "created": r.created,
-        "first_commit_at": r.first_commit_at,
-        "merged": r.merged,
-        "sha": r.sha,
-        "url": r.url,
-    }
-
-
-def _deployment_fields(r: DeploymentRecord) -> dict[str, Any]:
-    ref = (r.ref or "").lower()
-    return {
-        "service": r.service,
-        "environment": r.environment,
-        "status": r.status,
-        "raw_status": r.raw_status,
-        "started": r.started,
-        "finished": r.finished,
-        "sha": r.sha,
-        "ref": r.ref,
-        "url": r.url,
-        "is_production": r.is_production,
-        "change_ids": list(r.change_ids),
-        "unplanned": r.status == "rolled_back" or any(h in ref for h in UNPLANNED_HINTS),
-    }
-
-
-def _release_fields(r: ReleaseRecord) -> dict[str, Any]:
-    return {
-        "repository": r.repository,
-        "name": r.name,
-        "tag": r.tag,
-        "published": r.published,
-        "sha": r.sha,
-        "url": r.url,
-    }
-
-
-def _sprint_fields(r: SprintRecord) -> dict[str, Any]:
-    return {
-        "name": r.name[:200],
-        "state": r.state[:32],
-        "start": r.start,
-        "end": r.end,
-        "completed": r.completed,
-    }
-
-
-def _incident_fields(r: IncidentRecord) -> dict[str, Any]:
-    return {
-        "title": r.title[:500],
-        "service": r.service,
-        "severity": r.severity,
-        "started": r.started,
-        "detected": r.detected,
-        "resolved": r.resolved,
-        "status": r.status,
-        "url": r.url,
-        "deployment_id": r.deployment_id,
-        "change_id": r.change_id,
-    }

@@ -13,7 +13,8 @@ from leadline.connectors.git.repository import DEFAULT_DEPLOY_TAGS
 from leadline.crypto import decrypt
 from leadline.jobs import present
 from leadline.jobs.models import Job, JobStatus
-from leadline.jobs.services import JobContext, handler, start_job
+from leadline.jobs.registry import handler
+from leadline.jobs.services import JobContext, start_job
 from leadline.workspaces.models import Team, Workspace
 
 from .imports import BATCH_SIZE, ImportStats, ensure_statuses, import_records

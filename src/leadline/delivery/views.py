@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from leadline.connectors.csv import columns
 from leadline.connectors.csv.spec import TYPE_HELP, template
 from leadline.jobs.models import Job
-from leadline.web.access import workspace_view
+from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 

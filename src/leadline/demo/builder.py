@@ -135,7 +135,9 @@ def demo_user(password: str = DEMO_PASSWORD) -> Any:
 
 def build_demo(progress: Callable[[int, int, str], None] | None = None) -> DemoContext:
     """Create or refresh the demo workspace; ``progress(done, total, title)`` sees each step."""
-    import leadline.demo.steps  # noqa: F401 - registers the feature steps
+    from leadline.demo import steps
+
+    steps.load()  # registers the feature steps
 
     user = demo_user()
     total = 1 + len(STEPS)

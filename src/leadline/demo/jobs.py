@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadline.jobs.services import JobContext, handler
+from leadline.jobs.registry import handler
+from leadline.jobs.services import JobContext
 
 from .builder import build_demo
 

@@ -1,4 +1,20 @@
-"""Imports the modules that register demo steps; each feature adds a line here."""
+"""The modules that register demo steps, in build order; each feature adds its line here.
 
-import leadline.delivery.demo  # noqa: E402,F401
-import leadline.governance.demo  # noqa: E402,F401
+They are named, not imported: each imports :func:`leadline.demo.builder.step`, so the demo
+loads them when it builds and the import graph stays one-way (apps → demo).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+STEP_MODULES = (
+    "leadline.delivery.demo",
+    "leadline.governance.demo",
+)
+
+
+def load() -> None:
+    """Import every step module (registering its steps, once)."""
+    for name in STEP_MODULES:
+        importlib.import_module(name)

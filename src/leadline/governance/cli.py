@@ -24,7 +24,7 @@ escalate_app = typer.Typer(help="Evaluate every escalation rule now.", invoke_wi
 
 
 def _setup() -> None:
-    from leadline.cli import setup_django
+    from leadline.cli.common import setup_django
 
     setup_django()
 
@@ -234,3 +234,12 @@ def notify_digest(
     for ws in workspaces:
         title, body = digest(ws, timezone.now()) if dry_run else send_digest(ws)
         console.print(f"[bold]{title}[/bold]\n{body}\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the governance commands to the main CLI."""
+    app.add_typer(raid_app, name="raid")
+    app.add_typer(decisions_app, name="decisions")
+    app.add_typer(changes_app, name="changes")
+    app.add_typer(escalate_app, name="escalate")
+    app.add_typer(notify_app, name="notify")

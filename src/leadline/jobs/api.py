@@ -14,8 +14,8 @@ from leadline.workspaces.models import Role
 from leadline.workspaces.services import access_for
 
 from .models import Job
+from .registry import startable_kinds
 from .services import cancel_job, start_job
-from .views import startable_kinds
 
 router = Router(tags=["jobs"])
 

@@ -1,4 +1,5 @@
-"""Periodic jobs: escalations hourly, the digest daily, started by whichever worker is first.
+"""Periodic jobs (apps register them: escalations hourly, the digest daily), started by
+whichever worker is first.
 
 Each worker checks once a minute; a kind is claimed with a conditional UPDATE on its
 PeriodicRun row, so with several workers a periodic job still starts once per interval.
@@ -15,15 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Job, PeriodicRun
-from .services import registered_kinds, start_job
+from .registry import periodic_jobs, registered_kinds
+from .services import start_job
 
 logger = logging.getLogger(__name__)
 
-# (job kind, title, interval)
-PERIODIC = [
-    ("governance.escalate", "Escalate overdue RAID items and decisions", timedelta(hours=1)),
-    ("governance.digest", "Send the daily digest", timedelta(days=1)),
-]
 CHECK_SECONDS = 60.0
 
 
@@ -45,10 +42,10 @@ def start_due(now: datetime | None = None) -> list[Job]:
     now = now or timezone.now()
     kinds = registered_kinds()
     started = []
-    for kind, title, every in PERIODIC:
-        if kind in kinds and claim(kind, every, now):
-            started.append(start_job(kind, title=title))
-            logger.info("started periodic job %s", kind)
+    for periodic in periodic_jobs():
+        if periodic.kind in kinds and claim(periodic.kind, periodic.every, now):
+            started.append(start_job(periodic.kind, title=periodic.title))
+            logger.info("started periodic job %s", periodic.kind)
     return started
 
 

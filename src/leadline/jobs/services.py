@@ -1,15 +1,14 @@
 """Start, run, watch and recover background jobs.
 
-A job kind is a handler registered with :func:`handler`. The handler receives a
-:class:`JobContext` and reports progress through it; each report is also a heartbeat and may
-carry a checkpoint. Claiming a job is a conditional UPDATE, so two workers never run one job at
+A job kind is a handler its app registers in :mod:`.registry` when Django starts. The handler
+receives a :class:`JobContext` and reports progress through it; each report is also a heartbeat
+and may carry a checkpoint. Claiming a job is a conditional UPDATE, so two workers never run one job at
 once. A job whose worker died (no heartbeat for ``JOB_STALE_SECONDS``) is put back on the queue
 and resumes from its checkpoint, up to ``JOB_MAX_ATTEMPTS`` times; it is never silently lost.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
@@ -28,41 +27,19 @@ from django.utils.module_loading import import_string
 from .models import Job, JobStatus
 from .present import error_message, is_for_people, without_paths
 
+# Kept importable from here: apps registered their handlers through this module before.
+from .registry import Handler as Handler
+from .registry import handler as handler
+from .registry import registered_kinds
+
 logger = logging.getLogger(__name__)
 
-Handler = Callable[["JobContext"], dict[str, Any] | None]
 # Called in the running process after each progress report or log line (the CLI's progress bar).
 Listener = Callable[[Job], None]
-_HANDLERS: dict[str, str] = {}
 
 
 class JobCancelled(Exception):
     """Raised inside a handler when its job was cancelled."""
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of job ``kind``."""
-
-    def register(func: Handler) -> Handler:
-        _HANDLERS[kind] = f"{func.__module__}.{func.__qualname__}"
-        return func
-
-    return register
-
-
-def registered_kinds() -> dict[str, str]:
-    """Return the registered job kinds and their handlers' dotted paths."""
-    _load_handlers()
-    return dict(_HANDLERS)
-
-
-# Modules whose import registers job handlers; each feature adds its own.
-HANDLER_MODULES = ["leadline.demo.jobs", "leadline.delivery.jobs"]
-
-
-def _load_handlers() -> None:
-    for module in HANDLER_MODULES:
-        importlib.import_module(module)
 
 
 class JobContext:
@@ -121,7 +98,9 @@ def start_job(
     """
     path = handler_path or registered_kinds().get(kind)
     if path is None:
-        raise ValueError(f"Unknown job kind {kind!r}; known: {', '.join(sorted(_HANDLERS))}")
+        raise ValueError(
+            f"Unknown job kind {kind!r}; known: {', '.join(sorted(registered_kinds()))}"
+        )
     job = Job.objects.create(
         kind=kind,
         title=title,

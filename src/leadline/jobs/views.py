@@ -8,22 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from leadline.demo.builder import DEMO_SLUG
-from leadline.web.access import workspace_view
-from leadline.workspaces.models import Role, Workspace
+from leadline.workspaces.access import workspace_view
+from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 
 from .heartbeat import live_workers
 from .models import Job
+from .registry import startable_kinds
 from .services import cancel_job, start_job
 from .worker import uses_redis
-
-
-def startable_kinds(workspace: Workspace) -> dict[str, str]:
-    """Return the job kinds a lead may start by hand in ``workspace``, with their labels."""
-    if workspace.slug == DEMO_SLUG:
-        return {"demo.refresh": "Rebuild the demo data"}
-    return {}
 
 
 @workspace_view()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from .heartbeat import beat, beat_loop, forget, worker_name
+from .registry import worker_loops
 from .services import reaper_loop, recover_stale_jobs
 
 
@@ -31,10 +32,9 @@ def run_worker(*, burst: bool = False, recover: bool = True) -> None:
         recover_stale_jobs()
         interval = max(2.0, settings.JOB_STALE_SECONDS / 3)
         threading.Thread(target=reaper_loop, args=(stop, interval), daemon=True).start()
-        from leadline.delivery.schedule import schedule_loop  # scheduled connection syncs
-
-        threading.Thread(target=schedule_loop, args=(stop,), daemon=True).start()
-        from .periodic import periodic_loop  # hourly escalations, the daily digest
+        for loop in worker_loops():  # the apps' own, e.g. scheduled connection syncs
+            threading.Thread(target=loop, args=(stop,), daemon=True).start()
+        from .periodic import periodic_loop  # the apps' periodic jobs
 
         threading.Thread(target=periodic_loop, args=(stop,), daemon=True).start()
     try:

@@ -17,6 +17,7 @@ from django.db.models import Max
 from leadline import bounds
 from leadline.delivery.services import today
 from leadline.workspaces.models import Team, Workspace
+from leadline.workspaces.services import team_by_slug as team_by_slug
 
 FLOW_DAYS = 182  # the flow dashboard's default range: the last 26 weeks
 DORA_DAYS = 730  # DORA trends read best over two years (before/after a change shows)
@@ -67,16 +68,6 @@ def _listed(query: Mapping[str, Any], name: str) -> list[str]:
         if value:
             out += [v.strip() for v in str(value).split(",") if v.strip()]
     return out
-
-
-def team_by_slug(workspace: Workspace, slug: str | None) -> Team | None:
-    """Return the workspace's team ``slug`` (None for no slug); an unknown slug is invalid."""
-    if not slug:
-        return None
-    team = Team.objects.filter(workspace=workspace, slug=slug).first()
-    if team is None:
-        raise ValidationError({"team": [f"no team {slug!r} in this workspace"]})
-    return team
 
 
 def parse_scope(

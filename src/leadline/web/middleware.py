@@ -2,7 +2,7 @@
 
 - ``display_time_zone``: show times in the signed-in person's time zone (Settings → Profile).
   Times are stored in UTC. Pages show them in the account's own time zone; without one, a
-  workspace page uses the workspace's (:func:`leadline.web.access.workspace_view`), and any
+  workspace page uses the workspace's (:func:`leadline.workspaces.access.workspace_view`), and any
   other page the server's ``LEADLINE_TIME_ZONE``. Which *day* a delivery figure counts in is
   always the workspace's, whoever looks (see ``Workspace.tz``).
 - ``RejectNulMiddleware``: refuse U+0000 anywhere in a request, with a clear 4xx.

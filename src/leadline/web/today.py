@@ -4,8 +4,9 @@ The page is made of sections, each filled by a *source* that an app registers wi
 :func:`source` (governance: open alerts, decisions waiting, RAID items past their dates; metrics:
 items aging past their team's norm). A section exists only where a source does: an app that
 does not exist yet (the Radar's findings, the cadence's checkpoints of the week, forecasts with
-target dates) adds its own source in its own module and is listed in ``SOURCE_MODULES``; until
-then there is no empty stand-in on the page.
+target dates) adds its own source in its own module and names that module with
+:func:`register_source_module` in its ``AppConfig.ready``; until then there is no empty
+stand-in on the page.
 
 Whose "today" it is (:class:`Focus`): the team named in the URL; otherwise *you*, the person
 the account is in the workspace (linked by an owner on Settings → Members) and their teams;
@@ -29,8 +30,8 @@ from leadline.workspaces.services import Access, person_for
 
 SHOWN = 8  # entries per section on the page and in the API; ``count`` says how many in all
 
-# Modules whose import registers sources; each feature adds its own.
-SOURCE_MODULES = ["leadline.governance.today", "leadline.metrics.today"]
+# Modules whose import registers sources; each app names its own (register_source_module).
+_SOURCE_MODULES: list[str] = []
 
 
 class _Out(BaseModel):
@@ -123,8 +124,16 @@ def source(order: int, key: str) -> Callable[[Source], Source]:
     return register
 
 
+def register_source_module(name: str) -> None:
+    """Name a module whose import registers sources with :func:`source` (an app calls this in
+    its ``AppConfig.ready``). It is imported on first use, not when Django starts: a source
+    module may load heavy libraries (Polars) that most processes never need."""
+    if name not in _SOURCE_MODULES:
+        _SOURCE_MODULES.append(name)
+
+
 def _load_sources() -> list[tuple[int, str, Source]]:
-    for module in SOURCE_MODULES:
+    for module in _SOURCE_MODULES:
         importlib.import_module(module)
     return list(_SOURCES)
 

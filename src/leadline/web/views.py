@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET
 
 from leadline.jobs.heartbeat import worker_state
 from leadline.jobs.models import Job
+from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import AuditEvent, Person
 from leadline.workspaces.services import Access, create_workspace, workspaces_for
 
-from .access import workspace_view
 from .labels import change_rows, model_named
 from .today import today_for
 

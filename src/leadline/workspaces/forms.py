@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from leadline.web.widgets import SearchableSelectMultiple
+from leadline.widgets import SearchableSelectMultiple
 
 from .models import Function, Person, Role, Team, Workspace
 

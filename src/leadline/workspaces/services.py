@@ -384,3 +384,13 @@ def link_person(access: Access, user: Any, person: Person | None, actor: Any = N
         Person.objects.filter(pk=person.pk).update(user=user)
     summary = f"{user} is {person.name}" if person else f"{user} is no longer {current}"
     audit(access.workspace, actor, "update", person or current, summary)
+
+
+def team_by_slug(workspace: Workspace, slug: str | None) -> Team | None:
+    """Return the workspace's team ``slug`` (None for no slug); an unknown slug is invalid."""
+    if not slug:
+        return None
+    team = Team.objects.filter(workspace=workspace, slug=slug).first()
+    if team is None:
+        raise ValidationError({"team": [f"no team {slug!r} in this workspace"]})
+    return team

@@ -18,9 +18,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from leadline.web.access import workspace_view
-
 from . import services, throttle
+from .access import workspace_view
 from .forms import MemberForm, MemberPersonForm, ProfileForm, WorkspaceSettingsForm
 from .models import Membership, Person, Role
 

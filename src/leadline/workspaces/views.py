@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from leadline.web.access import workspace_view
-
 from . import services
+from .access import workspace_view
 from .forms import FunctionForm, PersonForm, TeamForm, TokenForm
 from .models import ApiToken, Person, Role
 

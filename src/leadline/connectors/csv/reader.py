@@ -20,6 +20,14 @@ from typing import Any, TextIO
 
 from leadline.bounds import OutOfRange, to_utc
 from leadline.connectors import textfile
+from leadline.connectors.csv.rows import (
+    MAX_CELL,
+    RowLines,
+    field_at,
+    header_of,
+    too_long,
+    unreadable,
+)
 from leadline.connectors.csv.spec import Column, columns
 from leadline.csvsafe import restore
 from leadline.records import (
@@ -35,9 +43,6 @@ from leadline.records import (
 )
 
 Record = WorkItemRecord | DeploymentRecord | IncidentRecord | date
-# The longest cell read (the csv module's default field limit): no column holds more, and a
-# longer one is nearly always a missing closing quote that swallowed the rows after it.
-MAX_CELL = 131_072
 
 # The statuses the dated work-item shape produces, so its items map without configuration.
 BACKLOG, ACTIVE, DONE, REMOVED = "Backlog", "In Progress", "Done", "Removed"
@@ -196,7 +201,7 @@ class CsvReader:
             long = next((i for i, cell in enumerate(raw) if len(cell) > MAX_CELL), None)
             if long is not None:
                 name = header[long].strip() if long < len(header) else f"column {long + 1}"
-                self.rejected.append(RejectedRow(self.name, line, _too_long(name)))
+                self.rejected.append(RejectedRow(self.name, line, too_long(name)))
                 continue
             # A quote Leadline's own export put before a formula-like cell comes off (csvsafe).
             yield (
@@ -419,62 +424,6 @@ class CsvReader:
         finished = self._date(line, row, "finished")
         assert finished is not None  # required
         return finished.date()
-
-
-def header_of(path: Path, encoding: str | None = None) -> list[str]:
-    """Return a CSV file's header cells, however badly the rest of the file decodes."""
-    codec = textfile.codec_for(path, encoding)
-    with path.open(newline="", encoding=codec, errors="replace") as handle:
-        return next(csv.reader(handle), [])
-
-
-def field_at(header: list[str], before: str) -> str:
-    """Name the column a line's text ``before`` a bad byte ends in (", field 'title'")."""
-    cells = next(csv.reader([before]), [""]) if before else [""]
-    index = len(cells) - 1
-    return f", field {header[index].strip()!r}" if index < len(header) else ""
-
-
-class RowLines:
-    """The file's lines, remembering those of the row being read (to explain a bad row)."""
-
-    def __init__(self, handle: TextIO) -> None:
-        self._handle = handle
-        self.text: list[str] = []
-
-    def __iter__(self) -> RowLines:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._handle)
-        self.text.append(line)
-        return line
-
-
-def unreadable(header: list[str], text: str, error: csv.Error) -> str:
-    """Say which field of a row the csv module refused, and why, for a person."""
-    limit = csv.field_size_limit()
-    if "field limit" not in str(error):
-        return f"not readable as CSV ({error}); the row was not imported"
-    index, length, quoted = 0, 0, False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            index, length = index + 1, 0
-            continue
-        length += 1
-        if length > limit:
-            break
-    name = header[index].strip() if index < len(header) else f"column {index + 1}"
-    return _too_long(name, limit)
-
-
-def _too_long(name: str, limit: int = 0) -> str:
-    return (
-        f"field {name!r}: a value longer than {limit or MAX_CELL:,} characters, too long to be "
-        "one cell (is a closing quote missing?); the row was not imported"
-    )
 
 
 def _looks_like_date(text: str) -> bool:

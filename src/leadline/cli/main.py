@@ -6,22 +6,15 @@ forecast from a file) start fast.
 
 from __future__ import annotations
 
-import os
+import importlib
 import sys
 import time
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
-from rich.console import Console
 
 from leadline import __version__
-from leadline.governance.cli import (
-    changes_app,
-    decisions_app,
-    escalate_app,
-    notify_app,
-    raid_app,
-)
+from leadline.cli.common import console, fail, print_job_result, setup_django
 
 app = typer.Typer(
     help="Leadline: delivery made visible. Run `leadline demo` to try it.",
@@ -29,38 +22,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
-app.add_typer(token_app, name="token")
-app.add_typer(raid_app, name="raid")
-app.add_typer(decisions_app, name="decisions")
-app.add_typer(changes_app, name="changes")
-app.add_typer(escalate_app, name="escalate")
-app.add_typer(notify_app, name="notify")
 
-from leadline.cli_analysis import register as _register_analysis  # noqa: E402
-
-_register_analysis(app)
-console = Console()
-err = Console(stderr=True)
-
-
-def setup_django() -> None:
-    """Configure Django from the environment; a bad setting exits with its message."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadline.settings")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        django.setup()
-    except ImproperlyConfigured as exc:
-        err.print(f"[red]Configuration error:[/red] {exc}")
-        raise typer.Exit(2) from None
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print ``message`` as an error and exit with ``code``."""
-    err.print(f"[red]Error:[/red] {message}")
-    raise typer.Exit(code)
+# Each app keeps its commands in its own ``cli`` module, whose ``register(app)`` adds them.
+# They are named here, not imported: they import leadline.cli.common, and naming them keeps
+# the import graph one-way (the CLI's list of apps, like INSTALLED_APPS for Django's).
+COMMAND_MODULES = (
+    "leadline.analyze.cli",  # analyze (no database)
+    "leadline.workspaces.cli",  # createuser, unlock, token
+    "leadline.delivery.cli",  # quality, import
+    "leadline.governance.cli",  # raid, decisions, changes, escalate, notify
+    "leadline.metrics.cli",  # forecast
+)
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
 
 
 @app.command()
@@ -84,69 +58,6 @@ def keygen() -> None:
     from cryptography.fernet import Fernet
 
     console.print(Fernet.generate_key().decode())
-
-
-@app.command()
-def createuser(
-    username: str = typer.Argument(..., help="Sign-in name of the new account."),
-    password: str | None = typer.Option(
-        None, help="Password; asked for (hidden) when omitted and a terminal is attached."
-    ),
-    email: str = typer.Option("", help="Email address, for password resets."),
-    workspace: str | None = typer.Option(
-        None,
-        "--workspace",
-        "-w",
-        help="Workspace slug to add the user to (created if it does not exist).",
-    ),
-    role: str = typer.Option("member", help="Role in that workspace: owner, lead, member, viewer."),
-) -> None:
-    """Create an account, optionally with a role in a workspace."""
-    setup_django()
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from leadline.workspaces.models import Role, Workspace
-    from leadline.workspaces.services import create_user, create_workspace, set_membership
-
-    if role not in Role.values:
-        fail(f"--role {role!r} is not a role; use one of {', '.join(Role.values)}", 2)
-    if password is None:
-        if not sys.stdin.isatty():
-            fail("--password is required when no terminal is attached", 2)
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        validate_password(password)
-        user = create_user(username, password, email)
-    except ValidationError as exc:
-        fail("; ".join(exc.messages), 2)
-    console.print(f"Created user [bold]{username}[/bold].")
-    if workspace:
-        ws = Workspace.objects.filter(slug=workspace).first()
-        if ws is None:
-            ws = create_workspace(workspace.replace("-", " ").title(), None, slug=workspace)
-            console.print(f"Created workspace [bold]{ws.slug}[/bold].")
-        set_membership(ws, user, role)
-        console.print(f"{username} is {role} in {ws.slug}.")
-
-
-@token_app.command("create")
-def token_create(
-    username: str = typer.Argument(..., help="Account the token acts as."),
-    name: str = typer.Option("CLI token", help="A label to recognise the token by."),
-) -> None:
-    """Create a personal API token and print it (once; it is not stored in readable form)."""
-    setup_django()
-    from django.contrib.auth import get_user_model
-
-    from leadline.workspaces.services import issue_token
-
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        fail(f"No user named {username!r}")
-    _, raw = issue_token(user, name)
-    # Plain print: the token alone on stdout, so scripts can capture it.
-    print(raw)
 
 
 def close_db_connections() -> None:
@@ -314,29 +225,6 @@ def jobs(
     console.print(table)
 
 
-def run_here(job: Any) -> None:
-    """Run ``job`` in this process with a progress bar; exit non-zero if it does not succeed."""
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-    from leadline.jobs.services import run_job
-
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
-    with Progress(*columns, console=console) as progress:
-        bar = progress.add_task(job.title, total=job.total)
-        status = run_job(
-            str(job.pk),
-            listener=lambda j: progress.update(bar, completed=j.done, total=j.total),
-        )
-    job.refresh_from_db()
-    if status != "succeeded":
-        fail(f"Job {job.status}: {job.error or 'see its log'}")
-    result = dict(job.result or {})
-    warnings = result.pop("warnings", [])
-    console.print(f"[green]Job succeeded[/green] {result or ''}")
-    for warning in warnings:
-        console.print(f"[yellow]Warning:[/yellow] {warning}")
-
-
 def _follow(job_id: str) -> None:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
@@ -367,31 +255,13 @@ def _follow(job_id: str) -> None:
                 )
             time.sleep(0.5)
             waited += 0.5
-    if job.status != "succeeded":
-        fail(f"Job {job.status}: {job.error or 'see its log'}")
-    result = dict(job.result or {})
-    warnings = result.pop("warnings", [])
-    console.print(f"[green]Job succeeded[/green] {result or ''}")
-    for warning in warnings:
-        console.print(f"[yellow]Warning:[/yellow] {warning}")
-
-
-def _register_features() -> None:
-    # Each feature keeps its commands in its own module and adds them here.
-    from leadline.delivery.cli import register as delivery
-    from leadline.workspaces.cli import register as accounts
-
-    delivery(app)
-    accounts(app)
-
-
-_register_features()
+    print_job_result(job)
 
 
 def main() -> None:
     """Run the CLI."""
     if sys.argv[1:2] == ["analyze"]:  # a plain command line skips Typer's (Pydantic) parsing
-        from leadline.cli_analysis import run_plain_analyze
+        from leadline.analyze.cli import run_plain_analyze
 
         if run_plain_analyze(sys.argv[2:]):
             return
