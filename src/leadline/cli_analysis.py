@@ -332,7 +332,7 @@ def _samples(
     if not workspace:
         _fail("give --throughput FILE, or --workspace SLUG [--team SLUG[,SLUG...]]")
     scope = _database_scope(str(workspace), team, as_of)
-    from leadline.metrics.forecasts import daily_throughput, window_samples
+    from leadline.dashboards.forecasts import daily_throughput, window_samples
 
     since = scope.end - timedelta(days=window - 1)  # read the window only, not all history
     samples, window_dates = window_samples(daily_throughput(scope, since), scope.end, window)
@@ -355,8 +355,8 @@ def _database_scope(workspace: str, team: str | None, as_of: date | None) -> Any
         setup_django()
         from django.core.exceptions import ValidationError
 
+        from leadline.dashboards.scope import parse_scope
         from leadline.delivery.services import today
-        from leadline.metrics.scope import parse_scope
         from leadline.workspaces.models import Workspace
     except (ImportError, AttributeError):
         _fail("reading from the database needs the delivery app")
@@ -538,7 +538,7 @@ def _forecast_epics(
     samples, window_dates, origin, scope = _samples(None, team, workspace, window, day)
     from django.core.exceptions import ValidationError
 
-    from leadline.metrics.forecasts import (
+    from leadline.dashboards.forecasts import (
         EPICS_ASSUMPTION,
         epic_forecast,
         epic_list,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from leadline.metrics.scope import team_by_slug
+from leadline.dashboards.scope import team_by_slug
 from leadline.workspaces.services import access_for
 
 from .today import TodayOut, today_for

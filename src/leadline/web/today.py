@@ -30,7 +30,7 @@ from leadline.workspaces.services import Access, person_for
 SHOWN = 8  # entries per section on the page and in the API; ``count`` says how many in all
 
 # Modules whose import registers sources; each feature adds its own.
-SOURCE_MODULES = ["leadline.governance.today", "leadline.metrics.today"]
+SOURCE_MODULES = ["leadline.governance.today", "leadline.dashboards.today"]
 
 
 class _Out(BaseModel):

@@ -7,9 +7,9 @@ from statistics import median
 
 import pytest
 
+from leadline.dashboards.dora import dora
+from leadline.dashboards.scope import Scope
 from leadline.delivery.models import Deployment
-from leadline.metrics.dora import dora
-from leadline.metrics.scope import Scope
 from leadline.workspaces.models import Role, Team
 
 END = date(2026, 3, 29)  # a Sunday

@@ -6,7 +6,7 @@ against the schema and serialises the validated model, so:
 
 - fields are declared in the order the services build their dicts (the JSON keeps its key order);
 - fixed shapes forbid unknown keys (``extra="forbid"``): a key added to a service fails the tests
-  (tests/metrics/test_api_schemas.py) instead of silently vanishing from the API;
+  (tests/dashboards/test_api_schemas.py) instead of silently vanishing from the API;
 - a number a service returns as a whole number in one case and a fraction in another is typed
   ``float | int``, so that neither is converted (pydantic would turn ``0`` into ``0.0``).
 

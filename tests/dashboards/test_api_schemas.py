@@ -18,12 +18,12 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 
-from leadline.metrics import schemas, services
-from leadline.metrics.dora import dora
-from leadline.metrics.forecasts import forecast
-from leadline.metrics.portfolio import PORTFOLIO_DAYS, portfolio
-from leadline.metrics.scope import DORA_DAYS, FLOW_DAYS, parse_scope, positive_int, team_by_slug
-from leadline.metrics.views import forecast_inputs
+from leadline.dashboards import schemas, services
+from leadline.dashboards.dora import dora
+from leadline.dashboards.forecasts import forecast
+from leadline.dashboards.portfolio import PORTFOLIO_DAYS, portfolio
+from leadline.dashboards.scope import DORA_DAYS, FLOW_DAYS, parse_scope, positive_int, team_by_slug
+from leadline.dashboards.views import forecast_inputs
 from leadline.workspaces.models import Role, Workspace
 
 JAN = "start=2026-01-01&end=2026-01-20"

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from leadline.dashboards.dora import dora
+from leadline.dashboards.portfolio import portfolio
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.models import Deployment
 from leadline.flow.dora import classify
-from leadline.metrics.dora import dora
-from leadline.metrics.portfolio import portfolio
-from leadline.metrics.scope import parse_scope
 from leadline.workspaces.models import Role, Team
 
 RANGE = {"start": "2026-01-01", "end": "2026-06-30"}  # 27 Monday-started weeks

@@ -8,7 +8,7 @@ import re
 
 from leadline.delivery.models import Change, Deployment
 from leadline.workspaces.models import Role
-from tests.metrics.conftest import at
+from tests.dashboards.conftest import at
 
 JAN = "start=2026-01-01&end=2026-01-20"
 

@@ -9,13 +9,13 @@ import polars as pl
 import pytest
 
 from leadline import bounds
+from leadline.dashboards.forecasts import daily_throughput, forecast
+from leadline.dashboards.scope import Scope
 from leadline.delivery.models import Transition, WorkItem
 from leadline.flow import daily_counts, stage_dates, throughput
 from leadline.flow.jam import cfd, histogram
 from leadline.flow.jam import throughput as jam_throughput
 from leadline.flow.workflow import JIRA_AGILE_METRICS
-from leadline.metrics.forecasts import daily_throughput, forecast
-from leadline.metrics.scope import Scope
 
 AS_OF = date(2026, 1, 31)
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from leadline.dashboards import services
+from leadline.dashboards.forecasts import daily_throughput
+from leadline.dashboards.portfolio import portfolio
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.imports import import_records
 from leadline.delivery.models import StatusMapping
 from leadline.delivery.services import team_daily_throughput
-from leadline.metrics import services
-from leadline.metrics.forecasts import daily_throughput
-from leadline.metrics.portfolio import portfolio
-from leadline.metrics.scope import parse_scope
 from leadline.records import TransitionRecord, WorkItemRecord
 from leadline.workspaces.models import Team
 

@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from leadline.dashboards.dora import dora
+from leadline.dashboards.forecasts import forecast
+from leadline.dashboards.portfolio import portfolio
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.imports import import_records
-from leadline.metrics.dora import dora
-from leadline.metrics.forecasts import forecast
-from leadline.metrics.portfolio import portfolio
-from leadline.metrics.scope import parse_scope
 from leadline.records import DeploymentRecord, IncidentRecord, TransitionRecord, WorkItemRecord
 from leadline.workspaces.models import Role, Team
 

@@ -13,16 +13,16 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 
-from leadline.flow import forecast_when
-from leadline.metrics.forecasts import (
+from leadline.dashboards.forecasts import (
     daily_throughput,
     epic_list,
     epic_remaining,
     forecast,
     window_samples,
 )
-from leadline.metrics.scope import parse_scope
-from leadline.metrics.views import forecast_inputs
+from leadline.dashboards.scope import parse_scope
+from leadline.dashboards.views import forecast_inputs
+from leadline.flow import forecast_when
 from tests.epic_data import AS_OF, END, REMAINING, build_epic_workspace
 
 QS = (50, 70, 85, 95)

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from leadline.dashboards import services
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.imports import import_records
 from leadline.delivery.models import RankChange as StoredRankChange
 from leadline.delivery.models import Sprint, StatusMapping
-from leadline.metrics import services
-from leadline.metrics.scope import parse_scope
 from leadline.records import (
     RankChange,
     SprintChange,

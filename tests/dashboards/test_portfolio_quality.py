@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from leadline.dashboards.portfolio import portfolio
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.imports import import_records
 from leadline.delivery.models import StatusMapping
 from leadline.delivery.quality import quality_report
-from leadline.metrics.portfolio import portfolio
-from leadline.metrics.scope import parse_scope
 from leadline.records import TransitionRecord, WorkItemRecord
 from leadline.workspaces.models import Team
 
@@ -46,7 +46,7 @@ def test_each_teams_findings_match_its_own_report(make_workspace):
 
 
 def test_the_note_for_teams_together_covers_just_those_teams(make_workspace):
-    from leadline.metrics import services
+    from leadline.dashboards import services
 
     ws = make_workspace("Group quality")
     teams = {s: Team.objects.create(workspace=ws, name=s, slug=s) for s in ("a", "b", "c")}

@@ -138,7 +138,7 @@ def flow_page(request: HttpRequest, access: Access) -> HttpResponse:
         return image
     return render(
         request,
-        "metrics/flow.html",
+        "dashboards/flow.html",
         {
             "data": data,
             "scope": scope,
@@ -173,7 +173,7 @@ def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
         return image
     return render(
         request,
-        "metrics/dora.html",
+        "dashboards/dora.html",
         {
             "data": data,
             "scope": scope,
@@ -277,7 +277,7 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
 
     return render(
         request,
-        "metrics/forecasts.html",
+        "dashboards/forecasts.html",
         {
             "data": data,
             "scope": scope,
@@ -318,7 +318,7 @@ def portfolio_page(request: HttpRequest, access: Access) -> HttpResponse:
         )
     return render(
         request,
-        "metrics/portfolio.html",
+        "dashboards/portfolio.html",
         {
             "data": data,
             "scope": scope,

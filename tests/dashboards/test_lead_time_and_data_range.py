@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from leadline.dashboards.scope import STALE_DAYS, Scope, parse_scope
+from leadline.dashboards.services import compute_flow
 from leadline.delivery.jobs import start_import
 from leadline.delivery.models import Deployment
 from leadline.jobs.services import run_job
-from leadline.metrics.scope import STALE_DAYS, Scope, parse_scope
-from leadline.metrics.services import compute_flow
 from leadline.workspaces.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from leadline.dashboards import services
+from leadline.dashboards.forecasts import daily_throughput
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.imports import import_records
 from leadline.delivery.models import StatusMapping
-from leadline.metrics import services
-from leadline.metrics.forecasts import daily_throughput
-from leadline.metrics.scope import parse_scope
 from leadline.records import TransitionRecord, WorkItemRecord
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Cache a dashboard's figures per scope and version of the data behind them.
 
-The flow dashboard started it (:func:`leadline.metrics.services.flow`): figures are computed once
+The flow dashboard started it (:func:`leadline.dashboards.services.flow`): figures are computed once
 and served from the cache until an import or a mapping edit changes the data version. The
 heavier pages (DORA, forecasts, portfolio) use the same rule through :func:`cached_by_data`.
 """

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from leadline.metrics.dora import dora
-from leadline.metrics.forecasts import forecast
-from leadline.metrics.portfolio import portfolio
-from leadline.metrics.scope import Scope, parse_scope
-from leadline.metrics.services import flow
+from leadline.dashboards.dora import dora
+from leadline.dashboards.forecasts import forecast
+from leadline.dashboards.portfolio import portfolio
+from leadline.dashboards.scope import Scope, parse_scope
+from leadline.dashboards.services import flow
 
 JAN = {"start": "2026-01-01", "end": "2026-01-20"}
 

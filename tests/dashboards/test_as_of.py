@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from leadline.dashboards import services
+from leadline.dashboards.forecasts import daily_throughput
+from leadline.dashboards.portfolio import portfolio
+from leadline.dashboards.scope import parse_scope
 from leadline.delivery.imports import import_records
 from leadline.delivery.models import StatusMapping
-from leadline.metrics import services
-from leadline.metrics.forecasts import daily_throughput
-from leadline.metrics.portfolio import portfolio
-from leadline.metrics.scope import parse_scope
 from leadline.records import TransitionRecord, WorkItemRecord
 from leadline.workspaces.models import Team
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "leadline.dashboards"
+    label = "dashboards"
+    verbose_name = "Flow, DORA and forecasts"
