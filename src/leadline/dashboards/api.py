@@ -1,8 +1,8 @@
 """JSON twins of the dashboard pages: the same services, the same query parameters.
 
 Dates are ISO strings; a workspace the caller is not a member of is a 404, bad parameters a 422.
-Each answer is described field by field in the OpenAPI document (:mod:`.schemas`); the schemas
-pass the services' dicts through unchanged.
+Each route returns its service's typed result (:mod:`.results`), which is also its response
+schema: the OpenAPI document describes field by field what the service returns.
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ from leadline.workspaces.services import access_for
 
 from . import services
 from .dora import dora
-from .forecasts import forecast
+from .forecasts import forecast_how_many as how_many_service
+from .forecasts import forecast_when as when_service
 from .portfolio import PORTFOLIO_DAYS, portfolio
-from .schemas import DoraOut, FlowOut, ForecastHowManyOut, ForecastWhenOut, PortfolioOut
+from .results.dora import DoraOut
+from .results.flow import FlowOut
+from .results.forecasts import ForecastHowManyOut, ForecastWhenOut
+from .results.portfolio import PortfolioOut
 from .scope import DORA_DAYS, FLOW_DAYS, Scope, bounded_int, parse_scope, team_by_slug
 from .views import forecast_inputs
 
@@ -42,7 +46,7 @@ def flow(
     start: PlausibleDate | None = None,
     end: PlausibleDate | None = None,
     type: Query[list[str]] = None,  # type: ignore[assignment]  # noqa: A002 - may repeat
-) -> dict[str, Any]:
+) -> FlowOut:
     """Return the team flow dashboard: WIP, throughput, cycle times and percentiles (with their
     trend), aging WIP, cumulative flow, flow efficiency, blocked time and the data-quality note.
 
@@ -60,7 +64,7 @@ def dora_metrics(
     start: PlausibleDate | None = None,
     end: PlausibleDate | None = None,
     window: Annotated[int, number(bounds.FAILURE_WINDOW_HOURS)] = 24,
-) -> dict[str, Any]:
+) -> DoraOut:
     """Return DORA metrics with DORA 2023 tiers: last 90 days, whole range, monthly trend,
     per service, per team, and the deployment/incident timeline.
 
@@ -72,12 +76,9 @@ def dora_metrics(
     return dora(scope, window_hours=float(hours))
 
 
-def _forecast(request: HttpRequest, workspace: str, *, epics: bool = False) -> dict[str, Any]:
+def _forecast_scope(request: HttpRequest, workspace: str) -> tuple[Scope, dict[str, Any]]:
     scope = _scope(request, workspace, 84)
-    inputs = forecast_inputs(request.GET, scope.end)
-    if not epics:
-        inputs["epics"] = ()
-    return forecast(scope, **inputs)
+    return scope, forecast_inputs(request.GET, scope.end)
 
 
 # exclude_unset: "epics" is in the answer only when asked for (the service adds it then).
@@ -93,16 +94,15 @@ def forecast_when(
     trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
     seed: Annotated[int, number(bounds.SEED)] = 0,
     epics: Query[list[str]] = None,  # type: ignore[assignment]
-) -> dict[str, Any]:
+) -> ForecastWhenOut:
     """Return when ``items`` items will be done (50/70/85/95%), the outcome histogram, the
     inputs and the backtest calibration. ``teams`` (comma-separated) forecasts teams together;
     ``end`` is the as-of date (default today). ``epics`` (comma-separated keys, in priority
     order) adds when each epic's remaining items will be done, working through the epics in
     that order; an unknown key is a 422 naming it.
     """
-    data = _forecast(request, workspace, epics=True)
-    data.pop("how_many")
-    return data
+    scope, inputs = _forecast_scope(request, workspace)
+    return when_service(scope, **inputs)
 
 
 @router.get(f"{WS}/forecast/how-many", response=ForecastHowManyOut)
@@ -117,13 +117,12 @@ def forecast_how_many(
     window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
     trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
     seed: Annotated[int, number(bounds.SEED)] = 0,
-) -> dict[str, Any]:
+) -> ForecastHowManyOut:
     """Return how many items will be done in ``days`` days (or by the date ``by``), read
     downward at 50/70/85/95%, with the outcome histogram, the inputs and the backtest.
     """
-    data = _forecast(request, workspace)
-    data.pop("when")
-    return data
+    scope, inputs = _forecast_scope(request, workspace)
+    return how_many_service(scope, **inputs)
 
 
 @router.get(f"{WS}/portfolio", response=PortfolioOut)
@@ -133,7 +132,7 @@ def portfolio_metrics(
     start: PlausibleDate | None = None,
     end: PlausibleDate | None = None,
     sort: str = "team",
-) -> dict[str, Any]:
+) -> PortfolioOut:
     """Return every team side by side: WIP, throughput per week, cycle time p85, deployment
     frequency, change failure rate and data-quality findings (``sort``, ``-`` for descending).
     """

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.db import connection
@@ -23,6 +23,7 @@ from leadline.workspaces.models import Team, Workspace
 
 from .caching import cached_by_data
 from .definitions import DEFINITIONS
+from .results.dora import DoraOut, DoraTimeline
 from .scope import Scope
 
 RECENT_DAYS = 90  # the headline reads the last 90 days of the range: "how are we doing now"
@@ -209,7 +210,7 @@ def dora_version(workspace: Workspace) -> str:
 
 
 @cached_by_data("dora", lambda scope: dora_version(scope.workspace))
-def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
+def dora(scope: Scope, *, window_hours: float = 24.0) -> DoraOut:
     """Return the DORA figures of the scope: headline (last 90 days), range, monthly trend,
     per service and per team, and the deployment/incident timeline.
 
@@ -248,7 +249,7 @@ def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
         )
     tiers = dora_tiers(DEFAULT_REPORT_YEAR)
     whole = overall(scope.start, scope.end)
-    return {
+    result: dict[str, Any] = {
         "workspace": scope.workspace.slug,
         "team": scope.team.slug if scope.team else None,
         "teams": [t.slug for t in scope.teams],
@@ -282,6 +283,7 @@ def dora(scope: Scope, *, window_hours: float = 24.0) -> dict[str, Any]:
         # Releases say what the empty state must explain: tags arrived, deployments did not.
         "releases": 0 if whole["production_deployments"] else _release_count(scope),
     }
+    return cast(DoraOut, result)  # the figures are built per metric (:func:`_summary`)
 
 
 def _release_count(scope: Scope) -> int:
@@ -292,7 +294,7 @@ def _release_count(scope: Scope) -> int:
 
 def _timeline(
     scope: Scope, deployments: pl.DataFrame, incidents: pl.DataFrame, window_hours: float
-) -> dict[str, list[dict[str, Any]]]:
+) -> DoraTimeline:
     from leadline.flow import change_failure_rate
 
     end = datetime.combine(scope.end, datetime.max.time(), tzinfo=UTC)
@@ -329,4 +331,4 @@ def _timeline(
         ).round(2),
         open=pl.col("resolved").is_null(),
     )
-    return {"deployments": prod.to_dicts(), "incidents": inc.to_dicts()}
+    return cast(DoraTimeline, {"deployments": prod.to_dicts(), "incidents": inc.to_dicts()})

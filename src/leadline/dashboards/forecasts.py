@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -29,6 +29,14 @@ from leadline.flow.forecast import (
 
 from .caching import cached_by_data
 from .definitions import DEFINITIONS
+from .results.forecasts import (
+    Forecast,
+    ForecastBacktest,
+    ForecastEpic,
+    ForecastEpics,
+    ForecastHowManyOut,
+    ForecastWhenOut,
+)
 from .scope import Scope
 from .services import SCOPE, day_cut, day_options, scoped_frames
 
@@ -73,7 +81,7 @@ def _workflow(scope: Scope) -> Any:
     return workflow_for(scope.workspace)
 
 
-def _histogram(outcomes: np.ndarray, field: str) -> list[dict[str, int]]:
+def _histogram(outcomes: np.ndarray, field: str) -> list[Any]:
     finite = outcomes[outcomes < np.iinfo(np.int64).max]
     values, counts = np.unique(finite, return_counts=True)
     return [{field: int(v), "trials": int(c)} for v, c in zip(values, counts, strict=True)]
@@ -90,7 +98,7 @@ def forecast(
     seed: int = 0,
     backtest: bool = True,
     epics: Sequence[str] = (),
-) -> dict[str, Any]:
+) -> Forecast:
     """Return both forecasts from ``scope.end`` (the as-of date), their inputs and a backtest.
 
     "when" counts day 1 as the day after as_of; "how many" looks ``days`` days ahead and reads
@@ -114,13 +122,22 @@ def forecast(
     how = forecast_how_many(samples, days, trials=trials, seed=seed, window=window)
     inputs = asdict(when.inputs)
     text = {"trials": trials, "window": window_days, "as_of": as_of, "seed": seed}
-    result: dict[str, Any] = {
+    epic_part: ForecastEpics = {}
+    if wanted is not None:
+        rows, _ = epic_forecast(
+            wanted, samples, trials=trials, seed=seed, start=start, window=window
+        )
+        epic_part = {
+            "epics": rows,
+            "epics_definition": EPICS_ASSUMPTION.format(as_of=as_of, trials=trials),
+        }
+    return {
         "workspace": scope.workspace.slug,
         "team": scope.team.slug if scope.team else None,
         "teams": [t.slug for t in scope.teams],
         "label": scope.label,
         "as_of": as_of,
-        "inputs": {**inputs, "percentiles": list(DEFAULT_PERCENTILES)},
+        "inputs": cast(Any, {**inputs, "percentiles": list(DEFAULT_PERCENTILES)}),
         "when": {
             "items": items,
             "definition": DEFINITIONS["forecast_when"].format(items=plural(items, "items"), **text),
@@ -139,21 +156,14 @@ def forecast(
             "percentiles": [{"percentile": p, "items": how.items[p]} for p in DEFAULT_PERCENTILES],
             "histogram": _histogram(how.outcomes, "items"),
         },
+        **epic_part,
+        "backtest": _backtest(daily, window_days, days, items, seed) if backtest else None,
     }
-    if wanted is not None:
-        result["epics"], _ = epic_forecast(
-            wanted, samples, trials=trials, seed=seed, start=start, window=window
-        )
-        result["epics_definition"] = EPICS_ASSUMPTION.format(as_of=as_of, trials=trials)
-    result["backtest"] = None
-    if backtest:
-        result["backtest"] = _backtest(daily, window_days, days, items, seed)
-    return result
 
 
 def _backtest(
     daily: pl.DataFrame, window_days: int, days: int, items: int, seed: int
-) -> dict[str, Any]:
+) -> ForecastBacktest:
     from leadline.flow import backtest
 
     run = backtest(
@@ -169,7 +179,10 @@ def _backtest(
         "forecasts": run.rows.select("as_of").n_unique() if run.rows.height else 0,
         "excluded": run.excluded,
         "calibration": [
-            {**row, "hit_rate": None if row["hit_rate"] is None else round(row["hit_rate"], 3)}
+            cast(
+                Any,
+                {**row, "hit_rate": None if row["hit_rate"] is None else round(row["hit_rate"], 3)},
+            )
             for row in run.calibration.to_dicts()
         ],
     }
@@ -271,7 +284,7 @@ def epic_forecast(
     seed: int,
     start: date,
     window: tuple[date, date] | None = None,
-) -> tuple[list[dict[str, Any]], ForecastInputs]:
+) -> tuple[list[ForecastEpic], ForecastInputs]:
     """Return per epic (``epic_remaining`` rows, in priority order) its key, title, remaining
     items, the cumulative items up to it and when-percentiles (days after as_of and dates),
     working through the epics in order from the same seeded trials; and the inputs."""
@@ -294,7 +307,20 @@ def epic_forecast(
         }
         for i, e in enumerate(epics)
     ]
-    return rows, fc.inputs
+    return cast(list[ForecastEpic], rows), fc.inputs
+
+
+def forecast_when(scope: Scope, **options: Any) -> ForecastWhenOut:
+    """Return :func:`forecast` without its "how many" half: the API's "when" answer."""
+    data = forecast(scope, **options)
+    return cast(ForecastWhenOut, {k: v for k, v in data.items() if k != "how_many"})
+
+
+def forecast_how_many(scope: Scope, **options: Any) -> ForecastHowManyOut:
+    """Return :func:`forecast` (without epics) without its "when" half: the API's "how many"
+    answer."""
+    data = forecast(scope, **{**options, "epics": ()})
+    return cast(ForecastHowManyOut, {k: v for k, v in data.items() if k != "when"})
 
 
 def days_until(as_of: date, target: date) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -28,6 +28,7 @@ from leadline.flow.frames import history_as_of
 from .caching import cached_by_data
 from .definitions import DEFINITIONS
 from .dora import dora_version, load_delivery
+from .results.portfolio import PortfolioOut
 from .scope import Scope
 from .services import day_options, round_or_none
 
@@ -47,7 +48,7 @@ COLUMNS = [
 @cached_by_data(
     "portfolio", lambda scope: data_version(scope.workspace) + dora_version(scope.workspace)
 )
-def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> dict[str, Any]:
+def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> PortfolioOut:
     """Return one row per team over [start, end] (as of end), sorted by ``sort``, plus weekly
     throughput and daily WIP per team for small multiples.
 
@@ -138,7 +139,7 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
         ordered = [r for r in ordered if r[key] is not None] + [
             r for r in ordered if r[key] is None
         ]
-    return {
+    result: dict[str, Any] = {
         "workspace": workspace.slug,
         "start": scope.start,
         "end": scope.end,
@@ -157,3 +158,4 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
         "throughput_weekly": weekly,
         "wip_daily": wip_daily,
     }
+    return cast(PortfolioOut, result)  # rows are filled column by column above

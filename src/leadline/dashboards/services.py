@@ -1,5 +1,6 @@
-"""Flow dashboard and portfolio figures: load a scope's frames once, run the pure engine, return
-plain dicts (dates stay ``date`` objects; the API's encoder and the CSV writer both take them).
+"""Flow dashboard figures: load a scope's frames once, run the pure engine, return the typed
+dicts of :mod:`.results.flow` (dates stay ``date`` objects; the API's encoder and the CSV writer
+both take them).
 
 Pages, the API and CSV downloads call these functions and nothing else, so the three always agree.
 A dashboard is cached per scope and version of the data (:func:`flow`); computing it is two
@@ -11,21 +12,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.core.cache import cache
 
 from leadline.delivery.models import Sprint, WorkItem
 from leadline.delivery.quality import cached_quality_report, data_version, quality_note
-from leadline.delivery.reader import DATETIME, read_frame
 from leadline.delivery.services import (
     History,
     engine_frames,
-    item_filter,
     load_frames,
     load_history,
-    ts,
     without_epics,
     workflow_for,
 )
@@ -35,7 +33,18 @@ from leadline.flow.workflow import StageOptions, Workflow
 from leadline.workspaces.models import Workspace
 
 from .definitions import DEFINITIONS
+from .loaders import load_flags, load_rank_changes, load_sprint_changes, load_titles
 from .measure import choose_measure, started_items, with_lead_times
+from .results.flow import (
+    FlowBlocked,
+    FlowDefinitions,
+    FlowEfficiency,
+    FlowFigures,
+    FlowOut,
+    FlowPlanChurn,
+    FlowQuality,
+    FlowReopened,
+)
 from .scope import Scope
 
 SCOPE = "scope"  # the engine groups by this column: one group = the whole scope
@@ -89,24 +98,6 @@ def scoped_frames(
     return items.with_columns(pl.lit("all").alias(SCOPE)), transitions, left_out
 
 
-def load_titles(scope: Scope) -> pl.DataFrame:
-    """Load the titles of the scope's items (item_id, title): what a chart's tooltip names."""
-    where, params = item_filter(scope.workspace, None if scope.teams else scope.team)
-    sql = f"SELECT i.id, i.title FROM delivery_workitem i WHERE {where}"  # noqa: S608 - only placeholders are interpolated
-    return read_frame(sql, params, {"item_id": pl.Int64, "title": pl.Utf8})
-
-
-def load_flags(scope: Scope) -> pl.DataFrame:
-    """Load the blocked (flagged) periods of the scope's items (``end`` None while open)."""
-    where, params = item_filter(scope.workspace, scope.team)
-    start, end = ts("f.start"), ts('f."end"')  # "end" is a keyword in SQL
-    sql = (
-        f"SELECT f.item_id, {start}, {end} FROM delivery_flagperiod f "  # noqa: S608 - only placeholders are interpolated
-        f"JOIN delivery_workitem i ON i.id = f.item_id WHERE {where}"
-    )
-    return read_frame(sql, params, {"item_id": pl.Int64, "start": DATETIME, "end": DATETIME})
-
-
 def item_types(scope: Scope) -> list[str]:
     """Return the item types present in the workspace (for the type filter)."""
     rows = WorkItem.objects.filter(workspace=scope.workspace).exclude(type="")
@@ -115,7 +106,7 @@ def item_types(scope: Scope) -> list[str]:
 
 def quality_summary(
     scope: Scope, *, version: str | None = None, history: Callable[[], History] | None = None
-) -> dict[str, Any]:
+) -> FlowQuality:
     """Return the data-quality note shown beside each metric, and the findings count.
 
     The note covers the scope's team (or teams together; the whole workspace for all teams),
@@ -136,7 +127,7 @@ def round_or_none(value: float | None, digits: int = 1) -> float | None:
     return None if value is None or value != value else round(float(value), digits)
 
 
-def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
+def flow(scope: Scope, *, quality: bool = True) -> FlowOut:
     """Return every flow metric of the scope, computed once per version of the data.
 
     The result is cached under the scope and :func:`data_version` (which changes with every
@@ -163,16 +154,16 @@ def flow(scope: Scope, *, quality: bool = True) -> dict[str, Any]:
         return loaded[0]
 
     whole = not scope.types and not scope.teams  # the quality note's scope: one team, all types
-    result: dict[str, Any] | None = cache.get(key)
+    result: FlowOut | None = cache.get(key)
     if result is None:
-        result = compute_flow(scope, history=history() if whole else None)
+        result = cast(FlowOut, compute_flow(scope, history=history() if whole else None))
         cache.set(key, result, timeout=24 * 3600)
     if quality:
         result["quality"] = quality_summary(scope, version=version, history=history)
     return result
 
 
-def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]:
+def compute_flow(scope: Scope, history: History | None = None) -> FlowFigures:
     """Compute every flow metric of the scope over [start, end], as of ``end`` (no cache).
 
     Throughput, cycle times, percentiles, flow efficiency and blocked time count items finished
@@ -193,10 +184,10 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
 
     items, transitions, epics_left_out = scoped_frames(scope, history)
     workflow = workflow_for(scope.workspace)
-    result: dict[str, Any] = _flow_head(scope, workflow, items.height)
+    result: dict[str, Any] = dict(_flow_head(scope, workflow, items.height))
     result["epics_left_out"] = epics_left_out
     if items.is_empty():
-        return result
+        return cast(FlowFigures, result)
     options = day_options(scope.workspace)
     dates = stage_dates(items, transitions, workflow, options, strict=False)
     dates = dates.with_columns(pl.lit("all").alias(SCOPE))
@@ -268,37 +259,14 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
         plan_churn=_plan_churn(scope, items),
         reopened=_reopened(scope, items, transitions, workflow),
     )
-    return result
+    return cast(FlowFigures, result)  # the frames' rows (to_dicts) are the declared rows
 
 
-def load_sprint_changes(scope: Scope) -> pl.DataFrame:
-    """Load the sprint entries and exits of the scope's items (item_id, sprint, at, added)."""
-    where, params = item_filter(scope.workspace, scope.team)
-    sql = (
-        f"SELECT c.item_id, c.sprint, {ts('c.at')}, CASE WHEN c.added THEN 1 ELSE 0 END "  # noqa: S608 - only placeholders are interpolated
-        f"FROM delivery_sprintchange c JOIN delivery_workitem i ON i.id = c.item_id WHERE {where}"
-    )
-    frame = read_frame(
-        sql, params, {"item_id": pl.Int64, "sprint": pl.Utf8, "at": DATETIME, "added": pl.Int64}
-    )
-    return frame.with_columns(pl.col("added").cast(pl.Boolean))
-
-
-def load_rank_changes(scope: Scope) -> pl.DataFrame:
-    """Load when the scope's items were re-ranked or re-prioritised (item_id, at)."""
-    where, params = item_filter(scope.workspace, scope.team)
-    sql = (
-        f"SELECT r.item_id, {ts('r.at')} FROM delivery_rankchange r "  # noqa: S608 - only placeholders are interpolated
-        f"JOIN delivery_workitem i ON i.id = r.item_id WHERE {where}"
-    )
-    return read_frame(sql, params, {"item_id": pl.Int64, "at": DATETIME})
-
-
-def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
+def _plan_churn(scope: Scope, items: pl.DataFrame) -> FlowPlanChurn:
     """Plan churn of the sprints that started in the range, from the scope's items' moves."""
     from leadline.flow import plan_churn
 
-    empty = {
+    empty: FlowPlanChurn = {
         "sprints": [], "committed": 0, "added": 0, "removed": 0, "reranks": 0, "churn": None,
     }  # fmt: skip
     cut = day_cut(scope.end, scope.workspace)
@@ -362,7 +330,7 @@ def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
 
 def _reopened(
     scope: Scope, items: pl.DataFrame, transitions: pl.DataFrame, workflow: Workflow
-) -> dict[str, Any]:
+) -> FlowReopened:
     """Moves from done back to active or backlog in the range, most recent first."""
     from leadline.flow import reopened_items
 
@@ -392,7 +360,7 @@ def _reopened(
     }
 
 
-def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]:
+def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> FlowFigures:
     return {
         "workspace": scope.workspace.slug,
         "team": scope.team.slug if scope.team else None,
@@ -405,12 +373,12 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
         "items": n_items,
         "epics_left_out": 0,
         "stages": [
-            {"name": s.name, "category": str(s.category), "waiting": s.waiting}
+            {"name": s.name, "category": cast(Any, str(s.category)), "waiting": s.waiting}
             for s in workflow.stages
         ],
         "days": "inclusive",
         "percentile_method": "nearest-rank",
-        "definitions": {k: DEFINITIONS[k] for k in FLOW_DEFINITIONS},
+        "definitions": cast(FlowDefinitions, {k: DEFINITIONS[k] for k in FLOW_DEFINITIONS}),
         "headline": {
             "wip": 0,
             "throughput_per_week": 0.0,
@@ -422,7 +390,7 @@ def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> dict[str, Any]
             "at_risk": 0,
         },  # fmt: skip
         "measure": {"name": "cycle_time", "finished": 0, "started": 0, "note": ""},
-        "percentiles": {"count": 0, **{f"p{p}": None for p in DEFAULT_PERCENTILES}},
+        "percentiles": cast(Any, {"count": 0, **{f"p{p}": None for p in DEFAULT_PERCENTILES}}),
         "percentile_trend": [],
         "throughput_weekly": [],
         "wip_daily": [],
@@ -455,7 +423,7 @@ FLOW_DEFINITIONS = (
 )  # fmt: skip
 
 
-def _efficiency(per_item: pl.DataFrame) -> dict[str, Any]:
+def _efficiency(per_item: pl.DataFrame) -> FlowEfficiency:
     if per_item.is_empty():
         return {
             "pooled": None, "median": None, "items": 0, "working_days": None, "waiting_days": None,
@@ -476,7 +444,7 @@ def _efficiency(per_item: pl.DataFrame) -> dict[str, Any]:
 
 def _blocked(
     scope: Scope, blocked: pl.DataFrame, cycle: pl.DataFrame, aging: pl.DataFrame
-) -> dict[str, Any]:
+) -> FlowBlocked:
     keys = pl.concat(
         [cycle.select("item_id", "key", "stage"), aging.select("item_id", "key", "stage")]
         if "item_id" in aging.columns
@@ -493,7 +461,7 @@ def _blocked(
         "items_blocked": finished.height,
         "blocked_days": int(finished.get_column("blocked_days").sum()) if finished.height else 0,
         "share_blocked": round_or_none(finished.height / cycle.height, 3) if cycle.height else None,
-        "top": top.to_dicts(),
+        "top": cast(list[Any], top.to_dicts()),
     }
 
 

@@ -7,7 +7,7 @@ one of its charts drawn on the server, with its title and definition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -24,8 +24,11 @@ from leadline.workspaces.services import Access
 
 from . import charts, services
 from .dora import RECENT_DAYS, dora
+from .dora_charts import dora_charts, duration_units
+from .forecast_charts import forecast_charts
 from .forecasts import epic_list, forecast
 from .portfolio import PORTFOLIO_DAYS, portfolio
+from .portfolio_charts import portfolio_charts
 from .scope import DORA_DAYS, FLOW_DAYS, Scope, bounded_int, parse_scope
 
 
@@ -39,7 +42,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def csv_response(name: str, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> HttpResponse:
+def csv_response(
+    name: str, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]
+) -> HttpResponse:
     """Return ``rows`` as a CSV download named ``name``.csv (dates ISO, missing values empty,
     formula-like text neutralised)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -165,10 +170,10 @@ def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "trend")
         if table in ("service", "team"):
-            rows = data[f"by_{table}"]
+            rows = data["by_service"] if table == "service" else data["by_team"]
             return csv_response(f"dora-by-{table}", rows, [table, *DORA_COLUMNS])
         return csv_response("dora-monthly", data["trend"], ["month", *DORA_COLUMNS])
-    specs = charts.dora_charts(data)
+    specs = dora_charts(data)
     if (image := chart_image(request, "dora", specs)) is not None:
         return image
     return render(
@@ -178,7 +183,7 @@ def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
             "data": data,
             "scope": scope,
             "charts": specs,
-            "units": charts.duration_units(data),
+            "units": duration_units(data),
             "recent_days": RECENT_DAYS,
             "csv_trend": _csv_link(request, table="trend"),
             "csv_service": _csv_link(request, table="service"),
@@ -269,7 +274,7 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
         return csv_response(
             "forecast", rows, ["percentile", "when_days", "when_date", "how_many_items"]
         )
-    specs = charts.forecast_charts(data)
+    specs = forecast_charts(data)
     if (image := chart_image(request, "forecasts", specs)) is not None:
         return image
     selected = {t.slug for t in scope.teams} or ({scope.team.slug} if scope.team else set())
@@ -304,7 +309,7 @@ def portfolio_page(request: HttpRequest, access: Access) -> HttpResponse:
     if request.GET.get("format") == "csv":
         columns = [c["key"] for c in data["columns"]]
         return csv_response("portfolio", data["teams"], ["team", "name", *columns[1:]])
-    specs = charts.portfolio_charts(data)
+    specs = portfolio_charts(data)
     if (image := chart_image(request, "portfolio", specs)) is not None:
         return image
     base = request.GET.copy()
