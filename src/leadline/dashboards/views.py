@@ -20,6 +20,7 @@ from leadline import bounds, csvsafe
 from leadline.analyze import images
 from leadline.web.access import workspace_view
 from leadline.web.labels import field_label
+from leadline.web.twins import json_twin
 from leadline.workspaces.services import Access
 
 from . import charts, services
@@ -131,6 +132,7 @@ AGING_COLUMNS = ["key", "type", "team", "stage", "started", "age_days", "beyond"
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/metrics/flow")
 def flow_page(request: HttpRequest, access: Access) -> HttpResponse:
     scope = _scope(request, access, FLOW_DAYS)
     data = services.flow(scope)
@@ -164,6 +166,7 @@ def _window(request: HttpRequest) -> float:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/metrics/dora")
 def dora_page(request: HttpRequest, access: Access) -> HttpResponse:
     scope = _scope(request, access, DORA_DAYS, fit="delivery")
     data = dora(scope, window_hours=_window(request))
@@ -232,6 +235,10 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
 
 
 @workspace_view()
+@json_twin(
+    ("/workspaces/{workspace}/metrics/forecast/when", "JSON: when"),
+    ("/workspaces/{workspace}/metrics/forecast/how-many", "JSON: how many"),
+)
 def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
     scope = _scope(request, access, 84)
     inputs = lenient(request, lambda query: forecast_inputs(query, scope.end))
@@ -301,6 +308,7 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/metrics/portfolio")
 def portfolio_page(request: HttpRequest, access: Access) -> HttpResponse:
     scope = _scope(request, access, PORTFOLIO_DAYS)
     sort = request.GET.get("sort", "team")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from leadline.demo.builder import DEMO_SLUG
 from leadline.web.access import workspace_view
+from leadline.web.twins import json_twin
 from leadline.workspaces.models import Role, Workspace
 from leadline.workspaces.services import Access
 
@@ -27,6 +28,7 @@ def startable_kinds(workspace: Workspace) -> dict[str, str]:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/jobs")
 def job_list(request: HttpRequest, access: Access) -> HttpResponse:
     """List the workspace's jobs, newest first."""
     jobs = Job.objects.filter(workspace=access.workspace)[:100]
@@ -42,6 +44,7 @@ def job_list(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/jobs/{job_id}", query=False)
 def job_detail(request: HttpRequest, access: Access, job_id: str) -> HttpResponse:
     """Show one job; the progress part refreshes itself while the job runs."""
     job = get_object_or_404(Job, pk=job_id, workspace=access.workspace)

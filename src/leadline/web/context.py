@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from leadline import __version__
 from leadline.workspaces.services import workspaces_for
 
+from .twins import twins_of
+
 # (url name, label, icon) — the areas of the product, in the order a delivery lead works.
 NAV_AREAS = [
     ("workspace-home", "Overview", "◎"),
@@ -69,6 +71,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "version": __version__,
         "nav_areas": NAV_AREAS,
         "delivery_tabs": DELIVERY_TABS,
+        "json_twins": twins_of(request),
     }
     if request.user.is_authenticated:
         context["my_workspaces"] = list(workspaces_for(request.user))

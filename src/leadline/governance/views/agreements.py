@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from leadline.web.access import workspace_view
 from leadline.web.linkpages import link_refused
 from leadline.web.middleware import bad_request
+from leadline.web.twins import json_twin
 from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, StakeholderLink
 from leadline.workspaces.services import Access
@@ -26,6 +27,7 @@ from . import page, report
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/agreements")
 def index(request: HttpRequest, access: Access) -> HttpResponse:
     """List agreements with their acknowledgement state; members start one for a team."""
     form = NewAgreementForm(request.POST or None, workspace=access.workspace)

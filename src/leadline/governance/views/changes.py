@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from leadline.web.access import workspace_view
+from leadline.web.twins import json_twin
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 
@@ -19,6 +20,7 @@ from . import page, report
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/changes")
 def index(request: HttpRequest, access: Access) -> HttpResponse:
     """List change requests; members capture a new one."""
     form = ChangeForm(request.POST or None, workspace=access.workspace)
@@ -34,6 +36,7 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/changes/{pk}", query=False)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show a change's impact before work starts; members edit it while it is pending, and
     whoever may decide it approves, declines or defers it."""
