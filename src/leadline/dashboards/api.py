@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from leadline import bounds
+from leadline import bounds, defaults
 from leadline.api_input import PlausibleDate, number
 from leadline.workspaces.services import access_for
 
@@ -63,7 +63,7 @@ def dora_metrics(
     team: str | None = None,
     start: PlausibleDate | None = None,
     end: PlausibleDate | None = None,
-    window: Annotated[int, number(bounds.FAILURE_WINDOW_HOURS)] = 24,
+    window: Annotated[int, number(bounds.FAILURE_WINDOW_HOURS)] = defaults.FAILURE_WINDOW_HOURS,
 ) -> DoraOut:
     """Return DORA metrics with DORA 2023 tiers: last 90 days, whole range, monthly trend,
     per service, per team, and the deployment/incident timeline.
@@ -72,12 +72,14 @@ def dora_metrics(
     defaults to the two years up to today.
     """
     scope = _scope(request, workspace, DORA_DAYS)
-    hours = bounded_int(request.GET, "window", 24, bounds.FAILURE_WINDOW_HOURS)
+    hours = bounded_int(
+        request.GET, "window", defaults.FAILURE_WINDOW_HOURS, bounds.FAILURE_WINDOW_HOURS
+    )
     return dora(scope, window_hours=float(hours))
 
 
 def _forecast_scope(request: HttpRequest, workspace: str) -> tuple[Scope, dict[str, Any]]:
-    scope = _scope(request, workspace, 84)
+    scope = _scope(request, workspace, defaults.WINDOW_DAYS)
     return scope, forecast_inputs(request.GET, scope.end)
 
 
@@ -86,13 +88,13 @@ def _forecast_scope(request: HttpRequest, workspace: str) -> tuple[Scope, dict[s
 def forecast_when(
     request: HttpRequest,
     workspace: str,
-    items: Annotated[int, number(bounds.FORECAST_ITEMS)] = 20,
+    items: Annotated[int, number(bounds.FORECAST_ITEMS)] = defaults.FORECAST_ITEMS,
     team: str | None = None,
     teams: Query[list[str]] = None,  # type: ignore[assignment]
     end: PlausibleDate | None = None,
-    window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
-    trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
-    seed: Annotated[int, number(bounds.SEED)] = 0,
+    window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = defaults.WINDOW_DAYS,
+    trials: Annotated[int, number(bounds.TRIALS)] = defaults.TRIALS,
+    seed: Annotated[int, number(bounds.SEED)] = defaults.SEED,
     epics: Query[list[str]] = None,  # type: ignore[assignment]
 ) -> ForecastWhenOut:
     """Return when ``items`` items will be done (50/70/85/95%), the outcome histogram, the
@@ -109,14 +111,14 @@ def forecast_when(
 def forecast_how_many(
     request: HttpRequest,
     workspace: str,
-    days: Annotated[int, number(bounds.FORECAST_DAYS)] = 28,
+    days: Annotated[int, number(bounds.FORECAST_DAYS)] = defaults.FORECAST_DAYS,
     by: PlausibleDate | None = None,
     team: str | None = None,
     teams: Query[list[str]] = None,  # type: ignore[assignment]
     end: PlausibleDate | None = None,
-    window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = 84,
-    trials: Annotated[int, number(bounds.TRIALS)] = 10_000,
-    seed: Annotated[int, number(bounds.SEED)] = 0,
+    window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = defaults.WINDOW_DAYS,
+    trials: Annotated[int, number(bounds.TRIALS)] = defaults.TRIALS,
+    seed: Annotated[int, number(bounds.SEED)] = defaults.SEED,
 ) -> ForecastHowManyOut:
     """Return how many items will be done in ``days`` days (or by the date ``by``), read
     downward at 50/70/85/95%, with the outcome histogram, the inputs and the backtest.

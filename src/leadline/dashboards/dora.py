@@ -17,6 +17,7 @@ import polars as pl
 from django.db import connection
 from django.db.models import Count, Max
 
+from leadline import defaults
 from leadline.delivery.models import Change, Deployment, Incident
 from leadline.flow.dora import DEFAULT_REPORT_YEAR, classify, dora_tiers
 from leadline.workspaces.models import Team, Workspace
@@ -210,7 +211,7 @@ def dora_version(workspace: Workspace) -> str:
 
 
 @cached_by_data("dora", lambda scope: dora_version(scope.workspace))
-def dora(scope: Scope, *, window_hours: float = 24.0) -> DoraOut:
+def dora(scope: Scope, *, window_hours: float = defaults.FAILURE_WINDOW_HOURS) -> DoraOut:
     """Return the DORA figures of the scope: headline (last 90 days), range, monthly trend,
     per service and per team, and the deployment/incident timeline.
 

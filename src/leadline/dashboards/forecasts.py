@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 from django.core.exceptions import ValidationError
 
-from leadline import bounds
+from leadline import bounds, defaults
 from leadline.analyze.charts import plural
 from leadline.delivery.quality import data_version
 from leadline.flow.forecast import (
@@ -40,7 +40,7 @@ from .results.forecasts import (
 from .scope import Scope
 from .services import SCOPE, day_cut, day_options, scoped_frames
 
-BACKTEST_TRIALS = 2_000  # per past forecast; ~100 past dates make this the page's slowest part
+BACKTEST_TRIALS = defaults.BACKTEST_TRIALS  # ~100 past dates make this the page's slowest part
 # The backtest replays weekly as-of dates over the last bounds.BACKTEST_DAYS (104 weeks).
 MAX_ITEMS = bounds.FORECAST_ITEMS.high
 MAX_DAYS = bounds.FORECAST_DAYS.high
@@ -91,11 +91,11 @@ def _histogram(outcomes: np.ndarray, field: str) -> list[Any]:
 def forecast(
     scope: Scope,
     *,
-    items: int = 20,
-    days: int = 28,
+    items: int = defaults.FORECAST_ITEMS,
+    days: int = defaults.FORECAST_DAYS,
     window_days: int = DEFAULT_WINDOW_DAYS,
     trials: int = DEFAULT_TRIALS,
-    seed: int = 0,
+    seed: int = defaults.SEED,
     backtest: bool = True,
     epics: Sequence[str] = (),
 ) -> Forecast:

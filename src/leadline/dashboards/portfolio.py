@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import polars as pl
 
+from leadline import defaults
 from leadline.delivery.quality import cached_quality_report, data_version
 from leadline.delivery.services import (
     History,
@@ -32,7 +33,7 @@ from .results.portfolio import PortfolioOut
 from .scope import Scope
 from .services import day_options, round_or_none
 
-PORTFOLIO_DAYS = 84  # the last 12 weeks, the forecasting window: "how are teams doing lately"
+PORTFOLIO_DAYS = defaults.PORTFOLIO_DAYS  # the last 12 weeks (leadline.defaults)
 
 COLUMNS = [
     ("team", "Team"),
@@ -152,7 +153,9 @@ def portfolio(scope: Scope, *, sort: str = "team", descending: bool = False) -> 
             "throughput": DEFINITIONS["throughput"],
             "cycle_time": DEFINITIONS["cycle_time"],
             "deployment_frequency": DEFINITIONS["deployment_frequency"],
-            "change_failure_rate": DEFINITIONS["change_failure_rate"].format(window="24"),
+            "change_failure_rate": DEFINITIONS["change_failure_rate"].format(
+                window=str(defaults.FAILURE_WINDOW_HOURS)
+            ),
         },
         "teams": ordered,
         "throughput_weekly": weekly,

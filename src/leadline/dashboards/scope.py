@@ -14,12 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 
-from leadline import bounds
+from leadline import bounds, defaults
 from leadline.delivery.services import today
 from leadline.workspaces.models import Team, Workspace
 
-FLOW_DAYS = 182  # the flow dashboard's default range: the last 26 weeks
-DORA_DAYS = 730  # DORA trends read best over two years (before/after a change shows)
+FLOW_DAYS = defaults.FLOW_DAYS  # the pages' and API's default ranges (leadline.defaults)
+DORA_DAYS = defaults.DORA_DAYS
 # Data whose last activity is older than this is history, not a live feed: a page's default
 # range then ends where the data does rather than today (a weekend or a late sync is not old).
 STALE_DAYS = 14

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDict
 from django.shortcuts import render
 
-from leadline import bounds, csvsafe
+from leadline import bounds, csvsafe, defaults
 from leadline.analyze import images
 from leadline.web.access import workspace_view
 from leadline.web.labels import field_label
@@ -159,10 +159,11 @@ def flow_page(request: HttpRequest, access: Access) -> HttpResponse:
 
 def _window(request: HttpRequest) -> float:
     try:
-        return float(bounded_int(request.GET, "window", 24, bounds.FAILURE_WINDOW_HOURS))
+        hours = defaults.FAILURE_WINDOW_HOURS
+        return float(bounded_int(request.GET, "window", hours, bounds.FAILURE_WINDOW_HOURS))
     except ValidationError as exc:
         messages.error(request, f"{query_label('window')}: {' '.join(exc.message_dict['window'])}")
-        return 24.0
+        return float(defaults.FAILURE_WINDOW_HOURS)
 
 
 @workspace_view()
@@ -210,7 +211,7 @@ DORA_COLUMNS = [
 def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
     """Return items, days, window, trials, seed and epics from a query; ``by`` (a date) sets
     days; ``epics`` (comma-separated keys, in priority order) may repeat."""
-    days = bounded_int(query, "days", 28, bounds.FORECAST_DAYS)
+    days = bounded_int(query, "days", defaults.FORECAST_DAYS, bounds.FORECAST_DAYS)
     by = query.get("by")
     if by:
         try:
@@ -225,11 +226,11 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
     getlist = getattr(query, "getlist", None)
     epics = epic_list(getlist("epics") if getlist else query.get("epics"))
     return {
-        "items": bounded_int(query, "items", 20, bounds.FORECAST_ITEMS),
+        "items": bounded_int(query, "items", defaults.FORECAST_ITEMS, bounds.FORECAST_ITEMS),
         "days": days,
-        "window_days": bounded_int(query, "window_days", 84, bounds.WINDOW_DAYS),
-        "trials": bounded_int(query, "trials", 10_000, bounds.TRIALS),
-        "seed": bounded_int(query, "seed", 0, bounds.SEED),
+        "window_days": bounded_int(query, "window_days", defaults.WINDOW_DAYS, bounds.WINDOW_DAYS),
+        "trials": bounded_int(query, "trials", defaults.TRIALS, bounds.TRIALS),
+        "seed": bounded_int(query, "seed", defaults.SEED, bounds.SEED),
         "epics": epics,
     }
 
@@ -240,7 +241,7 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
     ("/workspaces/{workspace}/metrics/forecast/how-many", "JSON: how many"),
 )
 def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
-    scope = _scope(request, access, 84)
+    scope = _scope(request, access, defaults.WINDOW_DAYS)
     inputs = lenient(request, lambda query: forecast_inputs(query, scope.end))
     try:
         data = forecast(scope, **inputs)

@@ -308,6 +308,6 @@ def quality(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view()
 def quality_json(request: HttpRequest, access: Access) -> JsonResponse:
-    """The same report as JSON (the API has it too, at /api/v1/workspaces/{ws}/quality)."""
+    """The same report as JSON (the API has it too, at /api/v1/workspaces/{workspace}/quality)."""
     report: dict[str, Any] = cached_quality_report(access.workspace, getattr(request, "team", None))
     return JsonResponse(data.link_examples(report, access.workspace))

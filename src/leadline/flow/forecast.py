@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from leadline import defaults
+
 if TYPE_CHECKING:
     import polars as pl
 
 DEFAULT_PERCENTILES: tuple[int, ...] = (50, 70, 85, 95)
-DEFAULT_TRIALS = 10_000
-DEFAULT_WINDOW_DAYS = 84
+DEFAULT_TRIALS = defaults.TRIALS
+DEFAULT_WINDOW_DAYS = defaults.WINDOW_DAYS
 _CHUNK = 4_000_000  # values per drawn block, bounds memory (~32 MB of int64)
 
 
