@@ -3,7 +3,7 @@
 Builds a throwaway SQLite database, imports synthetic items (``leadline.synth.simple_spec``)
 through the real import service, then times:
 
-- ``flow``:      ``leadline.metrics.services.flow`` without the data-quality note (the page's
+- ``flow``:      ``leadline.dashboards.services.flow`` without the data-quality note (the page's
                  figures: bulk SQL reads → Polars → engine);
 - ``cursor``:    the same figures with the rows read through the plain cursor instead of the
                  bulk path (JSON built in SQLite, COPY on PostgreSQL);
@@ -120,10 +120,10 @@ def run(n_items: int, days: int, repeat: int, database: str) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from leadline.dashboards import services
+    from leadline.dashboards.scope import parse_scope
     from leadline.delivery.imports import import_records
     from leadline.delivery.reader import cursor_only
-    from leadline.metrics import services
-    from leadline.metrics.scope import parse_scope
     from leadline.synth import iter_items, simple_spec, status_records
     from leadline.workspaces.models import Role, Team
     from leadline.workspaces.services import create_workspace, set_membership

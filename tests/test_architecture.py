@@ -11,15 +11,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "leadline"
 LIMIT = 500
 
-# Being split by the branches restructuring them in parallel (issue 11); the lead removes each
-# entry when its branch is merged. An entry that is no longer over the limit (or gone) fails.
-KNOWN_LONG = {
-    "metrics/services.py",
-    "metrics/charts.py",
-    "metrics/schemas.py",
-}
-
-
 def _lines(path: Path) -> int:
     with path.open(encoding="utf-8") as handle:
         return sum(1 for _ in handle)
@@ -34,11 +25,5 @@ def _modules() -> dict[str, int]:
 
 
 def test_no_module_is_over_500_lines():
-    long = {name: n for name, n in _modules().items() if n > LIMIT and name not in KNOWN_LONG}
+    long = {name: n for name, n in _modules().items() if n > LIMIT}
     assert not long, f"over {LIMIT} lines (split them): {sorted(long.items())}"
-
-
-def test_every_known_exception_is_still_one():
-    modules = _modules()
-    stale = sorted(name for name in KNOWN_LONG if modules.get(name, 0) <= LIMIT)
-    assert not stale, f"no longer over {LIMIT} lines (remove from KNOWN_LONG): {stale}"

@@ -94,7 +94,6 @@ def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
         "token": token,
         "ids": {
             "workspace": ws.slug,
-            "ws": ws.slug,
             "item_id": item.pk,
             "decision_id": decision.pk,
             "agreement_id": agreement.pk,
@@ -137,6 +136,6 @@ def test_every_operation_answers_as_described(case: Any, seeded: dict[str, Any])
     positive = case._meta is None or case._meta.generation.mode == GenerationMode.POSITIVE
     for name in list(case.path_parameters or {}):
         wanted = seeded["ids"].get(name)
-        if wanted is not None and (positive or name in ("workspace", "ws")):
+        if wanted is not None and (positive or name == "workspace"):
             case.path_parameters[name] = wanted
     case.call_and_validate(headers={"Authorization": f"Bearer {seeded['token']}"}, checks=CHECKS)

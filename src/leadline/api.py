@@ -196,10 +196,10 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def mount() -> None:
     """Attach every app's router (called once from urls.py)."""
+    from leadline.dashboards.api import router as metrics_router
     from leadline.delivery.api import router as delivery_router
     from leadline.governance.api import router as governance_router
     from leadline.jobs.api import router as jobs_router
-    from leadline.metrics.api import router as metrics_router
     from leadline.web.api import router as home_router
     from leadline.workspaces.api import router as workspaces_router
 

@@ -170,7 +170,7 @@ INSTALLED_APPS = [
     "leadline.jobs",
     "leadline.governance",
     "leadline.delivery",
-    "leadline.metrics",
+    "leadline.dashboards",
     "leadline.demo",
 ]
 

@@ -6,11 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from leadline.api import api, mount
+from leadline.dashboards.urls import urlpatterns as metrics_urls
 from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance.urls import urlpatterns as governance_urls
 from leadline.governance.views import settings as governance_settings
 from leadline.jobs import views as jobs
-from leadline.metrics.urls import urlpatterns as metrics_urls
 from leadline.web import signin
 from leadline.web import views as web
 from leadline.workspaces import settings_views

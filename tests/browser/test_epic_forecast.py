@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from leadline.dashboards.forecasts import epic_remaining
+from leadline.dashboards.scope import parse_scope
 from leadline.demo.builder import DEMO_PASSWORD, DEMO_USERNAME, build_demo
-from leadline.metrics.forecasts import epic_remaining
-from leadline.metrics.scope import parse_scope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

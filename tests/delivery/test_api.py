@@ -202,7 +202,7 @@ def test_every_delivery_endpoint_is_in_the_openapi_description(api_ws):
     for path in ["connections", "connections/{connection_id}", "connections/{connection_id}/sync",
                  "statuses", "statuses/{status_id}", "quality", "imports", "items",
                  "items/{key}", "deployments", "incidents"]:  # fmt: skip
-        assert f"/api/v1/workspaces/{{ws}}/{path}" in paths, path
+        assert f"/api/v1/workspaces/{{workspace}}/{path}" in paths, path
     schema = json.dumps(
         lead.get("/api/v1/openapi.json").json()["components"]["schemas"]["ConnectionOut"]
     )

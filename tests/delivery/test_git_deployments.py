@@ -11,11 +11,11 @@ from django.urls import reverse
 from typer.testing import CliRunner
 
 from leadline.cli import app
+from leadline.dashboards.dora import dora
+from leadline.dashboards.scope import Scope
 from leadline.delivery.data import start_sync
 from leadline.delivery.models import Connection, Deployment, Release
 from leadline.jobs.services import run_job
-from leadline.metrics.dora import dora
-from leadline.metrics.scope import Scope
 from leadline.workspaces.models import Role
 from tests.connectors.git.test_repository import RepoBuilder
 

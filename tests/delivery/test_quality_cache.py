@@ -37,8 +37,8 @@ def test_the_cached_report_changes_when_data_or_mappings_change(make_workspace):
 
 
 def test_a_cached_dashboard_is_recomputed_after_an_import(make_workspace):
-    from leadline.metrics import services
-    from leadline.metrics.scope import parse_scope
+    from leadline.dashboards import services
+    from leadline.dashboards.scope import parse_scope
 
     ws = make_workspace("Flow cache")
     import_records(ws, [_item("B-1", "Todo", "Done")])

@@ -58,9 +58,9 @@ def test_the_demo_dashboards_tell_a_varied_story():
     from datetime import timedelta
     from statistics import median
 
-    from leadline.metrics.dora import dora
-    from leadline.metrics.scope import parse_scope
-    from leadline.metrics.services import flow
+    from leadline.dashboards.dora import dora
+    from leadline.dashboards.scope import parse_scope
+    from leadline.dashboards.services import flow
 
     ctx = build_demo()
     workspace = ctx.workspace

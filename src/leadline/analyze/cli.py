@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from leadline import bounds
+from leadline import bounds, defaults
 from leadline.cli.common import fail, parse_date
 
 
@@ -60,16 +60,28 @@ def analyze(
         help="Items for the 'when' forecast (default: current WIP).",
     ),
     forecast_days: int = typer.Option(
-        28, "--forecast-days", min=1, max=bounds.FORECAST_DAYS.high, help="Days for 'how many'."
+        defaults.FORECAST_DAYS,
+        "--forecast-days",
+        min=1,
+        max=bounds.FORECAST_DAYS.high,
+        help="Days for 'how many'.",
     ),
     trials: int = typer.Option(
-        10_000, "--trials", min=1, max=bounds.TRIALS.high, help="Monte Carlo trials."
+        defaults.TRIALS, "--trials", min=1, max=bounds.TRIALS.high, help="Monte Carlo trials."
     ),
     seed: int = typer.Option(
-        0, "--seed", min=0, max=bounds.SEED.high, help="Random seed (same seed, same forecast)."
+        defaults.SEED,
+        "--seed",
+        min=0,
+        max=bounds.SEED.high,
+        help="Random seed (same seed, same forecast).",
     ),
     window: int = typer.Option(
-        84, "--window", min=1, max=bounds.WINDOW_DAYS.high, help="Throughput window in days."
+        defaults.WINDOW_DAYS,
+        "--window",
+        min=1,
+        max=bounds.WINDOW_DAYS.high,
+        help="Throughput window in days.",
     ),
     images: str | None = typer.Option(
         None, "--images", help="Also draw every chart as svg, png or svg,png (default: none)."

@@ -16,7 +16,7 @@ import msgspec
 import numpy as np
 import polars as pl
 
-from leadline import csvsafe
+from leadline import csvsafe, defaults
 from leadline.analyze import charts
 from leadline.analyze.images import check_format
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
@@ -47,11 +47,11 @@ class AnalyzeOptions:
     preset: str = "vacanti"
     as_of: date | None = None
     tz: str = "UTC"
-    trials: int = 10_000
-    seed: int = 0
-    window_days: int = 84
+    trials: int = defaults.TRIALS
+    seed: int = defaults.SEED
+    window_days: int = defaults.WINDOW_DAYS
     forecast_items: int | None = None
-    forecast_days: int = 28
+    forecast_days: int = defaults.FORECAST_DAYS
     images: tuple[str, ...] = ()
     # A CSV file's encoding when it is neither UTF-8 nor UTF-16 with a BOM.
     encoding: str | None = None

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from leadline import defaults
+
 _INT = re.compile(r"[+-]?\d+")
 # Anything a reader could take for a number: 3.5, -2, 1e3, .5, 1,000 (not a date: 2024-03-01).
 _NUMBER_LIKE = re.compile(r"[+-]?(\d[\d_,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -75,7 +77,7 @@ def _several(shown: str, n: int, text: str) -> ThroughputFileError | None:
 def read_throughput(
     path: str | Path,
     *,
-    window_days: int = 84,
+    window_days: int = defaults.WINDOW_DAYS,
     as_of: date | None = None,
     as_of_option: str = "as_of",
 ) -> Throughput:

@@ -31,7 +31,7 @@ COMMAND_MODULES = (
     "leadline.workspaces.cli",  # createuser, unlock, token
     "leadline.delivery.cli",  # quality, import
     "leadline.governance.cli",  # raid, decisions, changes, escalate, notify
-    "leadline.metrics.cli",  # forecast
+    "leadline.dashboards.cli",  # forecast
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

@@ -28,7 +28,7 @@ from .models import Connection, Deployment, Incident, StatusMapping, WorkItem
 from .quality import cached_quality_report
 
 router = Router(tags=["delivery"])
-WS = "/workspaces/{ws}"
+WS = "/workspaces/{workspace}"
 ConnectionKind = Literal["jira", "github", "gitlab", "git", "pagerduty", "opsgenie"]
 ScheduleName = Literal["manual", "hourly", "daily"]
 CategoryName = Literal["backlog", "active", "done", "removed", "unmapped"]
@@ -111,17 +111,17 @@ def _connection_out(c: Connection) -> dict[str, Any]:
 
 
 @router.get(WS + "/connections", response=list[ConnectionOut])
-def list_connections(request: HttpRequest, ws: str) -> list[dict[str, Any]]:
+def list_connections(request: HttpRequest, workspace: str) -> list[dict[str, Any]]:
     """List the workspace's connections (credentials only as set / not set)."""
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     rows = Connection.objects.filter(workspace=access.workspace).select_related("team")
     return [_connection_out(c) for c in rows]
 
 
 @router.post(WS + "/connections", response={201: ConnectionOut})
-def create_connection(request: HttpRequest, ws: str, body: ConnectionIn) -> Status:
+def create_connection(request: HttpRequest, workspace: str, body: ConnectionIn) -> Status:
     """Add a connection (lead role); the credential is stored encrypted and never returned."""
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     values = body.dict(exclude={"credential"})
     values["team"] = _body_team(access.workspace, body.team)
     conn = data.save_connection(access, values, body.credential or None, user=request.user)
@@ -129,9 +129,9 @@ def create_connection(request: HttpRequest, ws: str, body: ConnectionIn) -> Stat
 
 
 @router.get(WS + "/connections/{connection_id}", response=ConnectionOut)
-def get_connection(request: HttpRequest, ws: str, connection_id: int) -> dict[str, Any]:
+def get_connection(request: HttpRequest, workspace: str, connection_id: int) -> dict[str, Any]:
     """Return one connection, with its last sync and last error."""
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     return _connection_out(
         get_object_or_404(Connection, pk=connection_id, workspace=access.workspace)
     )
@@ -139,10 +139,10 @@ def get_connection(request: HttpRequest, ws: str, connection_id: int) -> dict[st
 
 @router.patch(WS + "/connections/{connection_id}", response=ConnectionOut)
 def update_connection(
-    request: HttpRequest, ws: str, connection_id: int, body: ConnectionPatch
+    request: HttpRequest, workspace: str, connection_id: int, body: ConnectionPatch
 ) -> dict[str, Any]:
     """Change a connection (lead role); a non-empty credential replaces the stored one."""
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     conn = get_object_or_404(Connection, pk=connection_id, workspace=access.workspace)
     values = body.dict(exclude_unset=True, exclude={"credential"})
     if "team" in values:
@@ -152,18 +152,18 @@ def update_connection(
 
 
 @router.delete(WS + "/connections/{connection_id}", response={204: None})
-def delete_connection(request: HttpRequest, ws: str, connection_id: int) -> Status:
+def delete_connection(request: HttpRequest, workspace: str, connection_id: int) -> Status:
     """Delete a connection and its credential (lead role); imported data stays."""
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     conn = get_object_or_404(Connection, pk=connection_id, workspace=access.workspace)
     data.delete_connection(access, conn, request.user)
     return Status(204, None)
 
 
 @router.post(WS + "/connections/{connection_id}/sync", response={202: JobOut})
-def sync_connection(request: HttpRequest, ws: str, connection_id: int) -> Status:
+def sync_connection(request: HttpRequest, workspace: str, connection_id: int) -> Status:
     """Start a sync now (lead role); if one is already queued or running, return that job."""
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     conn = get_object_or_404(Connection, pk=connection_id, workspace=access.workspace)
     job, _ = data.start_sync(conn, request.user)
     if job is None:  # claimed by a concurrent caller a moment ago: its job is being created
@@ -175,7 +175,7 @@ def sync_connection(request: HttpRequest, ws: str, connection_id: int) -> Status
 @router.post(WS + "/imports", response={202: JobOut})
 def create_import(
     request: HttpRequest,
-    ws: str,
+    workspace: str,
     file: File[UploadedFile],
     kind: Form[str],
     team: Form[str] = "",
@@ -185,7 +185,7 @@ def create_import(
     Kinds: ``jira-json``, ``csv`` (work items or transitions), ``csv-deployments``,
     ``csv-incidents``. Lead role. Returns the import job (follow it at /jobs/{id}).
     """
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     job = data.import_upload(access, kind, file, _team(access.workspace, team), request.user)
     return Status(202, job)
 
@@ -211,20 +211,20 @@ class StatusPatch(Input):
 
 
 @router.get(WS + "/statuses", response=list[StatusOut])
-def list_statuses(request: HttpRequest, ws: str, unmapped: bool = False) -> Any:
+def list_statuses(request: HttpRequest, workspace: str, unmapped: bool = False) -> Any:
     """List every known status with its stage category (null = unmapped, left out of metrics)."""
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     rows = StatusMapping.objects.filter(workspace=access.workspace)
     return rows.filter(category=None) if unmapped else rows
 
 
 @router.patch(WS + "/statuses/{status_id}", response=StatusOut)
-def update_status(request: HttpRequest, ws: str, status_id: int, body: StatusPatch) -> Any:
+def update_status(request: HttpRequest, workspace: str, status_id: int, body: StatusPatch) -> Any:
     """Map a status (lead role): ``category`` (``unmapped`` clears it) and/or ``waiting``.
 
     The mapping is marked edited, so later imports keep it.
     """
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     mapping = get_object_or_404(StatusMapping, pk=status_id, workspace=access.workspace)
     given = body.dict(exclude_unset=True)
     if not given:
@@ -260,13 +260,13 @@ class QualityOut(Schema):
 
 
 @router.get(WS + "/quality", response=QualityOut)
-def get_quality(request: HttpRequest, ws: str, team: str | None = None) -> dict[str, Any]:
+def get_quality(request: HttpRequest, workspace: str, team: str | None = None) -> dict[str, Any]:
     """The data-quality report of the workspace, or of one team (``?team=slug``).
 
     Each check has its meaning, a complete count and up to 200 examples (item keys with their
     tracker URL where known).
     """
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     report = cached_quality_report(access.workspace, _team(access.workspace, team))
     return data.link_examples(report, access.workspace)
 
@@ -323,7 +323,7 @@ def _item_out(i: WorkItem, categories: dict[tuple[str, str], str | None]) -> dic
 @router.get(WS + "/items", response=list[ItemOut])
 def list_items(
     request: HttpRequest,
-    ws: str,
+    workspace: str,
     team: str | None = None,
     status: str | None = None,
     limit: Limit = 100,
@@ -332,7 +332,7 @@ def list_items(
 
     ``team`` (slug) and ``status`` filter; ``limit`` is 1–1000 (default 100).
     """
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     items = WorkItem.objects.filter(workspace=access.workspace).select_related("team")
     if team:
         items = items.filter(team=_team(access.workspace, team))
@@ -344,9 +344,11 @@ def list_items(
 
 
 @router.get(WS + "/items/{path:key}", response=ItemDetailOut)
-def get_item(request: HttpRequest, ws: str, key: str, source: str | None = None) -> dict[str, Any]:
+def get_item(
+    request: HttpRequest, workspace: str, key: str, source: str | None = None
+) -> dict[str, Any]:
     """Return one work item with its full status history (``source`` picks among same keys)."""
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     items = WorkItem.objects.filter(workspace=access.workspace, key=key).select_related("team")
     if source:
         items = items.filter(source=source)
@@ -392,9 +394,9 @@ class IncidentOut(Schema):
     url: str
 
 
-def _records(model: Any, schema: type[Schema], request: HttpRequest, ws: str, team: str | None,
+def _records(model: Any, schema: type[Schema], request: HttpRequest, workspace: str, team: str | None,
              limit: int, order: str) -> list[dict[str, Any]]:  # fmt: skip
-    access = access_for(request.user, ws)
+    access = access_for(request.user, workspace)
     rows = model.objects.filter(workspace=access.workspace).select_related("team")
     if team:
         rows = rows.filter(team=_team(access.workspace, team))
@@ -408,15 +410,15 @@ def _records(model: Any, schema: type[Schema], request: HttpRequest, ws: str, te
 
 @router.get(WS + "/deployments", response=list[DeploymentOut])
 def list_deployments(
-    request: HttpRequest, ws: str, team: str | None = None, limit: Limit = 100
+    request: HttpRequest, workspace: str, team: str | None = None, limit: Limit = 100
 ) -> list[dict[str, Any]]:
     """List deployments, newest first (``team`` slug filters; ``limit`` 1–1000)."""
-    return _records(Deployment, DeploymentOut, request, ws, team, limit, "-finished")
+    return _records(Deployment, DeploymentOut, request, workspace, team, limit, "-finished")
 
 
 @router.get(WS + "/incidents", response=list[IncidentOut])
 def list_incidents(
-    request: HttpRequest, ws: str, team: str | None = None, limit: Limit = 100
+    request: HttpRequest, workspace: str, team: str | None = None, limit: Limit = 100
 ) -> list[dict[str, Any]]:
     """List incidents, newest first (``team`` slug filters; ``limit`` 1–1000)."""
-    return _records(Incident, IncidentOut, request, ws, team, limit, "-started")
+    return _records(Incident, IncidentOut, request, workspace, team, limit, "-started")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
+from leadline import defaults
 from leadline.records import StageCategory
 from leadline.workspaces.models import Team, Workspace
 
@@ -187,7 +188,10 @@ def without_epics(
 
 
 def team_daily_throughput(
-    workspace_slug: str, team_slug: str | None, as_of: date, window_days: int = 84
+    workspace_slug: str,
+    team_slug: str | None,
+    as_of: date,
+    window_days: int = defaults.WINDOW_DAYS,
 ) -> list[int]:
     """Return items finished per day over the ``window_days`` ending with ``as_of`` (zeros kept).
 

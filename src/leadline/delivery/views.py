@@ -19,6 +19,7 @@ from leadline.jobs.models import Job
 from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
+from leadline.workspaces.twins import json_twin
 
 from . import data
 from .forms import ConnectionForm, ImportForm, JamConfigForm, MappingForm
@@ -47,6 +48,12 @@ def _recent_jobs(access: Access) -> list[Job]:
 
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
+@json_twin(
+    ("/workspaces/{workspace}/items", "JSON: items"),
+    ("/workspaces/{workspace}/deployments", "JSON: deployments"),
+    ("/workspaces/{workspace}/incidents", "JSON: incidents"),
+    ("/workspaces/{workspace}/connections", "JSON: connections"),
+)
 def delivery_data(request: HttpRequest, access: Access) -> HttpResponse:
     """Upload files to import, list connections, recent imports and rejected rows."""
     form = ImportForm(workspace=access.workspace, initial={"team": getattr(request, "team", None)})
@@ -139,6 +146,7 @@ def _save(
 
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
+@json_twin("/workspaces/{workspace}/connections/{pk}", query=False)
 def connection_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show a connection (its credential only as set / not set); leads edit it here."""
     conn = get_object_or_404(Connection, pk=pk, workspace=access.workspace)
@@ -205,6 +213,7 @@ def _mapping_rows(access: Access) -> list[StatusMapping]:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/statuses", query=False)
 def workflow(request: HttpRequest, access: Access) -> HttpResponse:
     """All statuses per source with their stage category; unmapped ones first."""
     rows = _mapping_rows(access)
@@ -285,6 +294,7 @@ def workflow_jam(request: HttpRequest, access: Access) -> HttpResponse:
 
 # --- Data quality ---------------------------------------------------------------------------
 @workspace_view()
+@json_twin("/workspaces/{workspace}/quality")
 def quality(request: HttpRequest, access: Access) -> HttpResponse:
     """The data-quality report for the team in the switcher (or the whole workspace)."""
     team = getattr(request, "team", None)
@@ -298,6 +308,6 @@ def quality(request: HttpRequest, access: Access) -> HttpResponse:
 
 @workspace_view()
 def quality_json(request: HttpRequest, access: Access) -> JsonResponse:
-    """The same report as JSON (the API has it too, at /api/v1/workspaces/{ws}/quality)."""
+    """The same report as JSON (the API has it too, at /api/v1/workspaces/{workspace}/quality)."""
     report: dict[str, Any] = cached_quality_report(access.workspace, getattr(request, "team", None))
     return JsonResponse(data.link_examples(report, access.workspace))

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from leadline import defaults
+
 from .draws import (
     add_empty_days,
     as_samples,
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
     import polars as pl
 
 DEFAULT_PERCENTILES: tuple[int, ...] = (50, 70, 85, 95)
-DEFAULT_TRIALS = 10_000
-DEFAULT_WINDOW_DAYS = 84
+DEFAULT_TRIALS = defaults.TRIALS
+DEFAULT_WINDOW_DAYS = defaults.WINDOW_DAYS
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,8 +156,8 @@ def _sprint_scope(cr: ChangeRequest, as_of: date) -> RemainingScope:
 
 
 def _epic_scope(cr: ChangeRequest, as_of: date) -> RemainingScope:
-    from leadline.metrics.forecasts import epic_remaining
-    from leadline.metrics.scope import Scope
+    from leadline.dashboards.forecasts import epic_remaining
+    from leadline.dashboards.scope import Scope
 
     keys = split_keys(cr.scope_epics)
     scope = Scope(cr.workspace, None, as_of, as_of)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from leadline import bounds
+from leadline import bounds, defaults
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, audit
 
@@ -22,12 +22,14 @@ from .change_scope import check_scope, remaining_scope
 from .models import ChangeRequest, Decision, DecisionDomain, RaidItem
 from .models.raid import OPEN_STATUSES
 
-FORECAST_TRIALS = 10_000
+FORECAST_TRIALS = defaults.TRIALS
 TARGET_PERCENTILE = "85"  # the confidence a promised date is checked at
 logger = logging.getLogger(__name__)
 
 
-def team_daily_throughput(team: Team, as_of: date, window_days: int = 84) -> list[int]:
+def team_daily_throughput(
+    team: Team, as_of: date, window_days: int = defaults.WINDOW_DAYS
+) -> list[int]:
     """Return the team's finished items per day for the ``window_days`` before ``as_of``.
 
     The one seam to delivery data: it asks ``leadline.delivery`` when that app is installed,
@@ -256,7 +258,7 @@ def change_impact(cr: ChangeRequest, as_of: date) -> dict[str, Any]:
     target date, ``target`` compares both forecasts' dates at 85 % with it.
     """
     samples = team_daily_throughput(cr.team, as_of)
-    source = "delivery data (last 84 days)"
+    source = f"delivery data (last {defaults.WINDOW_DAYS} days)"
     if not any(samples):
         samples, source = cr.samples(), "samples entered on the request"
     scope = remaining_scope(cr, as_of)

@@ -41,22 +41,24 @@ class JobIn(Schema):
     kind: str
 
 
-@router.get("/workspaces/{ws}/jobs", response=list[JobOut])
-def list_jobs(request: HttpRequest, ws: str) -> Any:
+@router.get("/workspaces/{workspace}/jobs", response=list[JobOut])
+def list_jobs(request: HttpRequest, workspace: str) -> Any:
     """List the workspace's newest 100 jobs."""
-    return Job.objects.filter(workspace=access_for(request.user, ws).workspace)[:100]
+    return Job.objects.filter(workspace=access_for(request.user, workspace).workspace)[:100]
 
 
-@router.get("/workspaces/{ws}/jobs/{job_id}", response=JobOut)
-def get_job(request: HttpRequest, ws: str, job_id: UUID) -> Job:
+@router.get("/workspaces/{workspace}/jobs/{job_id}", response=JobOut)
+def get_job(request: HttpRequest, workspace: str, job_id: UUID) -> Job:
     """Return one job with its progress and log."""
-    return get_object_or_404(Job, pk=job_id, workspace=access_for(request.user, ws).workspace)
+    return get_object_or_404(
+        Job, pk=job_id, workspace=access_for(request.user, workspace).workspace
+    )
 
 
-@router.post("/workspaces/{ws}/jobs", response={202: JobOut})
-def create_job(request: HttpRequest, ws: str, body: JobIn) -> Status:
+@router.post("/workspaces/{workspace}/jobs", response={202: JobOut})
+def create_job(request: HttpRequest, workspace: str, body: JobIn) -> Status:
     """Start a job of a kind that may be started by hand (lead role)."""
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     kinds = startable_kinds(access.workspace)
     if body.kind not in kinds:
         raise Http404(f"No such job kind here: {body.kind}")
@@ -70,10 +72,10 @@ def create_job(request: HttpRequest, ws: str, body: JobIn) -> Status:
     return Status(202, job)
 
 
-@router.post("/workspaces/{ws}/jobs/{job_id}/cancel", response=JobOut)
-def cancel(request: HttpRequest, ws: str, job_id: UUID) -> Job:
+@router.post("/workspaces/{workspace}/jobs/{job_id}/cancel", response=JobOut)
+def cancel(request: HttpRequest, workspace: str, job_id: UUID) -> Job:
     """Cancel a queued or running job (lead role)."""
-    access = access_for(request.user, ws, Role.LEAD)
+    access = access_for(request.user, workspace, Role.LEAD)
     job = get_object_or_404(Job, pk=job_id, workspace=access.workspace)
     cancel_job(job)
     job.refresh_from_db()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
+from leadline.workspaces.twins import json_twin
 
 from .heartbeat import live_workers
 from .models import Job
@@ -20,6 +21,7 @@ from .worker import uses_redis
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/jobs")
 def job_list(request: HttpRequest, access: Access) -> HttpResponse:
     """List the workspace's jobs, newest first."""
     jobs = Job.objects.filter(workspace=access.workspace)[:100]
@@ -35,6 +37,7 @@ def job_list(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/jobs/{job_id}", query=False)
 def job_detail(request: HttpRequest, access: Access, job_id: str) -> HttpResponse:
     """Show one job; the progress part refreshes itself while the job runs."""
     job = get_object_or_404(Job, pk=job_id, workspace=access.workspace)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from leadline import __version__
 from leadline.workspaces.services import workspaces_for
+from leadline.workspaces.twins import twins_of
 
 # (url name, label, icon) — the areas of the product, in the order a delivery lead works.
 NAV_AREAS = [
@@ -69,6 +70,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "version": __version__,
         "nav_areas": NAV_AREAS,
         "delivery_tabs": DELIVERY_TABS,
+        "json_twins": twins_of(request),
     }
     if request.user.is_authenticated:
         context["my_workspaces"] = list(workspaces_for(request.user))

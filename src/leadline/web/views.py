@@ -19,6 +19,7 @@ from leadline.jobs.models import Job
 from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import AuditEvent, Person
 from leadline.workspaces.services import Access, create_workspace, workspaces_for
+from leadline.workspaces.twins import json_twin
 
 from .labels import change_rows, model_named
 from .today import today_for
@@ -126,6 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/today")
 def workspace_home(request: HttpRequest, access: Access) -> HttpResponse:
     """Show what needs the person today (:mod:`.today`), then the workspace at a glance.
 
@@ -162,6 +164,7 @@ def area_view(area: str) -> Any:
 
 
 @workspace_view()
+@json_twin("/workspaces/{workspace}/audit")
 def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
     """List who changed what in this workspace, newest first, 50 to a page."""
     events = AuditEvent.objects.filter(workspace=access.workspace).select_related("actor")

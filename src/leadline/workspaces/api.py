@@ -113,41 +113,41 @@ def list_workspaces(request: HttpRequest) -> list[dict[str, Any]]:
     return [_workspace_out(services.Access(m.workspace, m)) for m in memberships]
 
 
-@router.get("/workspaces/{ws}", response=WorkspaceOut)
-def get_workspace(request: HttpRequest, ws: str) -> dict[str, Any]:
+@router.get("/workspaces/{workspace}", response=WorkspaceOut)
+def get_workspace(request: HttpRequest, workspace: str) -> dict[str, Any]:
     """Return one workspace (404 if the caller is not a member)."""
-    return _workspace_out(services.access_for(request.user, ws))
+    return _workspace_out(services.access_for(request.user, workspace))
 
 
-@router.get("/workspaces/{ws}/teams", response=list[TeamOut])
-def list_teams(request: HttpRequest, ws: str) -> Any:
+@router.get("/workspaces/{workspace}/teams", response=list[TeamOut])
+def list_teams(request: HttpRequest, workspace: str) -> Any:
     """List the workspace's teams."""
-    return Team.objects.filter(workspace=services.access_for(request.user, ws).workspace)
+    return Team.objects.filter(workspace=services.access_for(request.user, workspace).workspace)
 
 
-@router.post("/workspaces/{ws}/teams", response={201: TeamOut})
-def create_team(request: HttpRequest, ws: str, body: TeamIn) -> Status:
+@router.post("/workspaces/{workspace}/teams", response={201: TeamOut})
+def create_team(request: HttpRequest, workspace: str, body: TeamIn) -> Status:
     """Create a team (lead role)."""
-    access = services.access_for(request.user, ws, Role.LEAD)
+    access = services.access_for(request.user, workspace, Role.LEAD)
     return Status(
         201, services.create_team(access, body.name, body.group, body.description, request.user)
     )
 
 
-@router.get("/workspaces/{ws}/people", response=list[PersonOut])
-def list_people(request: HttpRequest, ws: str, kind: Person.Kind | None = None) -> Any:
+@router.get("/workspaces/{workspace}/people", response=list[PersonOut])
+def list_people(request: HttpRequest, workspace: str, kind: Person.Kind | None = None) -> Any:
     """List people; ``kind`` filters to team members or stakeholders."""
-    access = services.access_for(request.user, ws)
+    access = services.access_for(request.user, workspace)
     people = Person.objects.filter(workspace=access.workspace).select_related("function")
     if kind:
         people = people.filter(kind=kind)
     return [_person_out(p) for p in people.prefetch_related("teams")]
 
 
-@router.post("/workspaces/{ws}/people", response={201: PersonOut})
-def create_person(request: HttpRequest, ws: str, body: PersonIn) -> Status:
+@router.post("/workspaces/{workspace}/people", response={201: PersonOut})
+def create_person(request: HttpRequest, workspace: str, body: PersonIn) -> Status:
     """Add a person or stakeholder (member role); function and teams are named by name/slug."""
-    access = services.access_for(request.user, ws, Role.MEMBER)
+    access = services.access_for(request.user, workspace, Role.MEMBER)
     function = None
     if body.function:
         function = in_workspace(Function, access.workspace, "function", name=body.function)
@@ -170,27 +170,27 @@ def create_person(request: HttpRequest, ws: str, body: PersonIn) -> Status:
     return Status(201, _person_out(person))
 
 
-@router.get("/workspaces/{ws}/functions", response=list[str])
-def list_functions(request: HttpRequest, ws: str) -> list[str]:
+@router.get("/workspaces/{workspace}/functions", response=list[str])
+def list_functions(request: HttpRequest, workspace: str) -> list[str]:
     """List the workspace's functions (disciplines)."""
-    access = services.access_for(request.user, ws)
+    access = services.access_for(request.user, workspace)
     return list(access.workspace.functions.values_list("name", flat=True))
 
 
-@router.post("/workspaces/{ws}/functions", response={201: list[str]})
-def add_function(request: HttpRequest, ws: str, body: FunctionIn) -> Status:
+@router.post("/workspaces/{workspace}/functions", response={201: list[str]})
+def add_function(request: HttpRequest, workspace: str, body: FunctionIn) -> Status:
     """Add a function (lead role) and return the list."""
-    access = services.access_for(request.user, ws, Role.LEAD)
+    access = services.access_for(request.user, workspace, Role.LEAD)
     services.add_function(access, body.name, request.user)
     return Status(201, list(access.workspace.functions.values_list("name", flat=True)))
 
 
-@router.get("/workspaces/{ws}/audit", response=list[AuditOut])
+@router.get("/workspaces/{workspace}/audit", response=list[AuditOut])
 def audit_log(
-    request: HttpRequest, ws: str, limit: Annotated[int, number(bounds.LIST_LIMIT)] = 100
+    request: HttpRequest, workspace: str, limit: Annotated[int, number(bounds.LIST_LIMIT)] = 100
 ) -> list[dict[str, Any]]:
     """Return the newest audit events (at most 1000)."""
-    access = services.access_for(request.user, ws)
+    access = services.access_for(request.user, workspace)
     events = AuditEvent.objects.filter(workspace=access.workspace)[: max(1, min(limit, 1000))]
     return [
         {

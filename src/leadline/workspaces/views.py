@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from leadline.workspaces.twins import json_twin
+
 from . import services
 from .access import workspace_view
 from .forms import FunctionForm, PersonForm, TeamForm, TokenForm
@@ -21,6 +23,7 @@ def _report(request: HttpRequest, exc: ValidationError) -> None:
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/people")
 def people(request: HttpRequest, access: services.Access) -> HttpResponse:
     """List teams, people and stakeholders; add them (members and up)."""
     ws = access.workspace

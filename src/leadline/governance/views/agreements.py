@@ -17,6 +17,7 @@ from leadline.web.middleware import bad_request
 from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, StakeholderLink
 from leadline.workspaces.services import Access
+from leadline.workspaces.twins import json_twin
 
 from .. import agreements
 from ..forms import AgreementForm, NewAgreementForm
@@ -26,6 +27,7 @@ from . import page, report
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/agreements")
 def index(request: HttpRequest, access: Access) -> HttpResponse:
     """List agreements with their acknowledgement state; members start one for a team."""
     form = NewAgreementForm(request.POST or None, workspace=access.workspace)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from leadline.web.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
+from leadline.workspaces.twins import json_twin
 
 from .. import changes
 from ..forms import ChangeForm
@@ -19,6 +20,7 @@ from . import page, report
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/changes")
 def index(request: HttpRequest, access: Access) -> HttpResponse:
     """List change requests; members capture a new one."""
     form = ChangeForm(request.POST or None, workspace=access.workspace)
@@ -34,6 +36,7 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/changes/{pk}", query=False)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show a change's impact before work starts; members edit it while it is pending, and
     whoever may decide it approves, declines or defers it."""

@@ -12,6 +12,7 @@ from leadline import bounds
 from leadline.web.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
+from leadline.workspaces.twins import json_twin
 
 from .. import decisions
 from ..forms import CommentForm, DecideForm, DecisionForm, DomainForm
@@ -20,6 +21,7 @@ from . import page, report
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/decisions")
 def log(request: HttpRequest, access: Access) -> HttpResponse:
     """Show the decision log; members propose a decision, which is routed on creation."""
     form = DecisionForm(request.POST or None, workspace=access.workspace)
@@ -58,6 +60,7 @@ def log(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/decisions/{pk}", query=False)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show one decision and who may decide it; that decider (or an owner acting for them)
     records the outcome, members comment or mark it superseded."""
@@ -117,6 +120,7 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 
 
 @workspace_view(Role.VIEWER)
+@json_twin("/workspaces/{workspace}/decision-domains", query=False)
 def who_decides(request: HttpRequest, access: Access) -> HttpResponse:
     """Answer "who decides X?" and show the framework's gaps."""
     q = request.GET.get("q", "")

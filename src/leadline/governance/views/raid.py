@@ -13,6 +13,7 @@ from leadline.web.access import workspace_view
 from leadline.web.labels import change_rows
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import Access
+from leadline.workspaces.twins import json_twin
 
 from .. import csvio, raid
 from ..decisions import settings_for
@@ -44,6 +45,7 @@ def _history(item: RaidItem) -> list[RaidHistory]:
 
 
 @workspace_view(Role.VIEWER)
+@json_twin("/workspaces/{workspace}/raid")
 def register(request: HttpRequest, access: Access) -> HttpResponse:
     """Show the RAID register (filter by type, status, owner, team, cell), heat map and aging."""
     g = request.GET
@@ -105,6 +107,7 @@ def new_item(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
+@json_twin("/workspaces/{workspace}/raid/{pk}", query=False)
 def item_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """Show one item with its history and links; members edit, materialise or flag it."""
     item = raid.get_item(access, pk)
@@ -190,6 +193,7 @@ def export_csv(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
+@json_twin("/workspaces/{workspace}/alerts")
 def alerts(request: HttpRequest, access: Access) -> HttpResponse:
     """List escalation alerts (each rule named in words); leads run the rules now.
 
