@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadline.analyze.images import render_chart, standalone_spec
+from leadline.charts.images import render_chart, standalone_spec
 from leadline.cli import app
 from leadline.cli_analysis import run_plain_analyze
 

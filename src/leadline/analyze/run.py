@@ -17,9 +17,9 @@ import numpy as np
 import polars as pl
 
 from leadline import csvsafe
-from leadline.analyze import charts
-from leadline.analyze.images import check_format
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
+from leadline.charts import specs as charts
+from leadline.charts.images import check_format
 from leadline.flow.forecast import (
     DEFAULT_PERCENTILES,
     daily_throughput_samples,
@@ -270,7 +270,7 @@ def _compute_and_write(
     for name, spec in specs.items():
         _write_json(spec, out / "charts" / f"{name}.vl.json", indent=0)
     if options.images:  # vl-convert (a V8 with Vega) loads only when pictures are asked for
-        from leadline.analyze.images import render_chart
+        from leadline.charts.images import render_chart
 
         for name, spec in specs.items():
             for fmt in options.images:

@@ -18,7 +18,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 
 from leadline import bounds
-from leadline.analyze.charts import plural
+from leadline.charts.specs import plural
 from leadline.delivery.quality import data_version
 from leadline.flow.forecast import (
     DEFAULT_PERCENTILES,
