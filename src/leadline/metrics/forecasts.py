@@ -211,7 +211,8 @@ def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
     A key that no item names as its epic, and that is no item of type Epic, raises
     ValidationError naming it.
     """
-    from leadline.delivery.models import StatusMapping, Transition, WorkItem
+    from leadline.delivery.frames import ScopeFilter, read_transitions
+    from leadline.delivery.models import StatusMapping, WorkItem
 
     workspace = scope.workspace
     children = WorkItem.objects.filter(workspace=workspace, epic_key__in=keys)
@@ -240,9 +241,9 @@ def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
         epic_of[pk] = epic
         status[pk] = now if now in category else None  # without any history: its status now
     moves = (
-        Transition.objects.filter(item__workspace=workspace, item__epic_key__in=keys)
-        .order_by("item_id", "at", "seq")
-        .values_list("item_id", "seq", "at", "from_status", "to_status")
+        read_transitions(ScopeFilter.of(workspace, epic_keys=keys))
+        .sort("item_id", "at", "seq")
+        .iter_rows()
     )
     seen: set[int] = set()
     for pk, seq, at, before, after in moves:

@@ -16,19 +16,18 @@ from typing import Any
 import polars as pl
 from django.core.cache import cache
 
+from leadline.delivery.frames import (
+    History,
+    ScopeFilter,
+    read_flags,
+    read_history,
+    read_rank_changes,
+    read_sprint_changes,
+    read_titles,
+)
 from leadline.delivery.models import Sprint, WorkItem
 from leadline.delivery.quality import cached_quality_report, data_version, quality_note
-from leadline.delivery.reader import DATETIME, read_frame
-from leadline.delivery.services import (
-    History,
-    engine_frames,
-    item_filter,
-    load_frames,
-    load_history,
-    ts,
-    without_epics,
-    workflow_for,
-)
+from leadline.delivery.services import engine_frames, load_history, without_epics, workflow_for
 from leadline.flow.frames import UTC_US, end_of_day
 from leadline.flow.metrics import DEFAULT_PERCENTILES
 from leadline.flow.report import SCOPE, cut_history
@@ -72,15 +71,9 @@ def scoped_frames(
     (:func:`without_epics`). ``history``, when given, is the scope's already loaded history
     (see :func:`flow`).
     """
-    if history is not None:
-        items, transitions = engine_frames(history)
-    elif scope.teams:
-        items, transitions = load_frames(scope.workspace, None, list(scope.types) or None)
-        slugs = [t.slug for t in scope.teams]
-        items = items.filter(pl.col("team").is_in(slugs))
-        transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
-    else:
-        items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
+    if history is None:
+        history = read_history(scope_filter(scope))
+    items, transitions = engine_frames(history)
     left_out: list[int] = []
 
     def keep(items: pl.DataFrame, transitions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -94,22 +87,19 @@ def scoped_frames(
     return items, transitions, sum(left_out)
 
 
+def scope_filter(scope: Scope) -> ScopeFilter:
+    """Return which stored rows belong to the scope: its workspace, team(s) and item types."""
+    return ScopeFilter.of(scope.workspace, scope.team, teams=scope.teams, types=scope.types)
+
+
 def load_titles(scope: Scope) -> pl.DataFrame:
     """Load the titles of the scope's items (item_id, title): what a chart's tooltip names."""
-    where, params = item_filter(scope.workspace, None if scope.teams else scope.team)
-    sql = f"SELECT i.id, i.title FROM delivery_workitem i WHERE {where}"  # noqa: S608 - only placeholders are interpolated
-    return read_frame(sql, params, {"item_id": pl.Int64, "title": pl.Utf8})
+    return read_titles(scope_filter(scope))
 
 
 def load_flags(scope: Scope) -> pl.DataFrame:
     """Load the blocked (flagged) periods of the scope's items (``end`` None while open)."""
-    where, params = item_filter(scope.workspace, scope.team)
-    start, end = ts("f.start"), ts('f."end"')  # "end" is a keyword in SQL
-    sql = (
-        f"SELECT f.item_id, {start}, {end} FROM delivery_flagperiod f "  # noqa: S608 - only placeholders are interpolated
-        f"JOIN delivery_workitem i ON i.id = f.item_id WHERE {where}"
-    )
-    return read_frame(sql, params, {"item_id": pl.Int64, "start": DATETIME, "end": DATETIME})
+    return read_flags(scope_filter(scope))
 
 
 def item_types(scope: Scope) -> list[str]:
@@ -268,25 +258,12 @@ def compute_flow(scope: Scope, history: History | None = None) -> dict[str, Any]
 
 def load_sprint_changes(scope: Scope) -> pl.DataFrame:
     """Load the sprint entries and exits of the scope's items (item_id, sprint, at, added)."""
-    where, params = item_filter(scope.workspace, scope.team)
-    sql = (
-        f"SELECT c.item_id, c.sprint, {ts('c.at')}, CASE WHEN c.added THEN 1 ELSE 0 END "  # noqa: S608 - only placeholders are interpolated
-        f"FROM delivery_sprintchange c JOIN delivery_workitem i ON i.id = c.item_id WHERE {where}"
-    )
-    frame = read_frame(
-        sql, params, {"item_id": pl.Int64, "sprint": pl.Utf8, "at": DATETIME, "added": pl.Int64}
-    )
-    return frame.with_columns(pl.col("added").cast(pl.Boolean))
+    return read_sprint_changes(scope_filter(scope))
 
 
 def load_rank_changes(scope: Scope) -> pl.DataFrame:
     """Load when the scope's items were re-ranked or re-prioritised (item_id, at)."""
-    where, params = item_filter(scope.workspace, scope.team)
-    sql = (
-        f"SELECT r.item_id, {ts('r.at')} FROM delivery_rankchange r "  # noqa: S608 - only placeholders are interpolated
-        f"JOIN delivery_workitem i ON i.id = r.item_id WHERE {where}"
-    )
-    return read_frame(sql, params, {"item_id": pl.Int64, "at": DATETIME})
+    return read_rank_changes(scope_filter(scope))
 
 
 def _plan_churn(scope: Scope, items: pl.DataFrame) -> dict[str, Any]:
