@@ -141,7 +141,8 @@ def _fixed_width_bytes(b: np.ndarray) -> np.ndarray | None:
     doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
     days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
     secs = days * 86400 + hour * 3600 + minute * 60 + second - off
-    return secs * 1_000_000 + millis * 1000
+    micros: np.ndarray = secs * 1_000_000 + millis * 1000
+    return micros
 
 
 def read_jira_frames(path: str | Path) -> JiraFrames | None:
