@@ -148,7 +148,9 @@ class JiraClient:
 
     # -- raw pages ----------------------------------------------------------------------------
 
-    def search_pages(self, jql: str, *, board_id: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    def search_pages(
+        self, jql: str, *, board_id: int | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
         """Yield raw issues page by page, each with its complete changelog."""
         params: dict[str, Any] = {"jql": jql, "expand": "changelog", "fields": "*all"}
         if board_id is not None:
