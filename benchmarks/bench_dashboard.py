@@ -151,7 +151,11 @@ def run(n_items: int, days: int, repeat: int, database: str) -> None:
     from django.core.cache import cache
 
     def engine_on(frames: Any) -> Any:
-        with mock.patch.object(services, "load_frames", lambda *a, **k: frames):
+        # The scope's bulk read (delivery.frames) and its engine frames, replaced by ``frames``.
+        with (
+            mock.patch.object(services, "read_history", lambda *a, **k: None),
+            mock.patch.object(services, "engine_frames", lambda history: frames),
+        ):
             return services.compute_flow(scope)
 
     page = f"/w/{workspace.slug}/delivery/?team={team.slug}&end={end}"

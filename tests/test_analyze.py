@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from leadline.analyze.jira_fast import read_jira_frames
 from leadline.analyze.sources import read_jira_reference
 from leadline.cli import app
+from leadline.connectors.jira.frames import read_jira_frames
 
 ROOT = Path(__file__).resolve().parent
 PEER = ROOT / "fixtures" / "peers" / "jira-agile-metrics"
@@ -240,12 +240,12 @@ def test_the_standalone_command_decodes_in_a_child_and_writes_the_same_outputs(t
 
 @pytest.mark.parametrize("split", [False, True])
 def test_a_prefetched_decode_equals_the_in_process_one(tmp_path, split):
-    from leadline.analyze import jira_decode
+    from leadline.connectors.jira import decode as jira_decode
 
     path = _search_response(tmp_path) if split else PEER / "search_issues.json"
     script = (
         "import sys\n"
-        "from leadline.analyze import jira_decode as d\n"
+        "from leadline.connectors.jira import decode as d\n"
         f"d._SPLIT_MIN_BYTES = {0 if split else 1 << 40}\n"
         f"d.prefetch({str(path)!r})\n"
         "assert d._pending is not None\n"
@@ -276,7 +276,7 @@ def _search_response(tmp_path: Path, *, copies: int = 3, indent: int | None = No
 
 @pytest.mark.parametrize("indent", [None, 2])
 def test_a_split_decode_equals_the_whole_one(tmp_path, indent):
-    from leadline.analyze import jira_decode as d
+    from leadline.connectors.jira import decode as d
 
     path = _search_response(tmp_path, indent=indent)
     split = d.split_point(path, min_bytes=0)
@@ -298,7 +298,7 @@ def msgspec_roundtrip(value):
 
 
 def test_any_split_comma_gives_the_whole_decode_or_fails(tmp_path):
-    from leadline.analyze import jira_decode as d
+    from leadline.connectors.jira import decode as d
 
     path = _search_response(tmp_path, copies=1)
     path.write_bytes(path.read_bytes().replace(b'"x": [1]', b'"x": [{"key": "K"}, {"a": 1}]'))
@@ -320,8 +320,8 @@ def test_any_split_comma_gives_the_whole_decode_or_fails(tmp_path):
 def test_packed_columns_give_the_same_frames(tmp_path):
     from polars.testing import assert_frame_equal
 
-    from leadline.analyze import jira_decode as d
-    from leadline.analyze import jira_fast
+    from leadline.connectors.jira import decode as d
+    from leadline.connectors.jira import frames as jira_fast
 
     cols = d.decode_file(_search_response(tmp_path))
     assert cols is not None

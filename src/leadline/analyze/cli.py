@@ -26,7 +26,7 @@ def _fail(message: str) -> NoReturn:
     fail(message, 2, highlight=False)
 
 
-IMAGE_FORMATS = ("svg", "png")  # leadline.analyze.images.FORMATS, without importing it here
+IMAGE_FORMATS = ("svg", "png")  # leadline.charts.images.FORMATS, without importing it here
 
 
 def _parse_images(value: str | None) -> tuple[str, ...]:
@@ -102,7 +102,7 @@ def analyze(
     standalone = _standalone()
     if standalone and source == "jira-json" and len(files) == 1:
         # Decode the export in a forked child while this process imports Polars and NumPy.
-        from leadline.analyze.jira_decode import prefetch
+        from leadline.connectors.jira.decode import prefetch
 
         prefetch(files[0])
     try:
@@ -123,7 +123,7 @@ def analyze(
             encoding,
         )
     finally:
-        from leadline.analyze.jira_decode import cancel
+        from leadline.connectors.jira.decode import cancel
 
         cancel()
     if standalone:

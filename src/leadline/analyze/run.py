@@ -17,22 +17,19 @@ import numpy as np
 import polars as pl
 
 from leadline import csvsafe, defaults
-from leadline.analyze import charts
-from leadline.analyze.images import check_format
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
-from leadline.flow import jam
+from leadline.charts import specs as charts
+from leadline.charts.images import check_format
 from leadline.flow.forecast import (
     DEFAULT_PERCENTILES,
     daily_throughput_samples,
     forecast_how_many,
     forecast_when,
 )
-from leadline.flow.frames import history_as_of, local_date
-from leadline.flow.metrics import aging_wip, daily_counts, percentiles, throughput
-from leadline.flow.stages import cycle_times, entry_column, stage_dates
+from leadline.flow.frames import local_date
+from leadline.flow.report import SCOPE, FlowReport, ReportOptions, flow_report
+from leadline.flow.stages import entry_column
 from leadline.flow.workflow import StageOptions, Workflow, preset
-
-SCOPE = "scope"  # one constant group: the whole input is analysed as one portfolio
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +99,15 @@ def _move_into(tmp: Path, target: Path) -> None:
 
 
 def _stage_date_columns(
-    dates: pl.DataFrame, wf: Workflow, opts: StageOptions, jam_style: bool
+    report: FlowReport, wf: Workflow, opts: StageOptions
 ) -> tuple[pl.DataFrame, pl.Expr, pl.Expr, pl.Expr]:
     """Return per-stage dates and the started, finished and cycle-time expressions to use."""
-    if jam_style:
-        table = jam.cycle_time_table(dates, wf, opts).drop("key")
+    if report.peer_table is not None:  # the jira-agile-metrics table: one date per column
+        table = report.peer_table.drop("key")
         first = wf.stages[wf.indices("active")[0]].name
         last = wf.stages[wf.indices("done")[0]].name
         return table, pl.col(first), pl.col(last), pl.col("cycle_time")
+    dates = report.dates
     stages = dates.select(
         [local_date(pl.col(entry_column(s.name)), opts.tz).alias(s.name) for s in wf.stages]
     )
@@ -125,10 +123,10 @@ def _stage_date_columns(
     )
 
 
-def _cycle_table(
-    dates: pl.DataFrame, wf: Workflow, opts: StageOptions, jam_style: bool
-) -> pl.DataFrame:
-    stage_cols, started, finished, cycle = _stage_date_columns(dates, wf, opts, jam_style)
+def _cycle_table(report: FlowReport, wf: Workflow, opts: StageOptions) -> pl.DataFrame:
+    """Return cycle_times.csv: every item with its dates, cycle and lead times, stage by stage."""
+    dates = report.dates
+    stage_cols, started, finished, cycle = _stage_date_columns(report, wf, opts)
     shown = stage_cols.drop("cycle_time", strict=False)
     lead = (
         local_date(pl.col("finished"), opts.tz) - local_date(pl.col("created"), opts.tz)
@@ -186,40 +184,31 @@ def _compute_and_write(
 ) -> dict[str, Any]:
     wf = loaded.workflow
     # As the data stood at the end of the as-of day: later finishes and moves don't count.
-    items, trans = history_as_of(loaded.items, loaded.transitions, as_of, options.tz)
-    items = items.with_columns(pl.lit("all").alias(SCOPE))
-    dates = stage_dates(items, trans, wf, opts, strict=False).with_columns(
-        pl.lit("all").alias(SCOPE)
+    report = flow_report(
+        loaded.items,
+        loaded.transitions,
+        wf,
+        opts,
+        as_of,
+        ReportOptions(
+            peer_cycle=options.preset == "jira-agile-metrics",
+            daily_throughput=True,
+            percentile_groups=("team", "type"),
+        ),
     )
-    jam_style = (
-        options.preset == "jira-agile-metrics"
-        and bool(wf.indices("active"))
-        and bool(wf.indices("done"))
-    )
+    dates, cycle, aging = report.dates, report.cycle, report.aging
     inclusive = opts.day_offset == 1
-    table = _cycle_table(dates, wf, opts, jam_style)
-    _write_csv(table, out / "cycle_times.csv")
-
-    cycle = cycle_times(dates, opts)
-    if jam_style:  # the peer's cycle times (column dates), so every output agrees with the CSV
-        ct = table.select("key", jam_cycle=pl.col("cycle_time_days"))
-        cycle = (
-            cycle.join(ct, on="key", how="left")
-            .with_columns(cycle_time_days=pl.coalesce("jam_cycle", "cycle_time_days"))
-            .drop("jam_cycle")
-        )
-    counts = daily_counts(items, trans, wf, as_of, by=SCOPE, options=opts, strict=False)
-    counts_out = counts.drop(SCOPE)
+    _write_csv(_cycle_table(report, wf, opts), out / "cycle_times.csv")
+    counts_out = report.counts.drop(SCOPE)
     _write_csv(counts_out, out / "cfd.csv")
 
-    tp_daily = throughput(dates, as_of, by=SCOPE, options=opts)
-    tp_weekly = throughput(dates, as_of, by=SCOPE, options=opts, period="week")
+    tp_daily, tp_weekly = report.throughput_daily, report.throughput_weekly
+    assert tp_daily is not None  # asked for above
     _write_csv(tp_daily.drop(SCOPE), out / "throughput_daily.csv")
     _write_csv(tp_weekly.drop(SCOPE), out / "throughput_weekly.csv")
 
-    pct_all = percentiles(cycle, by=None)
-    pct_team = percentiles(cycle, by="team")
-    pct_type = percentiles(cycle, by="type")
+    pct_all = report.percentiles
+    pct_team, pct_type = report.percentiles_by["team"], report.percentiles_by["type"]
     pct_rows = pl.concat(
         [
             pct_all.select(pl.lit("all").alias("group"), pl.lit("all").alias("value"), pl.all()),
@@ -243,7 +232,6 @@ def _compute_and_write(
     }
     _write_json(pct_json, out / "percentiles.json")
 
-    aging = aging_wip(dates, cycle, as_of, by=SCOPE, options=opts)
     aging_out = aging.select(
         "key",
         "type",
@@ -282,7 +270,7 @@ def _compute_and_write(
     for name, spec in specs.items():
         _write_json(spec, out / "charts" / f"{name}.vl.json", indent=0)
     if options.images:  # vl-convert (a V8 with Vega) loads only when pictures are asked for
-        from leadline.analyze.images import render_chart
+        from leadline.charts.images import render_chart
 
         for name, spec in specs.items():
             for fmt in options.images:

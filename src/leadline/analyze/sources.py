@@ -137,7 +137,7 @@ def _match_case(transitions: pl.DataFrame, workflow: Workflow) -> pl.DataFrame:
 
 
 def _jira(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str], bool]:
-    from leadline.analyze.jira_fast import read_jira_frames
+    from leadline.connectors.jira.frames import read_jira_frames
 
     frames = read_jira_frames(path)
     if frames is not None:
@@ -149,23 +149,15 @@ def _jira(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str], bool]
 
 def read_jira_reference(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
     """Read a Jira export through the connector's records (the reference for the fast path)."""
-    from leadline.connectors.jira.export import JiraExportError, _issues, read_export
-    from leadline.connectors.jira.mapping import category_from_status
+    from leadline.connectors.jira.export import JiraExportError
+    from leadline.connectors.jira.frames import read_jira_reference as read
 
     try:
-        records = list(read_export(path))
-        cats: dict[str, str] = {}
-        for _, issue, _names in _issues(path):
-            status = (issue.get("fields") or {}).get("status") or {}
-            category = category_from_status(status)
-            if category is not None and status.get("name"):
-                cats.setdefault(str(status["name"]), str(category))
+        return read(path)
     except JiraExportError as error:
         raise AnalyzeInputError(str(error)) from None
     except UnicodeDecodeError as error:
         raise AnalyzeInputError(f"{path.name}: not UTF-8 text ({error.reason})") from None
-    items, trans = frames_from_records(records)
-    return items, trans, cats
 
 
 def _csv(

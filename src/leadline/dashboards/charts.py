@@ -2,7 +2,7 @@
 other pages' charts share (:mod:`.dora_charts`, :mod:`.forecast_charts`,
 :mod:`.portfolio_charts`).
 
-The flow charts are the ``leadline analyze`` report's builders (``leadline.analyze.charts``);
+The flow charts are the ``leadline analyze`` report's builders (``leadline.charts.specs``);
 the charts only the pages have (WIP, percentile trend, DORA, forecasts, portfolio) use the same
 ``chart_spec`` base, so every chart carries its definition as its description.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 
-from leadline.analyze.charts import (
+from leadline.charts.specs import (
     PERCENTILE_COLORS,
     aging_spec,
     cfd_spec,

@@ -9,21 +9,20 @@ Like the flow dashboard, the figures are cached per scope and version of the dat
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 import polars as pl
-from django.db import connection
 from django.db.models import Count, Max
 
 from leadline import defaults
+from leadline.delivery.frames import ScopeFilter, count_releases, read_delivery
 from leadline.delivery.models import Change, Deployment, Incident
+from leadline.flow.definitions import DEFINITIONS
 from leadline.flow.dora import DEFAULT_REPORT_YEAR, classify, dora_tiers
 from leadline.workspaces.models import Team, Workspace
 
 from .caching import cached_by_data
-from .definitions import DEFINITIONS
 from .results.dora import DoraOut, DoraTimeline
 from .scope import Scope
 
@@ -46,110 +45,13 @@ METRICS: list[tuple[str, str, str | None, str, str, str]] = [
 ]  # fmt: skip
 
 
-def _where(scope: Scope, alias: str) -> tuple[str, list[Any]]:
-    where, params = f"{alias}.workspace_id = %s", [scope.workspace.pk]
-    if scope.teams:
-        where += f" AND {alias}.team_id IN ({', '.join(['%s'] * len(scope.teams))})"
-        params += [t.pk for t in scope.teams]
-    elif scope.team is not None:
-        where += f" AND {alias}.team_id = %s"
-        params.append(scope.team.pk)
-    return where, params
-
-
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _aware(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):  # SQLite returns text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _filter(scope: Scope) -> ScopeFilter:
+    return ScopeFilter.of(scope.workspace, scope.team, teams=scope.teams)
 
 
 def load_delivery(scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Return (deployments, changes, incidents) frames in the engine's DORA contract.
-
-    A change's deployment is the first successful production deployment listing it in its
-    change ids (an id listed by several deployments ships with the first).
-    """
-    where, params = _where(scope, "d")
-    deployments = _fetch(
-        "SELECT d.external_id, d.service, COALESCE(t.slug, ''), d.environment, d.status, "  # noqa: S608 - only placeholders are interpolated
-        "d.finished, d.is_production, d.unplanned, d.change_ids FROM delivery_deployment d "
-        f"LEFT JOIN workspaces_team t ON t.id = d.team_id WHERE {where} "
-        "AND d.finished IS NOT NULL ORDER BY d.finished",
-        params,
-    )
-    dep_rows: dict[str, list[Any]] = {
-        k: []
-        for k in ("id", "service", "team", "environment", "status", "finished")
-        + ("is_production", "unplanned")
-    }
-    shipped: dict[str, str] = {}
-    for ext, service, team, env, status, finished, prod, unplanned, change_ids in deployments:
-        for key, value in zip(
-            dep_rows,
-            (ext, service, team, env, status, _aware(finished), bool(prod), bool(unplanned)),
-            strict=True,
-        ):
-            dep_rows[key].append(value)
-        ids = json.loads(change_ids) if isinstance(change_ids, str) else (change_ids or [])
-        if prod and status == "success":
-            for change in ids:
-                shipped.setdefault(str(change), ext)
-    dep_schema: dict[str, Any] = {
-        "id": pl.Utf8, "service": pl.Utf8, "team": pl.Utf8, "environment": pl.Utf8,
-        "status": pl.Utf8, "finished": UTC_US, "is_production": pl.Boolean,
-        "unplanned": pl.Boolean,
-    }  # fmt: skip
-    dep_frame = pl.DataFrame(dep_rows, schema=dep_schema)
-    where_c, params_c = _where(scope, "c")
-    changes = [
-        (ext, _aware(first), _aware(merged), shipped.get(ext))
-        for ext, first, merged in _fetch(
-            f"SELECT c.external_id, c.first_commit_at, c.merged FROM delivery_change c WHERE {where_c}",  # noqa: S608 - only placeholders are interpolated
-            params_c,
-        )
-    ]
-    change_frame = pl.DataFrame(
-        changes,
-        schema={
-            "id": pl.Utf8,
-            "first_commit_at": UTC_US,
-            "merged": UTC_US,
-            "deployment_id": pl.Utf8,
-        },
-        orient="row",
-    )
-    where_i, params_i = _where(scope, "n")
-    incidents = [
-        (ext, service, team, _aware(started), _aware(resolved), dep, title)
-        for ext, service, team, started, resolved, dep, title in _fetch(
-            "SELECT n.external_id, n.service, COALESCE(t.slug, ''), n.started, n.resolved, "  # noqa: S608 - only placeholders are interpolated
-            "n.deployment_id, n.title FROM delivery_incident n LEFT JOIN workspaces_team t "
-            f"ON t.id = n.team_id WHERE {where_i} ORDER BY n.started",
-            params_i,
-        )
-    ]
-    incident_frame = pl.DataFrame(
-        incidents,
-        schema={
-            "id": pl.Utf8,
-            "service": pl.Utf8,
-            "team": pl.Utf8,
-            "started": UTC_US,
-            "resolved": UTC_US,
-            "deployment_id": pl.Utf8,
-            "title": pl.Utf8,
-        },  # fmt: skip
-        orient="row",
-    )
-    return dep_frame, change_frame, incident_frame
+    """Return (deployments, changes, incidents) frames in the engine's DORA contract."""
+    return read_delivery(_filter(scope))
 
 
 def _value(row: dict[str, Any], column: str) -> float | None:
@@ -288,9 +190,7 @@ def dora(scope: Scope, *, window_hours: float = defaults.FAILURE_WINDOW_HOURS) -
 
 
 def _release_count(scope: Scope) -> int:
-    where, params = _where(scope, "r")
-    sql = f"SELECT COUNT(*) FROM delivery_release r WHERE {where}"  # noqa: S608 - only placeholders are interpolated
-    return int(_fetch(sql, params)[0][0])
+    return count_releases(_filter(scope))
 
 
 def _timeline(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from leadline.analyze.charts import (
+from leadline.charts.specs import (
     chart_spec,
     tip,
 )

@@ -18,8 +18,9 @@ import polars as pl
 from django.core.exceptions import ValidationError
 
 from leadline import bounds, defaults
-from leadline.analyze.charts import plural
+from leadline.charts.specs import plural
 from leadline.delivery.quality import data_version
+from leadline.flow.definitions import DEFINITIONS
 from leadline.flow.forecast import (
     DEFAULT_PERCENTILES,
     DEFAULT_TRIALS,
@@ -28,7 +29,6 @@ from leadline.flow.forecast import (
 )
 
 from .caching import cached_by_data
-from .definitions import DEFINITIONS
 from .results.forecasts import (
     Forecast,
     ForecastBacktest,
@@ -224,7 +224,8 @@ def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
     A key that no item names as its epic, and that is no item of type Epic, raises
     ValidationError naming it.
     """
-    from leadline.delivery.models import StatusMapping, Transition, WorkItem
+    from leadline.delivery.frames import ScopeFilter, read_transitions
+    from leadline.delivery.models import StatusMapping, WorkItem
 
     workspace = scope.workspace
     children = WorkItem.objects.filter(workspace=workspace, epic_key__in=keys)
@@ -253,9 +254,9 @@ def epic_remaining(scope: Scope, keys: Sequence[str]) -> list[dict[str, Any]]:
         epic_of[pk] = epic
         status[pk] = now if now in category else None  # without any history: its status now
     moves = (
-        Transition.objects.filter(item__workspace=workspace, item__epic_key__in=keys)
-        .order_by("item_id", "at", "seq")
-        .values_list("item_id", "seq", "at", "from_status", "to_status")
+        read_transitions(ScopeFilter.of(workspace, epic_keys=keys))
+        .sort("item_id", "at", "seq")
+        .iter_rows()
     )
     seen: set[int] = set()
     for pk, seq, at, before, after in moves:

@@ -23,11 +23,11 @@ from leadline.delivery.services import (
     without_epics,
     workflow_for,
 )
+from leadline.flow.definitions import DEFINITIONS
 from leadline.flow.dora import classify
 from leadline.flow.frames import history_as_of
 
 from .caching import cached_by_data
-from .definitions import DEFINITIONS
 from .dora import dora_version, load_delivery
 from .results.portfolio import PortfolioOut
 from .scope import Scope

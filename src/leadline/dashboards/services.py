@@ -17,24 +17,21 @@ from typing import Any, cast
 import polars as pl
 from django.core.cache import cache
 
+from leadline.delivery.frames import (
+    History,
+    read_history,
+)
 from leadline.delivery.models import Sprint, WorkItem
 from leadline.delivery.quality import cached_quality_report, data_version, quality_note
-from leadline.delivery.services import (
-    History,
-    engine_frames,
-    load_frames,
-    load_history,
-    without_epics,
-    workflow_for,
-)
-from leadline.flow.frames import UTC_US, end_of_day, history_as_of
+from leadline.delivery.services import engine_frames, load_history, without_epics, workflow_for
+from leadline.flow.definitions import DEFINITIONS
+from leadline.flow.frames import UTC_US, end_of_day
 from leadline.flow.metrics import DEFAULT_PERCENTILES
+from leadline.flow.report import SCOPE, cut_history
 from leadline.flow.workflow import StageOptions, Workflow
 from leadline.workspaces.models import Workspace
 
-from .definitions import DEFINITIONS
-from .loaders import load_flags, load_rank_changes, load_sprint_changes, load_titles
-from .measure import choose_measure, started_items, with_lead_times
+from .loaders import load_flags, load_rank_changes, load_sprint_changes, load_titles, scope_filter
 from .results.flow import (
     FlowBlocked,
     FlowDefinitions,
@@ -47,7 +44,6 @@ from .results.flow import (
 )
 from .scope import Scope
 
-SCOPE = "scope"  # the engine groups by this column: one group = the whole scope
 ITEM_TIME_COLUMNS = (
     "key", "title", "type", "team", "started", "finished", "finished_date", "cycle_time_days",
     "lead_time_days",
@@ -82,20 +78,20 @@ def scoped_frames(
     (:func:`without_epics`). ``history``, when given, is the scope's already loaded history
     (see :func:`flow`).
     """
-    if history is not None:
-        items, transitions = engine_frames(history)
-    elif scope.teams:
-        items, transitions = load_frames(scope.workspace, None, list(scope.types) or None)
-        slugs = [t.slug for t in scope.teams]
-        items = items.filter(pl.col("team").is_in(slugs))
-        transitions = transitions.join(items.select("item_id"), on="item_id", how="semi")
-    else:
-        items, transitions = load_frames(scope.workspace, scope.team, list(scope.types) or None)
-    items, transitions = history_as_of(items, transitions, scope.end, scope.workspace.tz)
-    left_out = 0
-    if not scope.types:
-        items, transitions, left_out = without_epics(scope.workspace, items, transitions)
-    return items.with_columns(pl.lit("all").alias(SCOPE)), transitions, left_out
+    if history is None:
+        history = read_history(scope_filter(scope))
+    items, transitions = engine_frames(history)
+    left_out: list[int] = []
+
+    def keep(items: pl.DataFrame, transitions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        items, transitions, n = without_epics(scope.workspace, items, transitions)
+        left_out.append(n)
+        return items, transitions
+
+    items, transitions = cut_history(
+        items, transitions, scope.end, scope.workspace.tz, None if scope.types else keep
+    )
+    return items, transitions, sum(left_out)
 
 
 def item_types(scope: Scope) -> list[str]:
@@ -170,17 +166,8 @@ def compute_flow(scope: Scope, history: History | None = None) -> FlowFigures:
     in the range; WIP and aging are as of ``end``; aging compares ages with the range's cycle-time
     percentiles. With no items the figures are empty lists and None values.
     """
-    from leadline.flow import (
-        aging_wip,
-        blocked_time,
-        cycle_times,
-        daily_counts,
-        flow_efficiency,
-        percentile_trend,
-        percentiles,
-        stage_dates,
-        throughput,
-    )
+    from leadline.flow import blocked_time, flow_efficiency, percentile_trend, percentiles
+    from leadline.flow.report import ReportOptions, flow_report
 
     items, transitions, epics_left_out = scoped_frames(scope, history)
     workflow = workflow_for(scope.workspace)
@@ -189,27 +176,21 @@ def compute_flow(scope: Scope, history: History | None = None) -> FlowFigures:
     if items.is_empty():
         return cast(FlowFigures, result)
     options = day_options(scope.workspace)
-    dates = stage_dates(items, transitions, workflow, options, strict=False)
-    dates = dates.with_columns(pl.lit("all").alias(SCOPE))
-    all_cycle = cycle_times(dates, options)
-    cycle = all_cycle.filter(pl.col("finished_date").is_between(scope.start, scope.end))
-    cycle = with_lead_times(cycle, dates, options)
-    started = started_items(transitions, workflow)
-    measure = choose_measure(cycle, started)
-    column = measure["column"]  # cycle time, or lead time when the data has no starts
-    counts = daily_counts(
-        items, transitions, workflow, scope.end, start=scope.start, by=SCOPE,
-        options=options, strict=False,
+    report = flow_report(
+        items, transitions, workflow, options, scope.end,
+        ReportOptions(start=scope.start, lead_time_fallback=True), cut=False,
     )  # fmt: skip
-    weekly = throughput(
-        dates, scope.end, start=scope.start, period="week", by=SCOPE, options=options
+    cycle, aging, counts, weekly = (
+        report.cycle,
+        report.aging,
+        report.counts,
+        report.throughput_weekly,
     )
-    pct = pct_dict(percentiles(cycle, column, by=None))
+    measure = report.measure
+    column = measure.column  # cycle time, or lead time when the data has no starts
+    pct = pct_dict(report.percentiles)
     lead_p85 = pct_dict(percentiles(cycle, "lead_time_days", by=None))["p85"]
     trend = percentile_trend(cycle, scope.end, every="1w", window="4w", column=column, by=SCOPE)
-    # Ages compare with the cycle times of items that really started (not made-up 1-day ones).
-    aged = cycle if column == "cycle_time_days" else cycle.join(started, on="item_id", how="semi")
-    aging = aging_wip(dates, aged, scope.end, by=SCOPE, options=options)
     efficiency = flow_efficiency(transitions, cycle.drop(SCOPE), workflow, strict=False)
     flags = blocked_time(load_flags(scope), scope.end, tz=options.tz)
     blocked = _blocked(scope, flags, cycle, aging)
@@ -235,7 +216,12 @@ def compute_flow(scope: Scope, history: History | None = None) -> FlowFigures:
             "oldest_key": oldest["key"] if oldest else None,
             "at_risk": int(aging.get_column("at_risk").sum()) if aging.height else 0,
         },
-        measure={k: v for k, v in measure.items() if k != "column"},
+        measure={
+            "name": measure.name,
+            "finished": measure.finished,
+            "started": measure.started,
+            "note": measure.note,
+        },
         percentiles={"count": cycle.height, **pct},
         percentile_trend=trend.drop(SCOPE).to_dicts(),
         throughput_weekly=weekly.drop(SCOPE).to_dicts(),

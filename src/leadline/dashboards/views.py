@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, QueryDi
 from django.shortcuts import render
 
 from leadline import bounds, csvsafe, defaults
-from leadline.analyze import images
+from leadline.charts import images
 from leadline.web.labels import field_label
 from leadline.workspaces.access import workspace_view
 from leadline.workspaces.services import Access

@@ -1,21 +1,20 @@
 """Delivery services: workflows from the stored mappings, and loading data for the engine.
 
-Transitions never come through ORM objects: they are read with one SQL query per frame, filtered
-by workspace and team in the database, straight into Polars (ARCHITECTURE.md, "Data paths").
+Transitions never come through ORM objects: every bulk read of a scope is in :mod:`.frames`,
+one SQL query per frame filtered in the database, straight into Polars (ARCHITECTURE.md,
+"Data paths").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
-
-from django.db import connection
+from typing import TYPE_CHECKING
 
 from leadline import defaults
 from leadline.records import StageCategory
 from leadline.workspaces.models import Team, Workspace
 
+from .frames import History, ScopeFilter, read_history
 from .models import StatusMapping, WorkItem
 
 if TYPE_CHECKING:
@@ -51,77 +50,11 @@ def workflow_for(workspace: Workspace, sources: list[str] | None = None) -> Work
     )
 
 
-def item_filter(workspace: Workspace, team: Team | None, alias: str = "i") -> tuple[str, list[Any]]:
-    """Return the SQL condition (and its parameters) selecting a workspace's or team's items."""
-    where, params = f"{alias}.workspace_id = %s", [workspace.pk]
-    if team is not None:
-        where += f" AND {alias}.team_id = %s"
-        params.append(team.pk)
-    return where, params
-
-
-def ts(column: str) -> str:
-    """Return SQL selecting timestamp ``column`` cheaply: stored text (SQLite) or epoch µs.
-
-    Going through the driver's datetime objects costs a Python object per value; the engine
-    wants a column, so the parsing happens once, vectorised, in Polars.
-    """
-    if connection.vendor == "postgresql":
-        return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
-    return f"CAST({column} AS TEXT)"
-
-
-@dataclass(frozen=True)
-class History:
-    """A scope's stored histories as frames: what the engine and the quality checks read.
-
-    ``items``: item_id, key, team (slug or ""), type, created, source.
-    ``transitions``: item_id, seq, at, from_status (None where unknown), to_status; ordered by
-    item and position in the item's history.
-    """
-
-    items: pl.DataFrame
-    transitions: pl.DataFrame
-
-    def for_teams(self, *slugs: str) -> History:
-        """Return the part of this history that belongs to the teams ``slugs``."""
-        import polars as pl
-
-        items = self.items.filter(pl.col("team").is_in(slugs))
-        return History(
-            items, self.transitions.join(items.select("item_id"), on="item_id", how="semi")
-        )
-
-
 def load_history(
     workspace: Workspace, team: Team | None = None, types: list[str] | None = None
 ) -> History:
     """Load a workspace's (or a team's) items and transitions with two bulk reads."""
-    import polars as pl
-
-    from .reader import DATETIME, NULLABLE_TEXT, read_frame
-
-    where, params = item_filter(workspace, team)
-    if types:
-        where += f" AND i.type IN ({', '.join(['%s'] * len(types))})"
-        params += types
-    # Only placeholders are interpolated into the SQL below; values go in ``params``.
-    items = read_frame(
-        f"SELECT i.id, i.key, COALESCE(t.slug, ''), i.type, {ts('i.created')}, i.source "
-        f"FROM delivery_workitem i LEFT JOIN workspaces_team t ON t.id = i.team_id WHERE {where}",
-        params,
-        {"item_id": pl.Int64, "key": pl.Utf8, "team": pl.Utf8, "type": pl.Utf8,
-         "created": DATETIME, "source": pl.Utf8},
-    )  # fmt: skip
-    transitions = read_frame(
-        f"SELECT x.item_id, x.seq, {ts('x.at')}, COALESCE(x.from_status, ''), x.to_status "
-        f"FROM delivery_transition x JOIN delivery_workitem i ON i.id = x.item_id WHERE {where}",
-        params,
-        {"item_id": pl.Int64, "seq": pl.Int64, "at": DATETIME, "from_status": NULLABLE_TEXT,
-         "to_status": pl.Utf8},
-    )  # fmt: skip
-    # Sorting here, not in SQL: Polars sorts 50k rows faster than the database hands them over.
-    return History(items.sort("item_id"), transitions.sort("item_id", "seq"))
+    return read_history(ScopeFilter.of(workspace, team, types=types or ()))
 
 
 def engine_frames(history: History) -> tuple[pl.DataFrame, pl.DataFrame]:

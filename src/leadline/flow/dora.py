@@ -39,7 +39,8 @@ _CUTOFFS_2023: dict[str, tuple[str, tuple[float, float, float]]] = {
 @cache
 def _tier_data() -> dict[str, Any]:
     text = resources.files("leadline.flow").joinpath("dora_tiers.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def dora_tiers(year: int = DEFAULT_REPORT_YEAR) -> dict[str, Any]:
@@ -47,7 +48,8 @@ def dora_tiers(year: int = DEFAULT_REPORT_YEAR) -> dict[str, Any]:
     reports = _tier_data()["reports"]
     if str(year) not in reports:
         raise ValueError(f"no DORA report data for {year}; known: {sorted(reports)}")
-    return reports[str(year)]
+    report: dict[str, Any] = reports[str(year)]
+    return report
 
 
 def classify(metric: str, value: float | None, year: int = DEFAULT_REPORT_YEAR) -> str | None:

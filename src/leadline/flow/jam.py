@@ -60,7 +60,9 @@ def _bounded(lo: Any, hi: Any) -> tuple[Any, Any]:
     return max(lo, hi - timedelta(days=MAX_RANGE_DAYS - 1)), hi
 
 
-def cfd(dates: pl.DataFrame, workflow: Workflow, options: StageOptions = JIRA_AGILE_METRICS):
+def cfd(
+    dates: pl.DataFrame, workflow: Workflow, options: StageOptions = JIRA_AGILE_METRICS
+) -> pl.DataFrame:
     """Return per day (first to last stage date) the number of items that reached each column.
 
     Counts come from the (wiped, filled) column dates, as float like the peer tool.

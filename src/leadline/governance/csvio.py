@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from leadline import csvsafe
-from leadline.connectors.csv.reader import RowLines, unreadable
+from leadline.connectors.csv.rows import RowLines, unreadable
 from leadline.workspaces.models import Person, Team
 from leadline.workspaces.services import Access
 

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from leadline.connectors.bitbucket import bitbucket_deployment_status
 from leadline.connectors.gitlab import (
     GitLabClient,
-    bitbucket_deployment_status,
     deployment_status,
     map_incident,
     map_issue,

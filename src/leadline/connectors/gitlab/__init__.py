@@ -1,6 +1,5 @@
 """GitLab connector: issues, merge requests, deployments in every status, releases, incidents."""
 
-from leadline.connectors.gitlab.bitbucket import bitbucket_deployment_status
 from leadline.connectors.gitlab.client import GitLabClient
 from leadline.connectors.gitlab.deployments import (
     deployment_status,
@@ -17,7 +16,6 @@ from leadline.connectors.gitlab.mapping import (
 
 __all__ = [
     "GitLabClient",
-    "bitbucket_deployment_status",
     "deployment_status",
     "gitlab_events",
     "is_production_environment",

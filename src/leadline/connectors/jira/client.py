@@ -148,7 +148,9 @@ class JiraClient:
 
     # -- raw pages ----------------------------------------------------------------------------
 
-    def search_pages(self, jql: str, *, board_id: int | None = None) -> Iterator[list[dict]]:
+    def search_pages(
+        self, jql: str, *, board_id: int | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
         """Yield raw issues page by page, each with its complete changelog."""
         params: dict[str, Any] = {"jql": jql, "expand": "changelog", "fields": "*all"}
         if board_id is not None:
@@ -162,7 +164,7 @@ class JiraClient:
         for page in pages:
             yield [self._complete_changelog(issue) for issue in page.get("issues", [])]
 
-    def changelog(self, issue: str) -> Iterator[dict]:
+    def changelog(self, issue: str) -> Iterator[dict[str, Any]]:
         """Yield every history of one issue, oldest first (Cloud's paged changelog endpoint)."""
         if self.deployment == "cloud":
             for page in self._start_at_pages(f"{self.api}/issue/{issue}/changelog", {}, "values"):
@@ -171,7 +173,7 @@ class JiraClient:
         data = self.http.get_json(f"{self.api}/issue/{issue}", {"expand": "changelog"})
         yield from ((data or {}).get("changelog") or {}).get("histories", [])
 
-    def _complete_changelog(self, issue: dict) -> dict:
+    def _complete_changelog(self, issue: dict[str, Any]) -> dict[str, Any]:
         log = issue.get("changelog") or {}
         histories = log.get("histories") or []
         total = log.get("total")

@@ -8,40 +8,11 @@ from typing import Any
 
 import polars as pl
 
+from leadline.flow.definitions import CHART_CAPTIONS as DEFINITIONS
 from leadline.flow.frames import local_date
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 MAX_POINTS = 5000  # points drawn per scatter/strip chart; the CSV files hold every item
-
-DEFINITIONS = {
-    "cfd": (
-        "Cumulative flow: items per stage at the end of each day, stacked in workflow order "
-        "(done at the bottom, backlog on top). "
-        "Each tracker status maps to a stage; removed items are shown in their own stage."
-    ),
-    "throughput": (
-        "Throughput: items finished per week (Monday-started weeks; the CSV also has days). "
-        "Finished = the last entry into done; removed items count in no throughput."
-    ),
-    "scatter": (
-        "Cycle time = finished - started, per finished item, by finish date. Started = first "
-        "entry into an active stage; finished = the last entry into done. {days} Lines mark the "
-        "50th, 70th, 85th and 95th percentiles (nearest rank)."
-    ),
-    "histogram": (
-        "Cycle time distribution: how many finished items took each number of days "
-        "(cycle time = finished - started; {days})."
-    ),
-    "aging": (
-        "Work item age = as-of date - started, for started, unfinished, not removed items, by "
-        "current stage ({days}). Items older than the 85th percentile of cycle time are at risk."
-    ),
-    "forecast": (
-        "Monte Carlo forecast: {trials:,} trials drawing days from the daily throughput of the "
-        "last {window} days (zero days included), seed {seed}. Share of trials that finished "
-        "{items} by each day (day 1 = the day after the as-of date)."
-    ),
-}
 
 
 def days_phrase(inclusive: bool) -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from leadline.analyze import jira_decode as _decode
-from leadline.analyze.jira_decode import (  # noqa: F401 (re-exported)
+from leadline.connectors.jira import decode as _decode
+from leadline.connectors.jira.decode import (  # noqa: F401 (re-exported)
     _DECODER,
     _LIST_DECODER,
     Packed,
@@ -141,7 +141,8 @@ def _fixed_width_bytes(b: np.ndarray) -> np.ndarray | None:
     doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
     days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
     secs = days * 86400 + hour * 3600 + minute * 60 + second - off
-    return secs * 1_000_000 + millis * 1000
+    micros: np.ndarray = secs * 1_000_000 + millis * 1000
+    return micros
 
 
 def read_jira_frames(path: str | Path) -> JiraFrames | None:
@@ -230,3 +231,25 @@ def _frames(
         .cast(TRANSITIONS_SCHEMA)  # type: ignore[arg-type]
     )
     return JiraFrames(items, transitions, categories)
+
+
+def read_jira_reference(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
+    """Read a Jira export through the connector's records: the reference for
+    :func:`read_jira_frames`, and the path that words every error precisely.
+
+    Returns the engine frames and each current status's category. Raises JiraExportError for an
+    unreadable export and UnicodeDecodeError for a file that is not UTF-8.
+    """
+    from leadline.connectors.jira.export import _issues, read_export
+    from leadline.connectors.jira.mapping import category_from_status
+    from leadline.flow.frames import frames_from_records
+
+    records = list(read_export(path))
+    cats: dict[str, str] = {}
+    for _, issue, _names in _issues(path):
+        status = (issue.get("fields") or {}).get("status") or {}
+        category = category_from_status(status)
+        if category is not None and status.get("name"):
+            cats.setdefault(str(status["name"]), str(category))
+    items, trans = frames_from_records(records)
+    return items, trans, cats

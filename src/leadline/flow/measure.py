@@ -1,4 +1,4 @@
-"""Which item time a flow dashboard can show: cycle time needs starts, lead time only creation.
+"""Which item time a flow report can show: cycle time needs starts, lead time only creation.
 
 An import that carries only created and finished dates (a CSV without a start column, a board
 whose items jump from the backlog straight to done) has items that finished without ever being
@@ -10,7 +10,8 @@ and says so.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
@@ -20,6 +21,20 @@ from leadline.flow.workflow import StageOptions, Workflow
 # Below this share of really started items among those finished in the range, cycle time is
 # "not available" and lead time is shown: most cycle times would otherwise be made up.
 MIN_STARTED_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """Which time a report shows for the items finished in its range, and why.
+
+    ``column`` is the cycle-time rows' column to read; ``note`` is empty for cycle time.
+    """
+
+    name: Literal["cycle_time", "lead_time"]
+    column: Literal["cycle_time_days", "lead_time_days"]
+    finished: int
+    started: int
+    note: str
 
 
 def started_items(transitions: pl.DataFrame, workflow: Workflow) -> pl.DataFrame:
@@ -41,17 +56,12 @@ def with_lead_times(
     return cycle.join(lead, on="item_id", how="left")
 
 
-def choose_measure(cycle: pl.DataFrame, started: pl.DataFrame) -> dict[str, Any]:
-    """Return which time the dashboard shows for the items finished in the range (``cycle``).
-
-    ``name`` is "cycle_time" or "lead_time", ``column`` the rows' column to read, with the
-    counts behind the choice and a ``note`` for the page (empty for cycle time).
-    """
+def choose_measure(cycle: pl.DataFrame, started: pl.DataFrame) -> Measure:
+    """Return which time to show for the items finished in the range (``cycle``)."""
     finished = cycle.height
     really = cycle.join(started, on="item_id", how="semi").height if finished else 0
     if not finished or really >= MIN_STARTED_SHARE * finished:
-        return {"name": "cycle_time", "column": "cycle_time_days", "finished": finished,
-                "started": really, "note": ""}  # fmt: skip
+        return Measure("cycle_time", "cycle_time_days", finished, really, "")
     note = (
         f"Cycle time is not available: only {really:,} of the {finished:,} items finished in "
         "this range were ever in an active stage (the data has no start for the others, e.g. "
@@ -59,5 +69,4 @@ def choose_measure(cycle: pl.DataFrame, started: pl.DataFrame) -> dict[str, Any]
         "finished, whole calendar days inclusive. Import start dates (or map a status to an "
         "active stage) to see cycle time."
     )
-    return {"name": "lead_time", "column": "lead_time_days", "finished": finished,
-            "started": really, "note": note}  # fmt: skip
+    return Measure("lead_time", "lead_time_days", finished, really, note)

@@ -1,6 +1,6 @@
 """Decode a Jira search-response export into plain column lists (no Polars, no NumPy).
 
-``jira_fast`` turns the lists into engine frames. Decoding is the slowest step of
+``frames`` turns the lists into engine frames. Decoding is the slowest step of
 ``leadline analyze``, so the CLI can ``prefetch`` a file: a forked child decodes it while the
 parent imports Polars and NumPy, then hands the lists over a pipe (msgpack, string columns
 NUL-joined). A large search response is split at a comma between two issues near its middle and

@@ -1,4 +1,4 @@
-"""Bitbucket Cloud deployment status normalization (kept here until a Bitbucket connector exists).
+"""Bitbucket Cloud deployment status normalization.
 
 A Bitbucket deployment's ``state.name`` is COMPLETED (with ``state.status.name`` SUCCESSFUL,
 FAILED or STOPPED), IN_PROGRESS, PENDING, UNDEPLOYED, ROLLED_BACK ...; some payloads carry the

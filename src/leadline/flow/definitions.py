@@ -1,4 +1,9 @@
-"""Each metric's definition as PRODUCT.md states it: shown beside every chart, card and API answer."""
+"""The one set of metric definitions (PRODUCT.md, "Metric definitions").
+
+:data:`DEFINITIONS` are shown beside every chart, card and API answer of the dashboards;
+:data:`CHART_CAPTIONS` caption the charts of ``leadline analyze``'s report (the same definitions,
+worded for a report whose day counting depends on the preset: ``{days}`` says how).
+"""
 
 from __future__ import annotations
 
@@ -102,5 +107,36 @@ DEFINITIONS: dict[str, str] = {
         "Backtest: from past dates every week, forecast with the data then available and compare "
         "with what happened. A calibrated forecast at p% comes true about p% of the time "
         "(the dashed diagonal)."
+    ),
+}
+
+
+CHART_CAPTIONS: dict[str, str] = {
+    "cfd": (
+        "Cumulative flow: items per stage at the end of each day, stacked in workflow order "
+        "(done at the bottom, backlog on top). "
+        "Each tracker status maps to a stage; removed items are shown in their own stage."
+    ),
+    "throughput": (
+        "Throughput: items finished per week (Monday-started weeks; the CSV also has days). "
+        "Finished = the last entry into done; removed items count in no throughput."
+    ),
+    "scatter": (
+        "Cycle time = finished - started, per finished item, by finish date. Started = first "
+        "entry into an active stage; finished = the last entry into done. {days} Lines mark the "
+        "50th, 70th, 85th and 95th percentiles (nearest rank)."
+    ),
+    "histogram": (
+        "Cycle time distribution: how many finished items took each number of days "
+        "(cycle time = finished - started; {days})."
+    ),
+    "aging": (
+        "Work item age = as-of date - started, for started, unfinished, not removed items, by "
+        "current stage ({days}). Items older than the 85th percentile of cycle time are at risk."
+    ),
+    "forecast": (
+        "Monte Carlo forecast: {trials:,} trials drawing days from the daily throughput of the "
+        "last {window} days (zero days included), seed {seed}. Share of trials that finished "
+        "{items} by each day (day 1 = the day after the as-of date)."
     ),
 }

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadline.analyze.cli import run_plain_analyze
-from leadline.analyze.images import render_chart, standalone_spec
+from leadline.charts.images import render_chart, standalone_spec
 from leadline.cli import app
 
 PEER = Path(__file__).resolve().parents[1] / "fixtures" / "peers" / "jira-agile-metrics"
