@@ -49,9 +49,12 @@ schema.config.generation.update(max_examples=EXAMPLES, deterministic=True, allow
 
 def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
     """Create one workspace with a record of every kind the API has; return ids and a token."""
+    from leadline.agreements import services as agreements
+    from leadline.changes import services as changes
+    from leadline.decisions import services as decisions
     from leadline.delivery.models import Connection, StatusMapping, Transition, WorkItem
-    from leadline.governance import agreements, changes, decisions, raid
     from leadline.jobs.models import Job
+    from leadline.raid import services as raid
     from leadline.workspaces.models import Person
     from leadline.workspaces.services import access_for, create_team, issue_token
 

@@ -196,16 +196,22 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def mount() -> None:
     """Attach every app's router (called once from urls.py)."""
+    from leadline.agreements.api import router as agreements_router
+    from leadline.changes.api import router as changes_router
     from leadline.dashboards.api import router as metrics_router
+    from leadline.decisions.api import router as decisions_router
     from leadline.delivery.api import router as delivery_router
-    from leadline.governance.api import router as governance_router
     from leadline.jobs.api import router as jobs_router
+    from leadline.notify.api import router as notify_router
+    from leadline.raid.api import router as raid_router
     from leadline.web.api import router as home_router
     from leadline.workspaces.api import router as workspaces_router
 
     api.add_router("/", workspaces_router)
     api.add_router("/", jobs_router)
-    api.add_router("/", governance_router)
+    # The governance apps, in the order their routes were listed before the split.
+    for router in (agreements_router, changes_router, decisions_router, raid_router, notify_router):
+        api.add_router("/", router)
     api.add_router("/", delivery_router)
     api.add_router("/", metrics_router)
     api.add_router("/", home_router)

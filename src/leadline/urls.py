@@ -5,12 +5,16 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from leadline.agreements.urls import urlpatterns as agreements_urls
 from leadline.api import api, mount
+from leadline.changes.urls import urlpatterns as changes_urls
 from leadline.dashboards.urls import urlpatterns as metrics_urls
+from leadline.decisions.urls import urlpatterns as decisions_urls
 from leadline.delivery.urls import urlpatterns as delivery_urls
-from leadline.governance.urls import urlpatterns as governance_urls
-from leadline.governance.views import settings as governance_settings
+from leadline.governance import views as governance
 from leadline.jobs import views as jobs
+from leadline.notify.urls import urlpatterns as notify_urls
+from leadline.raid.urls import urlpatterns as raid_urls
 from leadline.web import signin
 from leadline.web import views as web
 from leadline.workspaces import settings_views
@@ -28,7 +32,7 @@ workspace_urls = (
         path("settings/password/", settings_views.password, name="settings-password"),
         path("settings/workspace/", settings_views.workspace_settings, name="settings-workspace"),
         path("settings/members/", settings_views.members, name="settings-members"),
-        path("settings/thresholds/", governance_settings.thresholds, name="settings-thresholds"),
+        path("settings/thresholds/", governance.thresholds, name="settings-thresholds"),
         path("audit/", web.audit_log, name="audit"),
         path("jobs/", jobs.job_list, name="jobs"),
         path("jobs/start/", jobs.job_start, name="job-start"),
@@ -41,7 +45,11 @@ workspace_urls = (
         # Feature pages replace the empty states of their areas.
         if area not in {"raid", "decisions", "delivery", "forecasts"}
     ]
-    + governance_urls
+    + raid_urls
+    + decisions_urls
+    + agreements_urls
+    + changes_urls
+    + notify_urls
     + delivery_urls
     + metrics_urls
 )

@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
-from leadline.governance import changes, raid
-from leadline.governance.decisions import system_access
-from leadline.governance.models import ChangeRequest, RaidItem
+from leadline.changes import services as changes
+from leadline.changes.models import ChangeRequest
+from leadline.governance.services import system_access
+from leadline.raid import services as raid
+from leadline.raid.models import RaidItem
 from leadline.workspaces.models import Person, Team
 from tests.conftest import PASSWORD
 

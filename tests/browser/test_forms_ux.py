@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from leadline.governance import raid
-from leadline.governance.decisions import save_domain, settings_for, system_access
-from leadline.governance.models import DecisionDomain, RaidItem
+from leadline.decisions.models import DecisionDomain
+from leadline.decisions.services import save_domain
+from leadline.governance.services import settings_for, system_access
+from leadline.raid import services as raid
+from leadline.raid.models import RaidItem
 from leadline.workspaces.models import Person, Team
 from tests.conftest import PASSWORD
 

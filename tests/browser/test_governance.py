@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from leadline.decisions.models import Decision
 from leadline.demo.builder import DEMO_PASSWORD, DEMO_USERNAME, build_demo
-from leadline.governance.models import Decision, RaidItem
+from leadline.raid.models import RaidItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

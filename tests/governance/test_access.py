@@ -6,8 +6,12 @@ import json
 
 import pytest
 
-from leadline.governance import agreements, changes, decisions, raid
-from leadline.governance.models import Decision, RaidItem
+from leadline.agreements import services as agreements
+from leadline.changes import services as changes
+from leadline.decisions import services as decisions
+from leadline.decisions.models import Decision
+from leadline.raid import services as raid
+from leadline.raid.models import RaidItem
 
 pytestmark = pytest.mark.django_db
 

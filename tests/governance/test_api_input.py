@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from leadline.governance.models import ChangeRequest, Decision, RaidItem
+from leadline.changes.models import ChangeRequest
+from leadline.decisions.models import Decision
+from leadline.raid.models import RaidItem
 
 pytestmark = pytest.mark.django_db
 WS = "/api/v1/workspaces/acme"

@@ -9,8 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from leadline.governance import agreements, changes, decisions, raid
-from leadline.governance.models import ChangeRequest, Decision, GovernanceSettings, RaidItem
+from leadline.agreements import services as agreements
+from leadline.changes import services as changes
+from leadline.changes.models import ChangeRequest
+from leadline.decisions import services as decisions
+from leadline.decisions.models import Decision
+from leadline.governance.models import GovernanceSettings
+from leadline.raid import services as raid
+from leadline.raid.models import RaidItem
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +157,8 @@ def test_an_item_with_a_title_at_its_limit_escalates_on_both_databases(world):
 
     from django.utils import timezone
 
-    from leadline.governance.escalate import evaluate_escalations
-    from leadline.governance.models import Alert
+    from leadline.notify.escalate import evaluate_escalations
+    from leadline.notify.models import Alert
 
     title = "t" * 300  # the longest title; the alert prefixes its kind
     raid.create_item(world.access, "dependency", {"title": title, "need_by": date(2026, 1, 5)})

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from leadline.agreements.models import Acknowledgement, AgreementVersion
+from leadline.changes.models import ChangeRequest
+from leadline.decisions.models import Decision, DecisionDomain
 from leadline.demo.builder import DEMO_SLUG, build_demo
-from leadline.governance.models import (
-    Acknowledgement,
-    AgreementVersion,
-    ChangeRequest,
-    Decision,
-    DecisionDomain,
-    RaidHistory,
-    RaidItem,
-)
+from leadline.raid.models import RaidHistory, RaidItem
 from leadline.workspaces.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from leadline.decisions import services as decision_services
+from leadline.decisions.services import save_domain
 from leadline.delivery.models import StatusMapping, Transition, WorkItem
-from leadline.governance import decisions as decision_services
-from leadline.governance import raid
-from leadline.governance.decisions import save_domain, settings_for
-from leadline.governance.escalate import evaluate_escalations
-from leadline.governance.models import Notification
+from leadline.governance.services import settings_for
+from leadline.notify.escalate import evaluate_escalations
+from leadline.notify.models import Notification
+from leadline.raid import services as raid
 from leadline.web.today import today_for
 from leadline.workspaces.models import Person, Team
 from leadline.workspaces.services import access_for

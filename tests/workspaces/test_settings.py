@@ -14,7 +14,7 @@ from django.test import Client
 
 from leadline.delivery.quality import data_version
 from leadline.delivery.services import today
-from leadline.governance.decisions import settings_for
+from leadline.governance.services import settings_for
 from leadline.workspaces.models import AuditEvent, Person, Profile, Workspace
 
 pytestmark = pytest.mark.django_db

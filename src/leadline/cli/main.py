@@ -30,7 +30,10 @@ COMMAND_MODULES = (
     "leadline.analyze.cli",  # analyze (no database)
     "leadline.workspaces.cli",  # createuser, unlock, token
     "leadline.delivery.cli",  # quality, import
-    "leadline.governance.cli",  # raid, decisions, changes, escalate, notify
+    "leadline.raid.cli",
+    "leadline.decisions.cli",
+    "leadline.changes.cli",
+    "leadline.notify.cli",  # escalate, notify
     "leadline.dashboards.cli",  # forecast
 )
 for _name in COMMAND_MODULES:

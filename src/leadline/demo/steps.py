@@ -10,7 +10,10 @@ import importlib
 
 STEP_MODULES = (
     "leadline.delivery.demo",
-    "leadline.governance.demo",
+    "leadline.raid.demo",
+    "leadline.decisions.demo",
+    "leadline.agreements.demo",
+    "leadline.changes.demo",
 )
 
 

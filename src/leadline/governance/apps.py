@@ -2,23 +2,9 @@ from django.apps import AppConfig
 
 
 class GovernanceConfig(AppConfig):
+    """What the governance apps share: the settings row, the tab strip and Settings →
+    Thresholds. The label keeps the migration history of the models that moved out."""
+
     name = "leadline.governance"
     label = "governance"
     verbose_name = "Governance"
-
-    def ready(self) -> None:
-        from datetime import timedelta
-
-        from leadline.jobs.registry import register_periodic
-
-        # Registers the escalation and digest job handlers with the job runner.
-        from . import jobs  # noqa: F401
-
-        register_periodic(
-            "governance.escalate", "Escalate overdue RAID items and decisions", timedelta(hours=1)
-        )
-        register_periodic("governance.digest", "Send the daily digest", timedelta(days=1))
-
-        from leadline.web.today import register_source_module
-
-        register_source_module("leadline.governance.today")  # alerts, decisions, dates passed

@@ -1,0 +1,1 @@
+"""Working agreements: versioned per team, acknowledged by people, shared by stakeholder links."""

@@ -1,0 +1,1 @@
+"""Change requests: captured before work starts, their impact checked, then decided."""

@@ -1,0 +1,1 @@
+"""Decision rights (domains and who decides them) and the decision log."""

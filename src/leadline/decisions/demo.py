@@ -1,0 +1,121 @@
+"""Demo data for decisions: the decision rights framework and three decisions.
+
+Idempotent: every record is found by a stable key first.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from leadline.decisions.models import Decision
+from leadline.demo.builder import DemoContext, step
+from leadline.governance.services import settings_for, system_access
+from leadline.workspaces.models import Person
+
+from . import services as decisions
+
+DOMAINS = [
+    # (name, description, decider, role, consulted, informed)
+    (
+        "User experience",
+        "Flows, screens, copy and accessibility.",
+        "Chloé Martin",
+        "",
+        ["Grace Kim", "Dev Patel"],
+        ["Quinn Adeyemi"],
+    ),
+    (
+        "Architecture",
+        "Services, data stores, APIs and how they fit.",
+        "Amira Haddad",
+        "",
+        ["Jonas Berg"],
+        ["Nadia Ivanova"],
+    ),
+    (
+        "Compliance",
+        "PCI DSS, GDPR and audit obligations.",
+        "Rosa Jimenez",
+        "",
+        ["Kwame Mensah"],
+        ["Olivia Grant"],
+    ),
+    ("Platform operations", "Hosting, CI/CD, on-call.", None, "lead", ["Ines Duarte"], []),
+    ("Data governance", "Who may use which customer data for what.", None, "", ["Lena Vogel"], []),
+]
+
+
+def _decisions(ctx: DemoContext, access: Any, people: dict[str, Person], now: Any) -> None:
+    s = settings_for(ctx.workspace)
+    s.triage_group.set([people[n] for n in ("Nadia Ivanova", "Olivia Grant", "Peter Novak")])
+    for name, desc, decider, role, consulted, informed in DOMAINS:
+        if ctx.workspace.decision_domains.filter(name=name).exists():
+            continue
+        decisions.save_domain(
+            access,
+            name,
+            description=desc,
+            decider_person=people[decider] if decider else None,
+            decider_role=role,
+            consulted=[people[n] for n in consulted],
+            informed=[people[n] for n in informed],
+        )
+    log = [
+        (
+            "Checkout redesign: one-page checkout with saved cards",
+            ["User experience", "Architecture", "Compliance"],
+            "Design, engineering and compliance each named a different decider (Chloé, Amira, Rosa); "
+            "the choice stalled for three weeks. The framework now routes it to the triage group.",
+            "1. One page, saved cards via the provider's vault\n2. Multi-step, no saved cards\n"
+            "3. One page now, saved cards next quarter",
+            None,
+            30,
+        ),
+        (
+            "Use feature flags for every mobile release",
+            ["Architecture"],
+            "Release trains slip when one feature is late.",
+            "Flags (LaunchDarkly / home-grown) or branches",
+            ("Home-grown flags in the config service", "Cheap, fits our stack"),
+            200,
+        ),
+        (
+            "Retain order events for 24 months",
+            ["Data governance"],
+            "Analytics wants history; GDPR needs a limit.",
+            "12, 24 or 36 months",
+            None,
+            100,
+        ),
+    ]
+    for title, domains, context, options, outcome, hours_ago in log:
+        if Decision.objects.filter(workspace=ctx.workspace, title=title).exists():
+            continue
+        d = decisions.create_decision(
+            access,
+            title,
+            domains=domains,
+            context=context,
+            options=options,
+            now=now - timedelta(hours=hours_ago),
+        )
+        if outcome:
+            decisions.decide(
+                access,
+                d,
+                outcome=outcome[0],
+                rationale=outcome[1],
+                now=now - timedelta(hours=hours_ago - 30),
+            )
+
+
+@step("Decision rights and decisions")
+@transaction.atomic
+def build(ctx: DemoContext) -> None:
+    """Create the demo's decision rights and decisions (idempotent)."""
+    people = {p.name: p for p in Person.objects.filter(workspace=ctx.workspace)}
+    _decisions(ctx, system_access(ctx.workspace), people, timezone.now())

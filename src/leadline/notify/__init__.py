@@ -1,0 +1,1 @@
+"""Escalation rules and alerts, in-app notifications, outbound channels and the daily digest."""
