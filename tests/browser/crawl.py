@@ -63,7 +63,7 @@ def demo_starts(workspace: str = "demo") -> list[str]:
     record leads to (the diff of the agreement with the most versions)."""
     from django.db.models import Count
 
-    from leadline.governance.models import WorkingAgreement
+    from leadline.agreements.models import WorkingAgreement
     from leadline.workspaces.models import Team
 
     w = f"/w/{workspace}"
