@@ -376,6 +376,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Files served at the site's root: the icon browsers ask for on pages that name none (JSON).
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "web" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOG_LEVEL = env_str("LEADLINE_LOG_LEVEL", "INFO").upper()

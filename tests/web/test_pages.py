@@ -160,3 +160,10 @@ def test_filter_forms_and_tabs_carry_the_team(owner_client):
     assert 'href="?team=payments">Reset' in flow
     raid = owner_client.get("/w/acme/raid/?team=payments").content.decode()
     assert 'href="/w/acme/decisions/?team=payments"' in raid  # the governance tabs
+
+
+def test_the_icon_browsers_ask_for_at_the_root_is_there():
+    # A JSON page names no icon, so the browser asks for /favicon.ico (a 404 logs an error).
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[22:30] == b"\x89PNG\r\n\x1a\n"
