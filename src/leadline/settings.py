@@ -1,4 +1,4 @@
-"""Django settings: every value comes from the environment (documented in the README).
+"""Django settings: every value comes from the environment (documented in docs/configuration.md).
 
 A bad value fails loudly with ImproperlyConfigured naming the variable; nothing silently falls
 back to an insecure default. With no configuration at all, Leadline runs on SQLite in
@@ -134,7 +134,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Content-Security-Policy on every response (django-csp); the README's Security section says why
+# Content-Security-Policy on every response (django-csp); docs/security.md says why
 # each source is allowed. Scripts: only Leadline's own static files (no inline script, no eval:
 # Vega runs with its CSP-safe expression interpreter). Style elements need the per-response
 # nonce; style attributes stay allowed (they cannot run script).

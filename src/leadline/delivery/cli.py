@@ -109,7 +109,9 @@ def import_jira_json(
 
 @import_app.command("csv")
 def import_csv(
-    file: Path = typer.Argument(..., help="A CSV file (columns: see the README or `template`)."),
+    file: Path = typer.Argument(
+        ..., help="A CSV file (columns: docs/delivery-data.md, or `template`)."
+    ),
     kind: str = typer.Option(
         "work_items", help="What the file holds: work_items, deployments or incidents."
     ),

@@ -44,7 +44,9 @@ def add_channel(access: Access, name: str, url: str, actor: Any = None) -> Notif
     if not name.strip():
         raise ValidationError({"name": "Give the channel a name."})
     if apprise.Apprise.instantiate(url) is None:
-        raise ValidationError({"url": "Apprise does not understand this URL (see the README)."})
+        raise ValidationError(
+            {"url": "Apprise does not understand this URL (see the docs: Notification channels)."}
+        )
     parts = urlsplit(url)
     try:
         outbound.policy().check_name(parts.hostname or "")

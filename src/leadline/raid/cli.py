@@ -17,7 +17,10 @@ raid_app = typer.Typer(help="The RAID log: import and export CSV.", no_args_is_h
 @raid_app.command("import")
 def raid_import(
     file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV file (see the README)."
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="CSV file (columns: docs/governance.md, RAID CSV columns).",
     ),
     workspace: str = typer.Option(..., "--workspace", "-w", help="Workspace slug."),
     encoding: str | None = typer.Option(

@@ -1,4 +1,4 @@
-"""RAID CSV import and export; the columns are documented in README.md.
+"""RAID CSV import and export; the columns are documented in docs/governance.md.
 
 Import is all-or-nothing: every row is checked first, and any error names its line and field.
 Re-importing the same file changes nothing (rows match on external_id, else on type + title).

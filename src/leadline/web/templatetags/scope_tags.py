@@ -1,7 +1,7 @@
 """Carry the page's scope (the team chosen in the top bar) in links and GET forms.
 
 The team lives in the URL (``?team=slug``) and nowhere else, so every link that should keep it
-adds it, and every GET form sends it back (see README, "Scope in the URL").
+adds it, and every GET form sends it back (see docs/workspaces.md, "Scope in the URL").
 """
 
 from __future__ import annotations
