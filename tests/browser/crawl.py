@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlparse
+
+from django.conf import settings
 
 # Links the walk never follows: they change state (even as GETs) or lead to a download.
 SKIP = re.compile(
@@ -136,3 +139,14 @@ def walk(
         assert response is not None and response.status == 404, f"{path} answered {response}"
         settle(page)
         yield server + path
+
+
+def shoot(page: Any, url: str, label: str) -> Path:
+    """Save a full-page screenshot of a failing page under LEADLINE_HOME/browser-failures, named
+    by ``label`` and the URL; return its path."""
+    folder = Path(settings.HOME) / "browser-failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() else "-" for c in url.split("//", 1)[-1])[:120]
+    path = folder / f"{label}-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -12,15 +12,13 @@ checked here against the chart's background with the same WCAG formula and the s
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 
 from leadline.demo.builder import DEMO_PASSWORD, DEMO_USERNAME, build_demo
-from tests.browser.crawl import DEMO_WITHIN, MISSING, demo_starts, settle, walk
+from tests.browser.crawl import DEMO_WITHIN, MISSING, demo_starts, settle, shoot, walk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,16 +73,6 @@ CHART_TEXT = """() => {
 }"""
 
 
-def shoot(page: Any, url: str, scheme: str) -> Path:
-    """Save a full-page screenshot of a failing page under LEADLINE_HOME; return its path."""
-    folder = Path(settings.HOME) / "browser-failures"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = "".join(c if c.isalnum() else "-" for c in url.split("//", 1)[-1])[:120]
-    path = folder / f"axe-{scheme}-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1440), ("dark", 390)])
 def test_every_page_of_the_demo_meets_wcag_2_a_and_aa(page, live_server, sign_in, scheme, width):
     build_demo()
@@ -96,7 +84,7 @@ def test_every_page_of_the_demo_meets_wcag_2_a_and_aa(page, live_server, sign_in
     def check(url: str) -> None:
         found = violations(axe, page) + page.evaluate(CHART_TEXT)
         if found:
-            failures[url] = found + [f"screenshot: {shoot(page, url, f'{scheme}-{width}')}"]
+            failures[url] = found + [f"screenshot: {shoot(page, url, f'axe-{scheme}-{width}')}"]
 
     for path in ("/accounts/login/", "/accounts/password-reset/"):  # before signing in
         page.goto(live_server.url + path)

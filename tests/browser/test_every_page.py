@@ -8,29 +8,17 @@ warning, an uncaught exception), as does a document wider than the phone's windo
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from leadline.demo.builder import DEMO_PASSWORD, DEMO_USERNAME, build_demo
-from tests.browser.crawl import DEMO_WITHIN, MISSING, demo_starts, settle, walk
+from tests.browser.crawl import DEMO_WITHIN, MISSING, demo_starts, settle, shoot, walk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def shoot(page: Any, url: str, width: int) -> Path:
-    """Save a full-page screenshot of a failing page under LEADLINE_HOME; return its path."""
-    folder = Path(settings.HOME) / "browser-failures"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = "".join(c if c.isalnum() else "-" for c in url.split("//", 1)[-1])[:120]
-    path = folder / f"page-{width}-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def test_every_page_logs_nothing_and_fits_a_phone(page, live_server, sign_in):
@@ -54,7 +42,7 @@ def test_every_page_logs_nothing_and_fits_a_phone(page, live_server, sign_in):
     for url in walk(page, live_server.url, demo_starts(), DEMO_WITHIN, missing=[MISSING]):
         pages += 1
         if logged:
-            failures.append(f"{url} at 1440 px logged: {logged} ({shoot(page, url, 1440)})")
+            failures.append(f"{url} at 1440 px logged: {logged} ({shoot(page, url, 'page-1440')})")
             logged.clear()
         page.set_viewport_size(PHONE)
         page.reload()
@@ -62,7 +50,7 @@ def test_every_page_logs_nothing_and_fits_a_phone(page, live_server, sign_in):
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > PHONE["width"] or logged:
             failures.append(
-                f"{url} at 390 px is {wide} px wide, logged: {logged} ({shoot(page, url, 390)})"
+                f"{url} at 390 px is {wide} px wide, logged: {logged} ({shoot(page, url, 'page-390')})"
             )
             logged.clear()
         page.set_viewport_size(DESKTOP)
