@@ -153,10 +153,7 @@ def dora(scope: Scope, *, window_hours: float = defaults.FAILURE_WINDOW_HOURS) -
     tiers = dora_tiers(DEFAULT_REPORT_YEAR)
     whole = overall(scope.start, scope.end)
     result: dict[str, Any] = {
-        "workspace": scope.workspace.slug,
-        "team": scope.team.slug if scope.team else None,
-        "teams": [t.slug for t in scope.teams],
-        "label": scope.label,
+        **scope.named(),
         "start": scope.start,
         "end": scope.end,
         "as_of": scope.end,

@@ -132,10 +132,7 @@ def forecast(
             "epics_definition": EPICS_ASSUMPTION.format(as_of=as_of, trials=trials),
         }
     return {
-        "workspace": scope.workspace.slug,
-        "team": scope.team.slug if scope.team else None,
-        "teams": [t.slug for t in scope.teams],
-        "label": scope.label,
+        **scope.named(),
         "as_of": as_of,
         "inputs": cast(Any, {**inputs, "percentiles": list(DEFAULT_PERCENTILES)}),
         "when": {

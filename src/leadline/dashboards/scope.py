@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -24,6 +24,13 @@ DORA_DAYS = defaults.DORA_DAYS
 # Data whose last activity is older than this is history, not a live feed: a page's default
 # range then ends where the data does rather than today (a weekend or a late sync is not old).
 STALE_DAYS = 14
+
+
+class ScopeNames(TypedDict):
+    workspace: str
+    team: str | None
+    teams: list[str]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,16 @@ class Scope:
         if self.teams:
             return " + ".join(t.name for t in self.teams)
         return self.team.name if self.team else "All teams"
+
+    def named(self) -> ScopeNames:
+        """Return who the answer is about, as every dashboard result starts: the workspace,
+        the team (or teams) by slug and the label."""
+        return {
+            "workspace": self.workspace.slug,
+            "team": self.team.slug if self.team else None,
+            "teams": [t.slug for t in self.teams],
+            "label": self.label,
+        }
 
 
 def _date(value: str | None, name: str) -> date | None:

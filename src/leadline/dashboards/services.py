@@ -348,10 +348,7 @@ def _reopened(
 
 def _flow_head(scope: Scope, workflow: Workflow, n_items: int) -> FlowFigures:
     return {
-        "workspace": scope.workspace.slug,
-        "team": scope.team.slug if scope.team else None,
-        "teams": [t.slug for t in scope.teams],
-        "label": scope.label,
+        **scope.named(),
         "start": scope.start,
         "end": scope.end,
         "as_of": scope.end,
