@@ -61,7 +61,14 @@ def _hover(page: Any, chart: str, mark: str | None = None) -> str:
             ? marks.sort((a, b) => rect(a).top - rect(b).top)[0]
             : marks[Math.floor(marks.length / 2)];
           const r = rect(el || root.querySelector('svg'));
-          return [r.x + r.width / 2, r.y + Math.min(r.height / 2, 60)];
+          const y = r.y + Math.min(r.height / 2, 60);
+          // A rule (a percentile line) may lie over the mark's middle: point where the mark
+          // itself is under the pointer, as a person would.
+          for (const f of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+            const x = r.x + r.width * f;
+            if (!el || el.contains(document.elementFromPoint(x, y))) return [x, y];
+          }
+          return [r.x + r.width / 2, y];
         }""",
         [chart, mark],
     )
