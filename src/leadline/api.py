@@ -203,6 +203,7 @@ def mount() -> None:
     from leadline.delivery.api import router as delivery_router
     from leadline.jobs.api import router as jobs_router
     from leadline.notify.api import router as notify_router
+    from leadline.radar.api import router as radar_router
     from leadline.raid.api import router as raid_router
     from leadline.web.api import router as home_router
     from leadline.workspaces.api import router as workspaces_router
@@ -215,3 +216,4 @@ def mount() -> None:
     api.add_router("/", delivery_router)
     api.add_router("/", metrics_router)
     api.add_router("/", home_router)
+    api.add_router("/", radar_router)

@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "leadline.notify",
     "leadline.delivery",
     "leadline.dashboards",
+    "leadline.radar",
     "leadline.demo",
 ]
 

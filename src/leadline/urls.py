@@ -14,6 +14,7 @@ from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance import views as governance
 from leadline.jobs import views as jobs
 from leadline.notify.urls import urlpatterns as notify_urls
+from leadline.radar.urls import urlpatterns as radar_urls
 from leadline.raid.urls import urlpatterns as raid_urls
 from leadline.web import signin
 from leadline.web import views as web
@@ -43,7 +44,7 @@ workspace_urls = (
         path(f"{area}/", web.area_view(area), name=area)
         for area in web.AREAS
         # Feature pages replace the empty states of their areas.
-        if area not in {"raid", "decisions", "delivery", "forecasts"}
+        if area not in {"raid", "decisions", "delivery", "forecasts", "radar"}
     ]
     + raid_urls
     + decisions_urls
@@ -52,6 +53,7 @@ workspace_urls = (
     + notify_urls
     + delivery_urls
     + metrics_urls
+    + radar_urls
 )
 
 urlpatterns = [

@@ -1,0 +1,3 @@
+"""The Radar's own rules over what Leadline already has; importing this registers them."""
+
+from . import delivery, flow, governance  # noqa: F401

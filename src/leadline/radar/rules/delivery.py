@@ -1,0 +1,3 @@
+"""Radar rules: delivery."""
+
+from __future__ import annotations

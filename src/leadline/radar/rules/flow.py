@@ -1,0 +1,3 @@
+"""Radar rules: flow."""
+
+from __future__ import annotations
