@@ -1,3 +1,3 @@
 """The Radar's own rules over what Leadline already has; importing this registers them."""
 
-from . import delivery, flow, governance  # noqa: F401
+from . import combined, delivery, flow, governance  # noqa: F401
