@@ -294,8 +294,8 @@ def rework_rising(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     before = first - timedelta(days=7 * weeks)
     for team, f in live_teams(ctx):
         if not f["reopened"]["moves"]:
-            continue  # none in the whole range: no read needed
-        moves = reopened(ctx, team)
+            continue
+        moves = reopened(ctx, team, before)
         now = {i for d, i in moves if first <= d <= ctx.today}
         then = {i for d, i in moves if before <= d < first}
         finished = [row["finished_date"] for row in f["cycle_times"]]

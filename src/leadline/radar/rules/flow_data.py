@@ -127,12 +127,16 @@ def between(days: Iterable[date], first: date, last: date) -> int:
     return sum(1 for d in days if first <= d <= last)
 
 
-def reopened(ctx: RunContext, team: Team) -> list[tuple[date, int]]:
-    """The team's moves from done back to active or backlog as (day, item id), as the flow
-    figures' "reopened" counts them (:func:`leadline.flow.reopened_items`), every date kept.
+def reopened(ctx: RunContext, team: Team, since: date) -> list[tuple[date, str]]:
+    """The team's moves from done back to active or backlog from ``since`` to today, as (day,
+    item), counted as the flow figures' "reopened" counts them
+    (:func:`leadline.flow.reopened_items`).
 
-    The flow figures list only the 10 most recent moves; comparing two periods needs them all,
-    from the same history (as of today, epics left out)."""
+    The flow figures list the 10 most recent moves; when those reach back to ``since`` (or are
+    all there are) they are the answer, else the team's history is read (as of today, epics
+    left out, as the figures read it) for every date."""
+    from zoneinfo import ZoneInfo
+
     import polars as pl
 
     from leadline.dashboards.scope import Scope
@@ -140,7 +144,13 @@ def reopened(ctx: RunContext, team: Team) -> list[tuple[date, int]]:
     from leadline.delivery.services import workflow_for
     from leadline.flow import reopened_items
 
-    def load() -> list[tuple[date, int]]:
+    figures = team_flow(ctx, team)
+    zone = ZoneInfo(ctx.workspace.tz)
+    recent = [(m["at"].astimezone(zone).date(), m["key"]) for m in figures["reopened"]["recent"]]
+    if len(recent) == figures["reopened"]["moves"] or (recent and recent[-1][0] < since):
+        return [(d, key) for d, key in recent if d >= since]
+
+    def load() -> list[tuple[date, str]]:
         _, transitions, _ = scoped_frames(Scope(ctx.workspace, team, ctx.today, ctx.today))
         workflow = ctx.memo("flow-workflow", lambda: workflow_for(ctx.workspace))
         moves = reopened_items(transitions, workflow, strict=False)
@@ -149,9 +159,9 @@ def reopened(ctx: RunContext, team: Team) -> list[tuple[date, int]]:
         days = moves.select(
             pl.col("at").dt.convert_time_zone(ctx.workspace.tz).dt.date().alias("day"), "item_id"
         )
-        return [(d, int(i)) for d, i in days.iter_rows()]
+        return [(d, str(i)) for d, i in days.iter_rows()]
 
-    return ctx.memo(("flow-reopened", team.pk), load)
+    return [(d, i) for d, i in ctx.memo(("flow-reopened", team.pk), load) if d >= since]
 
 
 def change_requests(ctx: RunContext) -> list[Any]:

@@ -107,12 +107,17 @@ def _impact(cr: Any, today: date) -> dict[str, Any] | None:
     source="Daniel S. Vacanti, When Will It Be Done? (2020)",
     thresholds=(
         Threshold("days", "Days after the target (85 % date) that fire", 1, 1, 365, "days"),
+        Threshold(
+            "past_days", "Days after a passed target it is still checked", 14, 0, 365, "days"
+        ),
     ),
 )
 def forecast_misses_target(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     for cr in change_requests(ctx):
         if cr.target_date is None or cr.status not in LIVE_REQUESTS:
             continue
+        if (ctx.today - cr.target_date).days > t["past_days"]:
+            continue  # long past: a missed date is history, and the scope it read has moved on
         impact = _impact(cr, ctx.today)
         if impact is None:
             continue  # nothing to forecast: no scope read, or no throughput
