@@ -160,8 +160,7 @@ def starting_more_than_finishing(ctx: RunContext, t: Mapping[str, float]) -> Ite
     title="Work in progress older than the team usually takes",
     why="An item in progress longer than 85 % of the team's items took to finish has already "
     "missed the team's usual pace; the older it gets the less likely it finishes soon. Age is "
-    "the one flow metric that shows a delay while something can still be done about it. One "
-    "finding per item: each has its own conversation, and finishing one clears its finding.",
+    "the one flow metric that shows a delay while something can still be done about it.",
     source=VACANTI,
     thresholds=(
         Threshold("factor", "Age ÷ cycle time p85 from which it fires", 1, 0.5, 20, "", False),
@@ -413,7 +412,7 @@ def waiting_stage(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
                     f"Time in progress in “{stage}”, last {span}" if stage else "Waiting stages",
                     f"{percent(share)} ({held} of {plural(total, 'item-day')})"
                     if stage
-                    else "none mapped",
+                    else ("nothing in progress" if waiting else "none mapped"),
                     url,
                 ),
                 Evidence(
