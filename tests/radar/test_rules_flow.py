@@ -100,7 +100,8 @@ def test_starting_more_than_finishing_for_three_weeks_fires(flow):
     assert (f.severity, f.score) == ("high", 6)  # 9 started ≥ 2 × 3 finished
     assert f.talk_to == LENA
     assert f.conversation.startswith(
-        "Checkout has started 9 items and finished 3 over the last 3 weeks"
+        "Checkout has started 9 items and finished (or set aside) 3 over the last 3 weeks; what "
+        "would it take to finish two before starting the next?"
     )
 
 

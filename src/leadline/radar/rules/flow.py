@@ -129,7 +129,8 @@ def starting_more_than_finishing(ctx: RunContext, t: Mapping[str, float]) -> Ite
         yield Signal(
             subject=Subject("team", str(team.pk), team.name, url),
             severity="high" if started >= t["high_ratio"] * left else "medium",
-            title=f"{team.name} started {started} items and finished {left} in the last {span}",
+            title=f"{team.name} started {started} items and finished or set aside {left} in the "
+            f"last {span}",
             evidence=(
                 Evidence(
                     f"Started (moved into progress), last {span}",
@@ -146,8 +147,9 @@ def starting_more_than_finishing(ctx: RunContext, t: Mapping[str, float]) -> Ite
             ),
             talk_to=ctx.team_leads(team),
             conversation=(
-                f"{team.name} has started {started} items and finished {left} over the last "
-                f"{span}; what would it take to finish two before starting the next?"
+                f"{team.name} has started {started} items and finished (or set aside) {left} "
+                f"over the last {span}; what would it take to finish two before starting the "
+                f"next?"
             ),
             score=float(started - left),
             team=team.pk,
@@ -398,7 +400,8 @@ def waiting_stage(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
                 f"slot for it perhaps, or pairing?"
             )
         else:
-            title = f"{team.name}'s items spent {percent(1 - (pooled or 0))} of their cycle time waiting"
+            waited = percent(1 - (pooled or 0))
+            title = f"{team.name}'s items spent {waited} of their cycle time waiting"
             opening = (
                 f"{team.name}'s finished items were worked on {shown} of their cycle time and "
                 f"waited the rest. Which wait would be the easiest to shorten?"
