@@ -418,3 +418,16 @@ def test_the_flow_rules_run_over_the_demo_and_raise_its_aging_work(demo):
     found = Finding.objects.filter(workspace=demo.workspace, rule__in=keys)
     assert found.filter(rule="aging_work", severity="high").exists()
     assert all(f.talk_to and f.talk_to[0]["kind"] == "person" for f in found)
+
+
+def test_low_flow_efficiency_alone_fires_medium(flow):
+    # Finished long enough ago to be outside the last 4 weeks' work in progress.
+    for n in range(10):
+        flow.item(f"E-{n}", [(60, "In Progress", 9), (60, "Review", 12), (50, "Done", 9)])
+    flow.item("NOW", [(10, "In Progress")])  # the last 4 weeks: worked on, not waiting
+    (f,) = _run(flow, "waiting_stage")
+    assert f.severity == "medium"
+    assert f.title == "Checkout's items spent 99 % of their cycle time waiting"
+    assert f.conversation.startswith(
+        "Checkout's finished items were worked on 1 % of their cycle time"
+    )
