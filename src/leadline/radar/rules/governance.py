@@ -433,7 +433,12 @@ def change_impact_unread(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Si
                 Evidence("Forecast at approval", "not computed: " + "; ".join(missing), url),
                 Evidence("Target date", target, url),
             ),
-            talk_to=unique(who + ctx.team_leads(cr.team)),
+            talk_to=unique(
+                who
+                + tuple(
+                    c for c in ctx.team_leads(cr.team) if not c.name.startswith(f"{approver} (")
+                )
+            ),
             conversation=f"“{cr.title}” was approved on {decision.decided_at:%Y-%m-%d}, adding "
             f"{cr.added_items} items to {cr.team.name}, before its impact could be forecast "
             f"({'; '.join(missing)}). Shall we look at the forecast together now and check what "

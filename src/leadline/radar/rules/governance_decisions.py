@@ -33,7 +33,11 @@ def _domains(d: Decision) -> str:
 
 
 def _route(d: Decision) -> str:
-    return f"{d.routed_name} ({d.get_routed_kind_display().lower()})"
+    if d.routed_kind == Decision.RouteKind.PERSON:
+        return f"{d.routed_name} (decider)"
+    if d.routed_kind == Decision.RouteKind.ROLE:
+        return f"the {d.routed_name.lower()} role"
+    return d.routed_name
 
 
 @rule(
