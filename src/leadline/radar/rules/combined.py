@@ -113,10 +113,14 @@ def _signal(ctx: RunContext, chain: Chain) -> Signal:
     return Signal(
         subject=subject,
         severity="high" if chain.signals >= 3 else "medium",
-        title=f"{subject.name if item else 'Dependency ' + subject.name} is blocked by a "
-        f"dependency {days(chain.late)} late"
-        + (" that waits on an overdue decision" if chain.decisions else "")
-        + (f", {days(item.age_days)} old" if item is not None and chain.aging else ""),
+        title=(
+            f"{subject.name} ({days(item.age_days)} old) is blocked by a dependency "
+            f"{days(chain.late)} late"
+            + (" that waits on an overdue decision" if chain.decisions else "")
+            if item is not None
+            else f"Dependency “{first.title}” is {days(chain.late)} late and waits on an "
+            "overdue decision"
+        ),
         evidence=tuple(evidence),
         talk_to=unique(who),
         conversation=f"{opening} {deps}{waits}. Could {people} meet once this week and unblock "

@@ -1,0 +1,169 @@
+"""blocked_chain over the governance test world, with time frozen (T0 = 2026-03-02 09:00 UTC, see gov_world).
+
+The chain: Mobile's MOB-1 (in progress since T0 − 12 days) and MOB-2 (since T0 − 3 days) are
+listed on a dependency on Platform needed by T0 − 2 days; a change request lists the dependency
+and the Architecture domain, where the decision "API versioning" (proposed T0 − 7 days, due after
+120 h, so 2 days overdue at T0) waits on Bo.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from leadline.changes import services as changes
+from leadline.decisions import services as decisions
+from leadline.decisions.models import DecisionDomain
+from leadline.raid import services as raid
+from tests.radar.gov_world import (
+    at,
+    build,
+    day,
+    dismiss,
+    evidence,
+    findings,
+    one,
+    resolve,
+    run,
+    talk_to,
+    work_item,
+)
+
+RULES = ("blocked_chain", "dependency_due", "decision_overdue")
+
+
+@pytest.fixture
+def gov(world, make_user):
+    return build(world, make_user)
+
+
+@pytest.fixture
+def dependency(gov):
+    work_item(gov, "MOB-1", "mobile", -12)
+    work_item(gov, "MOB-2", "mobile", -3)
+    return raid.create_item(
+        gov.access, "dependency",
+        {"title": "Push API v2", "needed": "Order updates", "team": gov.teams["mobile"],
+         "provider_kind": "team", "provider_team": gov.teams["platform"],
+         "owner": gov.people["Ann"], "need_by": day(-2), "work_items": "MOB-1, MOB-2"},
+        None, at(-20),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def decision(gov, dependency):
+    arch = DecisionDomain.objects.get(workspace=gov.workspace, name="Architecture")
+    changes.create_change_request(
+        gov.access, title="Live order tracking", team=gov.teams["mobile"], added_items=3,
+        domains=[arch], raid_items=[dependency], now=at(-8),
+    )  # fmt: skip
+    return decisions.create_decision(
+        gov.access, "API versioning", domains=["Architecture"], team=gov.teams["mobile"],
+        now=at(-7),
+    )  # fmt: skip
+
+
+def test_an_aging_item_behind_a_late_dependency_is_one_finding(gov, dependency):
+    result = run(gov, 0, *RULES)
+    assert result.raised == 1  # MOB-2 is 3 days old: not aging, no decision, no chain
+    f = one(gov, "blocked_chain")
+    assert (f.subject_kind, f.subject_id, f.severity, f.score) == (
+        "work_item",
+        "MOB-1",
+        "medium",
+        2,
+    )
+    ev = evidence(f)
+    assert ev["Chain"] == f"MOB-1 (12 days, aging) → dependency #{dependency.pk} (2 days late)"
+    assert ev["Work item"] == "MOB-1 Story MOB-1 — In Progress, in progress 12 days"
+    assert ev["Blocked by"] == (
+        "dependency “Push API v2” on Platform, needed by 2026-02-28 (2 days late)"
+    )
+    assert talk_to(f) == ["Ann (owner)", "Lee (lead of the provider, Platform)"]
+    # The late dependency is in the chain: not raised again on its own.
+    assert findings(gov, "dependency_due") == []
+
+
+def test_the_dependency_is_raised_alone_when_blocked_chain_does_not_run(gov, dependency):
+    assert run(gov, 0, "dependency_due").raised == 1
+    from leadline.radar import services
+
+    services.set_rule(gov.access, "blocked_chain", gov.owner, enabled=False)
+    run(gov, 0)  # every enabled rule: blocked_chain is muted
+    assert findings(gov, "blocked_chain") == []
+    assert one(gov, "dependency_due").status == "open"
+
+
+def test_three_signals_meet_in_one_high_finding_that_names_everyone(gov, decision):
+    run(gov, 0, *RULES)
+    first, second = findings(gov, "blocked_chain")
+    assert (first.subject_id, first.severity) == ("MOB-1", "high")
+    assert (second.subject_id, second.severity) == ("MOB-2", "medium")  # late + overdue
+    ev = evidence(first)
+    dep_pk = first.evidence[2]["url"].rstrip("/").split("/")[-1]
+    assert ev["Chain"] == (
+        f"MOB-1 (12 days, aging) → dependency #{dep_pk} (2 days late) → "
+        f"decision #{decision.pk} (2 days overdue)"
+    )
+    assert ev["Via change request"] == "“Live order tracking” links the dependency and Architecture"
+    assert ev["Waiting on"] == (
+        "decision “API versioning”, routed to Bo, due 2026-02-28 (2 days overdue)"
+    )
+    assert first.title == (
+        "MOB-1 Story MOB-1 (12 days old) is blocked by a dependency 2 days late that waits on an "
+        "overdue decision"
+    )
+    assert talk_to(first) == ["Ann (owner)", "Lee (lead of the provider, Platform)", "Bo (decider)"]
+    assert first.conversation == (
+        "MOB-1 has been in progress for 12 days, waiting on “Push API v2” (2 days late), which "
+        "waits on “API versioning” past its due time. Could Ann, Platform's lead and Bo meet "
+        "once this week and unblock the whole chain together?"
+    )
+    # Neither the dependency nor the decision is raised again on its own.
+    assert findings(gov, "dependency_due") == [] and findings(gov, "decision_overdue") == []
+
+
+def test_a_decision_of_another_team_or_domain_is_not_in_the_chain(gov, dependency):
+    arch = DecisionDomain.objects.get(workspace=gov.workspace, name="Architecture")
+    changes.create_change_request(
+        gov.access, title="Live order tracking", team=gov.teams["mobile"], added_items=3,
+        domains=[arch], raid_items=[dependency], now=at(-8),
+    )  # fmt: skip
+    decisions.create_decision(
+        gov.access, "Checkout API", domains=["Architecture"], team=gov.teams["checkout"],
+        now=at(-7),
+    )  # fmt: skip
+    decisions.create_decision(gov.access, "Colours", domains=["User experience"], now=at(-7))
+    run(gov, 0, *RULES)
+    assert [f.subject_id for f in findings(gov, "blocked_chain")] == ["MOB-1"]
+    assert len(findings(gov, "decision_overdue")) == 2
+
+
+def test_a_dependency_without_known_items_is_the_subject(gov, dependency, decision):
+    raid.update_item(gov.access, dependency, {"work_items": "MOB-404"}, None, at(-1))
+    run(gov, 0, *RULES)
+    f = one(gov, "blocked_chain")
+    assert (f.subject_kind, f.subject_name, f.severity) == ("raid", "Push API v2", "medium")
+    assert f.title == "Dependency “Push API v2” is 2 days late and waits on an overdue decision"
+
+
+def test_the_chain_clears_reopens_and_a_dismissed_one_stays_quiet(gov, dependency):
+    run(gov, 0, *RULES)
+    f = one(gov, "blocked_chain")
+    raid.update_item(gov.access, dependency, {"need_by": day(5)}, None, at(0.5))  # renegotiated
+    result = run(gov, 1, *RULES)
+    assert (result.cleared, one(gov, "blocked_chain").status) == (1, "resolved")
+    assert run(gov, 6, *RULES).reopened == 1  # late again: 1 day
+    dismiss(gov, f, 6)
+    assert run(gov, 6.5, *RULES).reopened == 0
+    assert one(gov, "blocked_chain").status == "dismissed"
+    # Near its new date the dependency had its own finding; back in the (dismissed) chain, the
+    # chain speaks for it and it cleared.
+    assert [f.status for f in findings(gov, "dependency_due")] == ["resolved"]
+
+
+def test_resolved_by_hand_the_chain_comes_back_at_the_next_run(gov, dependency):
+    run(gov, 0, *RULES)
+    resolve(gov, one(gov, "blocked_chain"), 0)
+    assert run(gov, 1, *RULES).reopened == 1
+    raid.update_item(gov.access, dependency, {"status": "delivered"}, None, at(1.5))
+    assert run(gov, 2, *RULES).cleared == 1
