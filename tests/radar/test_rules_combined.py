@@ -167,3 +167,29 @@ def test_resolved_by_hand_the_chain_comes_back_at_the_next_run(gov, dependency):
     assert run(gov, 1, *RULES).reopened == 1
     raid.update_item(gov.access, dependency, {"status": "delivered"}, None, at(1.5))
     assert run(gov, 2, *RULES).cleared == 1
+
+
+def test_a_chain_through_a_blocker_is_high_like_the_blocker_alone(gov, dependency):
+    raid.update_item(gov.access, dependency, {"blocker": True}, None, at(-1))
+    run(gov, 0, *RULES)
+    assert one(gov, "blocked_chain").severity == "high"
+
+
+def test_an_item_blocked_by_two_late_dependencies_is_one_finding(gov, dependency):
+    other = raid.create_item(
+        gov.access, "dependency",
+        {"title": "Maps SDK licence", "team": gov.teams["mobile"], "provider_kind": "vendor",
+         "provider_name": "MapCo", "owner": gov.people["Ann"], "need_by": day(-4),
+         "work_items": "MOB-1"},
+        None, at(-20),
+    )  # fmt: skip
+    run(gov, 0, *RULES)
+    f = one(gov, "blocked_chain")
+    assert (f.subject_id, f.score) == ("MOB-1", 4)  # the later of the two: 4 days
+    assert [e["value"].split(",")[0] for e in f.evidence if e["label"] == "Blocked by"] == [
+        "dependency “Push API v2” on Platform",
+        "dependency “Maps SDK licence” on MapCo",
+    ]
+    assert talk_to(f) == ["Ann (owner)", "Lee (lead of the provider, Platform)", "MapCo (vendor)"]
+    assert f"dependency #{other.pk} (4 days late)" in evidence(f)["Chain"]
+    assert findings(gov, "dependency_due") == []

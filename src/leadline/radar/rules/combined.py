@@ -99,20 +99,29 @@ def _signal(ctx: RunContext, chain: Chain) -> Signal:
         else f"{first.team.name if first.team else 'A team'} waits on"
     )
     deps = names(f"“{link.dependency.title}” ({days(link.late)} late)" for link in chain.links)
+    titles = [f"“{d.title}”" for d, _ in chain.decisions.values()]
     waits = (
-        f", which waits on “{next(iter(chain.decisions.values()))[0].title}”"
-        f"{' and more decisions' if len(chain.decisions) > 1 else ''} past its due time"
-        if chain.decisions
+        f", which waits on {titles[0]} past its due time"
+        if len(titles) == 1
+        else f", which waits on {len(titles)} decisions past their due time ({names(titles, 2)})"
+        if titles
         else ""
     )
     people = names(
-        list(dict.fromkeys([first.owner.name] if first.owner else []))
+        [
+            first.owner.name
+            if first.owner is not None and first.owner.active
+            else f"{first.team.name if first.team else 'the waiting team'}'s lead"
+        ]
         + [f"{first.provider_label}'s lead" if first.provider_team else first.provider_label]
-        + asks
+        + list(dict.fromkeys(asks))
     )
     return Signal(
         subject=subject,
-        severity="high" if chain.signals >= 3 else "medium",
+        # As high as the parts would have been: a blocker past its need-by is high on its own.
+        severity="high"
+        if chain.signals >= 3 or any(link.dependency.blocker for link in chain.links)
+        else "medium",
         title=(
             f"{subject.name} ({days(item.age_days)} old) is blocked by a dependency "
             f"{days(chain.late)} late"

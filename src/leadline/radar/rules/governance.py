@@ -128,7 +128,7 @@ def risk_became_blocker(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Sig
         who = raid_owner(ctx, issue)
         if risk.owner is not None and risk.owner.active and risk.owner_id != issue.owner_id:
             who += (Contact("person", f"{risk.owner.name} (owner of the risk)"),)
-        blocks = names(blocked) if blocked else "work"
+        blocks = names(blocked, 5) if blocked else "work"
         yield Signal(
             subject=Subject("raid", str(issue.pk), issue.title, url),
             severity="high",
@@ -311,7 +311,7 @@ def agreement_unacknowledged(ctx: RunContext, t: Mapping[str, float]) -> Iterato
             evidence=tuple(evidence),
             talk_to=ctx.team_leads(a.team),
             conversation=f"Version {v.number} of the {a} agreement has been out for "
-            f"{_days(age)}, and {names(p.name for p in pending)} "
+            f"{_days(age)}, and {names((p.name for p in pending), 4)} "
             f"{'has' if len(pending) == 1 else 'have'} not acknowledged it yet. Is there "
             f"something in it they would change before they agree to it?",
             score=float(len(pending)),

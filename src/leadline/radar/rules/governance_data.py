@@ -27,9 +27,12 @@ def days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def names(items: Iterable[str]) -> str:
-    """Return "A", "A and B" or "A, B and C"."""
+def names(items: Iterable[str], most: int = 0) -> str:
+    """Return "A", "A and B" or "A, B and C"; past ``most`` names (0: no limit) "A, B, C and
+    4 others"."""
     xs = list(items)
+    if most and len(xs) > most:
+        xs = [*xs[:most], f"{len(xs) - most} others"]
     return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} and {xs[-1]}" if xs else ""
 
 
