@@ -84,13 +84,17 @@ def test_an_aging_item_behind_a_late_dependency_is_one_finding(gov, dependency):
 
 
 def test_the_dependency_is_raised_alone_when_blocked_chain_does_not_run(gov, dependency):
-    assert run(gov, 0, "dependency_due").raised == 1
-    from leadline.radar import services
+    assert run(gov, 0, "dependency_due").raised == 1  # a run limited to it
+    from leadline.radar import engine, services
 
     services.set_rule(gov.access, "blocked_chain", gov.owner, enabled=False)
-    run(gov, 0)  # every enabled rule: blocked_chain is muted
+    result = engine.run(gov.workspace, at(1))  # every enabled rule; blocked_chain is muted
+    assert result.cleared == 0 and result.errors == {}
     assert findings(gov, "blocked_chain") == []
     assert one(gov, "dependency_due").status == "open"
+    services.set_rule(gov.access, "blocked_chain", gov.owner, enabled=True)
+    assert engine.run(gov.workspace, at(2)).cleared == 1  # the chain speaks for it now
+    assert one(gov, "blocked_chain").status == "open"
 
 
 def test_three_signals_meet_in_one_high_finding_that_names_everyone(gov, decision):

@@ -201,7 +201,10 @@ def test_decision_stalled_counts_days_since_the_last_comment_until_it_is_overdue
     assert evidence(f)["Last activity"] == "none since it was proposed (3 days ago)"
     assert evidence(f)["Due"] == "2026-03-07 09:00 (in 2 days)"
     assert talk_to(f) == ["Bo (decider)"]
-    assert f.conversation.startswith("Nothing has moved on “Adopt GraphQL” for 3 days")
+    assert f.conversation == (
+        "Nothing has moved on “Adopt GraphQL” for 3 days, and it is due in 2 days. What is "
+        "missing for Bo to decide it: another option, a fact, someone consulted?"
+    )
     DecisionComment.objects.create(decision=d, author_name="mo", text="Schema first?", at=at(3.5))
     assert run(gov, 4, "decision_stalled").cleared == 1
     assert run(gov, 6.6, "decision_stalled").reopened == 0  # overdue: decision_overdue's

@@ -127,8 +127,8 @@ def decision_stalled(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal
             ),
             talk_to=who,
             conversation=f"Nothing has moved on “{d.title}” for {span(idle)}, and it is due in "
-            f"{span(d.due_at - ctx.now)}. What do {words} need to decide it: another option, "
-            f"a fact, someone consulted?",
+            f"{span(d.due_at - ctx.now)}. What is missing for {words} to decide it: another "
+            f"option, a fact, someone consulted?",
             score=float(idle.days),
             team=d.team_id,
         )
