@@ -74,7 +74,7 @@ def test_an_aging_item_behind_a_late_dependency_is_one_finding(gov, dependency):
     )
     ev = evidence(f)
     assert ev["Chain"] == f"MOB-1 (12 days, aging) → dependency #{dependency.pk} (2 days late)"
-    assert ev["Work item"] == "MOB-1 Story MOB-1 — In Progress, in progress 12 days"
+    assert ev["Work item"] == "MOB-1 Story MOB-1 — In Progress, 12 days since it started"
     assert ev["Blocked by"] == (
         "dependency “Push API v2” on Platform, needed by 2026-02-28 (2 days late)"
     )

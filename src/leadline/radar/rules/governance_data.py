@@ -100,10 +100,9 @@ class Item:
     age_days: int  # since it started, else since it was created
 
     def describe(self) -> str:
-        since = "in progress" if self.started is not None else "open"
-        return (
-            f"{self.key} {self.title}".strip() + f" — {self.status}, {since} {days(self.age_days)}"
-        )
+        since = "it started" if self.started is not None else "it was created"
+        head = f"{self.key} {self.title}".strip()
+        return f"{head} — {self.status}, {days(self.age_days)} since {since}"
 
 
 def work_items(ctx: RunContext) -> dict[str, Item]:
