@@ -197,3 +197,50 @@ def test_an_item_blocked_by_two_late_dependencies_is_one_finding(gov, dependency
     assert talk_to(f) == ["Ann (owner)", "Lee (lead of the provider, Platform)", "MapCo (vendor)"]
     assert f"dependency #{other.pk} (4 days late)" in evidence(f)["Chain"]
     assert findings(gov, "dependency_due") == []
+
+
+def test_the_rules_read_in_bulk_not_once_per_item(gov, decision):
+    """More RAID items, decisions and agreements cost no more queries (the Radar's run over the
+    demo and the 500-team benchmark depend on it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leadline.agreements import services as agreements
+    from leadline.radar import engine
+    from leadline.radar.context import RunContext
+    from leadline.radar.registry import all_rules
+
+    rules = [
+        r for r in all_rules() if r.area in {"governance", "combined"}
+        and r.key != "change_impact_unread"  # reads each recent approval's scope
+    ]  # fmt: skip
+
+    def queries() -> int:
+        ctx = RunContext(gov.workspace, at(0))
+        ctx.thresholds = {r.key: r.defaults() for r in rules}
+        with CaptureQueriesContext(connection) as captured:
+            signals, errors = engine.evaluate(ctx, rules, {})
+        assert signals and not errors
+        return len(captured)
+
+    def add(first: int) -> None:
+        for n in range(first, first + 3):
+            work_item(gov, f"MOB-{10 + n}", "mobile", -15)
+            raid.create_item(
+                gov.access, "dependency",
+                {"title": f"Dependency {n}", "team": gov.teams["mobile"],
+                 "provider_kind": "team", "provider_team": gov.teams["platform"],
+                 "owner": gov.people["Bo"], "need_by": day(-n), "work_items": f"MOB-{10 + n}"},
+                None, at(-20),
+            )  # fmt: skip
+            decisions.create_decision(
+                gov.access, f"Decision {n}", domains=["Compliance"], now=at(-9)
+            )
+            team = gov.teams[["mobile", "platform", "checkout"][n % 3]]
+            a = agreements.get_or_create_agreement(gov.access, team)
+            agreements.save_version(gov.access, a, {"norms": f"Norm {n}"}, now=at(-8 + n / 10))
+
+    add(0)  # every kind of subject, team and role is read once...
+    before = queries()
+    add(3)  # ...and twice as many subjects cost no more queries
+    assert queries() == before
