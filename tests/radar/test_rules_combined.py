@@ -82,6 +82,14 @@ def test_an_aging_item_behind_a_late_dependency_is_one_finding(gov, dependency):
     # The late dependency is in the chain: not raised again on its own.
     assert findings(gov, "dependency_due") == []
 
+    from leadline.radar.context import RunContext
+    from leadline.radar.rules.chains import chained_items
+
+    ctx = RunContext(gov.workspace, at(0))
+    assert chained_items(ctx) == set()  # blocked_chain is not in this run
+    ctx.thresholds = {"blocked_chain": {"late_days": 1, "item_age_days": 10}}
+    assert chained_items(ctx) == {"MOB-1"}  # for aging_work to leave MOB-1 to the chain
+
 
 def test_the_dependency_is_raised_alone_when_blocked_chain_does_not_run(gov, dependency):
     assert run(gov, 0, "dependency_due").raised == 1  # a run limited to it

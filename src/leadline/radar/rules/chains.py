@@ -74,6 +74,14 @@ def merged(ctx: RunContext) -> tuple[set[int], set[int]]:
     return deps, {pk for c in found for pk in c.decisions}
 
 
+def chained_items(ctx: RunContext) -> set[str]:
+    """The work item keys a blocked_chain finding is about in this run (none when it does not
+    run), for the flow rule ``aging_work`` to leave to the chain: one line there,
+    ``if row["key"] in chained_items(ctx): continue``."""
+    t = ctx.thresholds.get(KEY)
+    return {c.item.key for c in chains(ctx, t) if c.item is not None} if t is not None else set()
+
+
 def _chains(ctx: RunContext, t: Mapping[str, float]) -> list[Chain]:
     late = [
         Link(i, days_late(ctx, i.need_by))
