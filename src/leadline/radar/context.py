@@ -29,6 +29,9 @@ class RunContext:
         self.now = now
         self.today: date = now.astimezone(ZoneInfo(workspace.tz)).date()
         self._memo: dict[Any, Any] = {}
+        # The rules of this run with their thresholds in force (the engine fills it in), so a
+        # rule can tell whether another runs: blocked_chain's parts are not raised twice.
+        self.thresholds: dict[str, dict[str, float]] = {}
 
     def memo(self, key: Any, factory: Callable[[], T]) -> T:
         """Return ``factory()``, computed once per run for ``key``."""

@@ -109,6 +109,7 @@ def run(workspace: Workspace, now: datetime, *, only: list[str] | None = None) -
         if (only is None or r.key in only)
         and (settings[r.key].enabled if r.key in settings else True)
     ]
+    ctx.thresholds = {r.key: thresholds_of(r, settings.get(r.key)) for r in rules}
     signals, errors = evaluate(ctx, rules, settings)
     result = RunResult(rules_run=len(rules), errors=errors)
     checked = [r.key for r in rules if r.key not in errors]
