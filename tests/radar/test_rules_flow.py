@@ -140,6 +140,22 @@ def test_items_older_than_the_p85_fire_one_finding_each_rising_past_the_p95(agin
     assert "within 9" in f.conversation
 
 
+def test_an_aging_item_blocked_by_a_late_dependency_is_left_to_blocked_chain(aging):
+    from leadline.raid.models import RaidItem
+
+    RaidItem.objects.create(
+        workspace=aging.workspace, kind="dependency", title="Payments API from Platform",
+        need_by=NOW.date() - timedelta(days=3), work_items="A-12", team=aging.checkout,
+        created_at=NOW - timedelta(days=20),
+    )  # fmt: skip
+    result = engine.run(aging.workspace, NOW, only=["aging_work", "blocked_chain"])
+    assert result.errors == {}
+    found = {(f.rule, f.subject_id) for f in Finding.objects.filter(workspace=aging.workspace)}
+    assert found == {("aging_work", "A-10"), ("blocked_chain", "A-12")}
+    # Without the chain rule in the run, the aging item has its own finding again.
+    assert {f.subject_id for f in _run(aging, "aging_work")} == {"A-10", "A-12"}
+
+
 def test_a_finished_aging_item_clears_and_reopens_when_it_comes_back(aging):
     _run(aging, "aging_work")
     from leadline.delivery.models import WorkItem

@@ -14,6 +14,7 @@ from datetime import timedelta
 from ..context import RunContext
 from ..registry import Evidence, Signal, Subject, Threshold, rule
 from . import flow_plans  # noqa: F401  (registers sprint_scope_added, forecast_misses_target)
+from .chains import chained_items
 from .flow_data import (
     between,
     finished_by_day,
@@ -179,6 +180,8 @@ def aging_work(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
         wip = f["headline"]["wip"]
         late = [row for row in f["aging"] if row["age_days"] > p85 * t["factor"]]
         for row in late:
+            if row["key"] in chained_items(ctx):
+                continue  # one finding where signals meet: blocked_chain tells the whole story
             age = row["age_days"]
             name = f"{row['key']} {row['title']}".strip()
             yield Signal(
