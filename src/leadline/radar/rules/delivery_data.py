@@ -63,13 +63,16 @@ class Release:
 
 
 def releases(ctx: RunContext) -> dict[str, list[Release]]:
-    """Each team's (slug) releases in time order: bursts of successful production deployments
-    with no pause longer than :data:`RELEASE_GAP_HOURS`."""
+    """Each team's (slug) releases in time order: bursts of planned (not hotfix) successful
+    production deployments with no pause longer than :data:`RELEASE_GAP_HOURS`."""
 
     def load() -> dict[str, list[Release]]:
         f = frames(ctx)
         ok = f.deployments.filter(
-            pl.col("is_production") & (pl.col("status") == "success") & (pl.col("team") != "")
+            pl.col("is_production")
+            & (pl.col("status") == "success")
+            & ~pl.col("unplanned")  # a hotfix repairs a release; it is none itself
+            & (pl.col("team") != "")
         ).sort("team", "finished")
         shipped = (
             f.changes.filter(pl.col("deployment_id").is_not_null())
