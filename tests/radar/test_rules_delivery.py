@@ -114,7 +114,9 @@ def test_releases_bigger_and_rarer_fires_with_both_periods_in_the_evidence(world
 def test_releases_quiet_when_the_growth_is_below_the_threshold(world, lead, cadence):
     from leadline.radar import services
 
-    services.set_rule(world.access, "releases_bigger_rarer", world.owner, thresholds={"growth": 300})
+    services.set_rule(
+        world.access, "releases_bigger_rarer", world.owner, thresholds={"growth": 300}
+    )
     assert run(world, "releases_bigger_rarer") == {}
 
 
@@ -155,7 +157,9 @@ def test_failure_rate_rising_fires_with_the_dora_figures_of_both_periods(world, 
 
 def test_failure_rate_rising_clears_when_the_failures_are_fixed_and_reopens(world, lead, failures):
     run(world, "failure_rate_rising")
-    Incident.objects.filter(external_id__in=["checkout-0-1", "checkout-0-2", "checkout-0-3"]).delete()
+    Incident.objects.filter(
+        external_id__in=["checkout-0-1", "checkout-0-2", "checkout-0-3"]
+    ).delete()
     assert run(world, "failure_rate_rising")[("team", "Checkout")].status == "resolved"
     incident(world, "checkout", "again", at(5, hour=12), hours=3, deployment_id="checkout-api-0")
     assert run(world, "failure_rate_rising")[("team", "Checkout")].status == "open"
@@ -173,7 +177,13 @@ def outages(world):
     incident(world, "checkout", "INC-4", at(12), change_id="checkout-api#1")  # names a change
     incident(world, "checkout", "INC-5", at(8), deployment_id="ghost-7")  # not imported
     incident(world, "checkout", "INC-6", at(120))  # before the period
-    incident(world, "platform", "INC-7", at(5), deployment_id=release(world, "platform", 1, at(5, 8)).external_id)
+    incident(
+        world,
+        "platform",
+        "INC-7",
+        at(5),
+        deployment_id=release(world, "platform", 1, at(5, 8)).external_id,
+    )
 
 
 def test_unattributed_incidents_are_named_with_why(world, lead, outages):

@@ -8,6 +8,7 @@ dates relative to the demo's today: importing them again changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from leadline.records import TransitionRecord, WorkItemRecord
@@ -41,7 +42,7 @@ def _at(end: date, days_ago: float, hour: float = 10.0) -> datetime:
 
 
 def _item(
-    key: str, title: str, project: str, end: date, moves: list[tuple[float, str]], who: str
+    key: str, title: str, project: str, end: date, moves: Sequence[tuple[float, str]], who: str
 ) -> WorkItemRecord:
     created = _at(end, moves[0][0] + 3, 9.0)
     previous = "Backlog"
