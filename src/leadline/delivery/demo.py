@@ -38,7 +38,7 @@ def delivery_history(ctx: DemoContext) -> None:
             *[c for c in data.changes if c.repository in services],
             *[r for r in data.releases if r.repository in services],
             *[s for s in data.sprints if s.external_id.startswith(f"{key}-")],
-            *before_the_train(data.changes, services, data.spec.end),
+            *before_the_train(services, data.spec.end),
             *gateway_failures(data.deployments, services, data.spec.end),
         ]
         import_records(ctx.workspace, [*items, *delivery], team=team, statuses=data.statuses)
@@ -49,30 +49,37 @@ def delivery_history(ctx: DemoContext) -> None:
     )
 
 
-# Before the quarterly release train the teams released every three weeks: small releases,
-# none of them failing. The train then grew them into big, rare and risky ones before the
-# change to fortnightly releases (the Radar's look back shows it: releases_bigger_rarer).
-EARLY_RELEASES_DAYS_AGO = (705, 685, 665, 645)
+# Before the quarterly release train (and before the generated history) the teams released
+# every three weeks: small releases, none of them failing. The train grew them into big, rare
+# and risky ones (the Radar's look back shows it: releases_bigger_rarer). They are older than
+# the two years the pages show by default, so the story of the default range is unchanged.
+EARLY_RELEASES_DAYS_AGO = (800, 779, 758, 737)
 
 
 def before_the_train(
-    changes: list[ChangeRecord], services: set[str], end: date
-) -> list[DeploymentRecord | ReleaseRecord]:
-    """Each service's releases before the train, shipping the pull requests merged since the
-    one before (a change ships with the first production deployment listing it)."""
-    out: list[DeploymentRecord | ReleaseRecord] = []
+    services: set[str], end: date
+) -> list[ChangeRecord | DeploymentRecord | ReleaseRecord]:
+    """Each service's early releases with the pull requests each shipped (merged in the three
+    weeks before it), found again by their fixed ids."""
+    out: list[ChangeRecord | DeploymentRecord | ReleaseRecord] = []
     for service in sorted(services):
-        mine = [c for c in changes if c.repository == service and c.merged is not None]
-        since: datetime | None = None
         for n, ago in enumerate(EARLY_RELEASES_DAYS_AGO, start=1):
             day = end - timedelta(days=ago)
-            day += timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+            day += timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
             when = datetime.combine(day, time(11, 0), tzinfo=UTC)
-            ids = [
-                c.external_id
-                for c in mine
-                if c.merged is not None and c.merged < when and (since is None or c.merged >= since)
-            ]
+            ids = []
+            for k in range(7 + (3 * n + len(service)) % 4):  # 7 to 10 changes
+                merged = when - timedelta(days=1 + 2 * k, hours=3)
+                ext = f"{service}#early-{n}-{k + 1}"
+                out.append(
+                    ChangeRecord(
+                        source="github", external_id=ext, kind="pull_request", repository=service,
+                        title=f"{service}: change {k + 1} of release v0.{n}.0", created=merged
+                        - timedelta(days=2), first_commit_at=merged - timedelta(days=3),
+                        merged=merged,
+                    )
+                )  # fmt: skip
+                ids.append(ext)
             tag = f"v0.{n}.0"
             out.append(
                 DeploymentRecord(
@@ -83,7 +90,6 @@ def before_the_train(
                 )
             )  # fmt: skip
             out.append(ReleaseRecord("github", f"{service}@{tag}", service, tag, tag, when))
-            since = when
     return out
 
 

@@ -17,7 +17,9 @@ MOBILE_STARTED = (
     "Offline basket sync", "Apple Pay on the order screen", "Order tracking push", "Dark mode",
     "Wish list sharing", "Store locator map", "Biometric login", "Returns in the app",
     "Gift cards in the wallet", "Voice search", "In-app chat with support", "Size guide",
-    "Recently viewed carousel", "Delivery slot picker",
+    "Recently viewed carousel", "Delivery slot picker", "Reorder from history",
+    "Loyalty points balance", "Scan a barcode in store", "Price drop alerts",
+    "Click and collect status", "Saved addresses sync",
 )  # fmt: skip
 MOBILE_AGING = (
     ("Migrate push to the new notification API", "Blocked"),
@@ -62,7 +64,7 @@ def flow_stories(end: date) -> dict[str, list[WorkItemRecord]]:
     """The story items per generator team key (MOB, CHK)."""
     mobile = [
         _item(f"MOB-{5001 + n}", title, "MOB", end,
-              [(22 - 1.5 * n, "Selected for Development"), (21 - 1.5 * n, "In Progress")],
+              [(28 - 1.4 * n, "Selected for Development"), (27 - 1.4 * n, "In Progress")],
               ("Elena Rossi", "Farid Nasser")[n % 2])
         for n, title in enumerate(MOBILE_STARTED)
     ]  # fmt: skip

@@ -132,10 +132,15 @@ def releases_bigger_rarer(ctx: RunContext, t: Mapping[str, float]) -> Iterator[S
         Threshold("downtime_growth", "Growth of downtime per release", 50, 10, 1000, "%"),
         Threshold("min_downtime", "Least downtime per release that counts", 15, 1, 1440,
                   "minutes"),
-        Threshold("min_deployments", "Production deployments needed in each period", 2, 1, 100),
+        Threshold("min_deployments", "Production deployments needed in each period", 3, 1, 100),
     ),
 )  # fmt: skip
 def failure_rate_rising(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
+    """Per team, the last ``days`` against the ``days`` before (the DORA page's figures).
+
+    The score is the recent change failure rate in percent plus the downtime per release in
+    hours: either growing makes the finding worse.
+    """
     days = int(t["days"])
     (r0, r1), (b0, b1) = windows(ctx, days)
     now_rows, then_rows = dora_by_team(ctx, r0, r1), dora_by_team(ctx, b0, b1)
