@@ -73,7 +73,7 @@ def _decisions(ctx: DemoContext, access: Any, people: dict[str, Person], now: An
             "1. One page, saved cards via the provider's vault\n2. Multi-step, no saved cards\n"
             "3. One page now, saved cards next quarter",
             None,
-            30,
+            80,  # past the triage group's 48-hour SLA: the Radar's decision_overdue
         ),
         (
             "Use feature flags for every mobile release",
