@@ -1,9 +1,7 @@
 """The demo workspace's Radar tells the stories Leadline is built from, with evidence from the
 demo's own data, and a run over the demo takes well under the 2 s the issue allows.
 
-The demo is built once for the module (it takes seconds) and removed after it. The stories of
-the flow and governance rules are asserted here too; their rules land with other branches, so
-those tests are expected to fail until then (``xfail``, not strict).
+The demo is built once for the module (it takes seconds) and removed after it.
 """
 
 from __future__ import annotations
@@ -16,9 +14,6 @@ from django.utils import timezone
 
 from leadline.radar import engine
 from leadline.radar.models import Finding
-
-FLOW = pytest.mark.xfail(strict=False, reason="rule lands with the radar-flow branch")
-GOV = pytest.mark.xfail(strict=False, reason="rule lands with the radar-gov branch")
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +172,6 @@ def _about(demo, rule: str, team: str) -> list[Finding]:
     ]
 
 
-@FLOW
 def test_mobile_starts_more_than_it_finishes_while_its_work_ages(demo, db):
     assert _about(demo, "starting_more_than_finishing", "mobile")
     aging = _about(demo, "aging_work", "mobile")
@@ -186,12 +180,10 @@ def test_mobile_starts_more_than_it_finishes_while_its_work_ages(demo, db):
     ) or any("Migrate push" in e["label"] + e["value"] for f in aging for e in f.evidence)
 
 
-@FLOW
 def test_checkout_rework_rises_after_unclear_acceptance_criteria(demo, db):
     assert _about(demo, "rework_rising", "checkout")
 
 
-@GOV
 def test_the_cross_domain_design_decision_waits_past_the_triage_sla(demo, db):
     found = [
         f
@@ -203,7 +195,6 @@ def test_the_cross_domain_design_decision_waits_past_the_triage_sla(demo, db):
     assert any("Nadia Ivanova" in c["name"] for f in found for c in f.talk_to)  # the triage group
 
 
-@GOV
 def test_a_decision_domain_without_a_decider_is_found(demo, db):
     assert any(
         f.subject_name == "Data governance" and f.status == "open"
@@ -211,7 +202,6 @@ def test_a_decision_domain_without_a_decider_is_found(demo, db):
     )
 
 
-@GOV
 def test_the_risk_that_became_an_issue_now_blocks_work(demo, db):
     found = [
         f for f in findings(demo, "risk_became_blocker") if "Mobile login breaks" in f.subject_name
@@ -220,7 +210,6 @@ def test_the_risk_that_became_an_issue_now_blocks_work(demo, db):
     assert any("Elena Rossi" in c["name"] for c in found[0].talk_to)
 
 
-@GOV
 def test_the_dependency_on_platform_is_past_its_need_by_date(demo, db):
     found = [
         f
