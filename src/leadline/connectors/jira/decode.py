@@ -291,7 +291,11 @@ def _pack(values: list[Any], nullable: bool) -> Any:
     if not values:
         return values
     # Only the history id and the from and to statuses can be None.
-    nulls = [i for i, v in enumerate(values) if v is None] if nullable else []
+    nulls = (
+        [i for i, v in enumerate(values) if v is None]
+        if nullable and None in values  # the scan in C first: nulls are rare
+        else []
+    )
     joined = _SEP.join([v or "" for v in values] if nulls else values)
     if joined.count(_SEP) != len(values) - 1:  # a value holds the separator itself
         return values
