@@ -51,16 +51,13 @@ def _strings(values: list[str] | list[str | None] | Packed) -> pl.Series:
         return pl.Series(values, dtype=pl.Utf8)
     if not values.n:
         return pl.Series([], dtype=pl.Utf8)
-    out = pl.Series([values.joined], dtype=pl.Utf8).str.split(_decode._SEP).explode()
-    if values.nulls:
-        out = out.scatter(values.nulls, None)
-    return out
+    return pl.Series([values.joined], dtype=pl.Utf8).str.split(_decode._SEP).explode()
 
 
 def _timestamps(values: list[str] | Packed) -> pl.Series | None:
     """Parse Jira timestamps to UTC; return None when any value is not one."""
     if isinstance(values, Packed):
-        packed = None if values.nulls else _packed_fixed_width_us(values)
+        packed = _packed_fixed_width_us(values)
         if packed is None:
             return _timestamps(values.values())  # type: ignore[arg-type]
         fast: np.ndarray | None = packed
@@ -181,7 +178,7 @@ def _frames(
     created: _Strings,
     current: _Strings,
     categories: dict[str, str],
-    t_idx: list[int],
+    t_idx: list[int] | np.ndarray,
     t_at: _Strings,
     t_hid: _Nullable,
     t_from: _Nullable,
