@@ -168,7 +168,7 @@ def read_jira_frames(path: str | Path) -> JiraFrames | None:
 
 
 _Strings = list[str] | Packed
-_Nullable = list[str | None] | Packed
+_Nullable = list[str] | list[str | None] | Packed
 
 
 def _frames(
