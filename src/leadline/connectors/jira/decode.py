@@ -151,12 +151,13 @@ def columns(issues: list[_Issue]) -> Columns | None:
             continue
         for h in log.histories:
             for c in h.items or ():
-                fid = c.fieldId
+                fid, name = c.fieldId, c.field
+                # Only a 6-character name can lower to "status": most fields skip the lower().
                 if (
                     fid == "status"
-                    or c.field == "status"
-                    or (c.field is not None and c.field.lower() == "status")
-                    or (fid is not None and fid.lower() == "status")
+                    or name == "status"
+                    or (name is not None and len(name) == 6 and name.lower() == "status")
+                    or (fid is not None and len(fid) == 6 and fid.lower() == "status")
                 ):
                     if not h.created:
                         return None
