@@ -78,8 +78,10 @@ def plain_args(argv: list[str]) -> tuple[list[Path], dict[str, Any]] | None:
 
 
 def allocator_settings() -> None:
-    """Keep freed pages (page faults are costly here); only effective before Polars loads."""
+    """Keep freed pages (page faults are costly here) and start no BLAS threads (analyze does
+    no linear algebra: NumPy loads faster); only effective before Polars and NumPy load."""
     os.environ.setdefault("_RJEM_MALLOC_CONF", "retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def standalone() -> bool:
