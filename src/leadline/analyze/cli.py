@@ -9,17 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import typer
 
 from leadline import bounds, defaults
+from leadline.analyze.argv import ANALYZE_OPTIONS, allocator_settings, plain_args, standalone
 from leadline.cli.common import fail, parse_date
-
-
-def _allocator_settings() -> None:
-    # Keep freed pages (page faults are costly here); only effective before Polars is imported.
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1")
 
 
 def _fail(message: str) -> NoReturn:
@@ -97,15 +93,16 @@ def analyze(
     Needs no database. Bad input exits with code 2 naming the file, line or issue, and field;
     nothing is written then.
     """
-    _allocator_settings()
-    formats = _parse_images(images)
-    standalone = _standalone()
-    if standalone and source == "jira-json" and len(files) == 1:
-        # Decode the export in a forked child while this process imports Polars and NumPy.
-        from leadline.connectors.jira.decode import prefetch
-
-        prefetch(files[0])
+    allocator_settings()
+    alone = standalone()
     try:
+        formats = _parse_images(images)
+        if alone and source == "jira-json" and len(files) == 1:
+            # Decode the export in forked children while this process imports Polars and NumPy
+            # (`leadline.analyze.argv.start_decoding` may have started it already).
+            from leadline.connectors.jira.decode import prefetch
+
+            prefetch(files[0])
         _analyze(
             files,
             out,
@@ -126,37 +123,11 @@ def analyze(
         from leadline.connectors.jira.decode import cancel
 
         cancel()
-    if standalone:
+    if alone:
         # Every output is written and closed: skip freeing millions of objects at exit.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
-
-
-# `leadline analyze` options and the parameter each sets; integer ones with their minimum.
-_ANALYZE_OPTIONS = {
-    "--out": "out",
-    "-o": "out",
-    "--source": "source",
-    "--workflow": "workflow",
-    "--preset": "preset",
-    "--as-of": "as_of",
-    "--tz": "tz",
-    "--forecast-items": "forecast_items",
-    "--forecast-days": "forecast_days",
-    "--trials": "trials",
-    "--seed": "seed",
-    "--window": "window",
-    "--images": "images",
-    "--encoding": "encoding",
-}
-_INT_MIN: dict[str, int | None] = {
-    "forecast_items": None,
-    "forecast_days": None,
-    "trials": 1,
-    "seed": None,
-    "window": 1,
-}
 
 
 def run_plain_analyze(argv: list[str]) -> bool:
@@ -170,40 +141,12 @@ def run_plain_analyze(argv: list[str]) -> bool:
     """
     import inspect
 
-    values: dict[str, Any] = {}
-    files: list[Path] = []
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if not arg.startswith("-"):
-            if not arg:
-                return False
-            files.append(Path(arg))
-            i += 1
-            continue
-        name, eq, value = arg.partition("=")
-        key = _ANALYZE_OPTIONS.get(name)
-        if key is None or key in values:
-            return False
-        if not eq:
-            if i + 1 >= len(argv):
-                return False
-            value = argv[i + 1]
-            i += 1
-        if not value or value.startswith("-"):
-            return False
-        if key in _INT_MIN:
-            low = _INT_MIN[key]
-            if not value.isascii() or not value.isdigit() or (low is not None and int(value) < low):
-                return False
-            values[key] = int(value)
-        else:
-            values[key] = Path(value) if key in ("out", "workflow") else value
-        i += 1
-    if not files or "out" not in values:
+    parsed = plain_args(argv)
+    if parsed is None:
         return False
+    files, values = parsed
     params = inspect.signature(analyze).parameters
-    for key in _ANALYZE_OPTIONS.values():
+    for key in ANALYZE_OPTIONS.values():
         if key not in values:
             values[key] = params[key].default.default  # the typer.Option's default
     try:
@@ -211,11 +154,6 @@ def run_plain_analyze(argv: list[str]) -> bool:
     except typer.Exit as done:
         sys.exit(done.exit_code)
     return True
-
-
-def _standalone() -> bool:
-    """True in a `leadline analyze` process of its own (not the CLI called in-process)."""
-    return Path(sys.argv[0]).name == "leadline" and sys.argv[1:2] == ["analyze"]
 
 
 def _analyze(

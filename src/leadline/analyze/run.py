@@ -14,9 +14,11 @@ from typing import Any
 
 import msgspec
 import numpy as np
+import numpy.random  # noqa: F401 (the forecasts' draws: loaded here, while a prefetch decodes)
 import polars as pl
 
 from leadline import csvsafe, defaults
+from leadline.analyze.report import render
 from leadline.analyze.sources import AnalyzeInputError, Loaded, load
 from leadline.charts import specs as charts
 from leadline.charts.images import check_format
@@ -280,7 +282,6 @@ def _compute_and_write(
         loaded, dates, cycle, aging, tp_daily, pct_json, forecasts, options, as_of, files
     )
     _write_json(summary, out / "summary.json")
-    from leadline.analyze.report import render
 
     rows = [
         ("Input", ", ".join(Path(f).name for f in files)),

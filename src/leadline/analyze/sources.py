@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from leadline.connectors.jira.jam_config import JamConfigError, read_workflow
 from leadline.flow.frames import frames_from_records
 from leadline.flow.workflow import Stage, Workflow, workflow_from_jam
 from leadline.records import StageCategory
@@ -116,8 +117,6 @@ def category_workflow(categories: dict[str, str]) -> Workflow:
 
 
 def _jam_workflow(path: Path) -> Workflow:
-    from leadline.connectors.jira.jam_config import JamConfigError, read_workflow
-
     if not path.is_file():
         raise AnalyzeInputError(f"{path}: no such workflow file")
     try:

@@ -1,9 +1,10 @@
-"""Decode a Jira search-response export into plain column lists (no Polars, no NumPy).
+"""Decode a Jira search-response export into plain column lists (no Polars; no NumPy but in
+the parent receiving a prefetch).
 
 ``frames`` turns the lists into engine frames. Decoding is the slowest step of
 ``leadline analyze``, so the CLI can ``prefetch`` a file: a forked child decodes it while the
 parent imports Polars and NumPy, then hands the lists over a pipe (msgpack, string columns
-NUL-joined). A large search response is split at a comma between two issues near its middle and
+NUL-joined, the change index as raw int64). A large search response is split at a comma between two issues near its middle and
 two children decode one half each. The children touch no Polars state (they fork before Polars
 is imported) and any failure of theirs simply means the parent decodes the file itself.
 """
@@ -15,6 +16,7 @@ import mmap
 import os
 import re
 import sys
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,9 +88,9 @@ Columns = tuple[
     dict[str, str],
     list[int],
     list[str],
-    list[str | None],
-    list[str | None],
-    list[str | None],
+    list[str],
+    list[str],
+    list[str],
 ]
 
 
@@ -123,9 +125,12 @@ def columns(issues: list[_Issue]) -> Columns | None:
     categories: dict[str, str] = {}
     t_idx: list[int] = []
     t_at: list[str] = []
-    t_hid: list[str | None] = []
-    t_from: list[str | None] = []
-    t_to: list[str | None] = []
+    # A missing history id, from- or to-status reads as "": the frames' rules treat both alike
+    # (ids sort as numbers, others as 0; an empty from-status is none; a missing to-status is
+    # ""), and columns without None need no null scan when sent.
+    t_hid: list[str] = []
+    t_from: list[str] = []
+    t_to: list[str] = []
     # Bound methods: this loop runs once per changelog entry (millions at 100k issues).
     add_idx, add_at, add_hid = t_idx.append, t_at.append, t_hid.append
     add_from, add_to = t_from.append, t_to.append
@@ -146,20 +151,21 @@ def columns(issues: list[_Issue]) -> Columns | None:
             continue
         for h in log.histories:
             for c in h.items or ():
-                fid = c.fieldId
+                fid, name = c.fieldId, c.field
+                # Only a 6-character name can lower to "status": most fields skip the lower().
                 if (
                     fid == "status"
-                    or c.field == "status"
-                    or (c.field is not None and c.field.lower() == "status")
-                    or (fid is not None and fid.lower() == "status")
+                    or name == "status"
+                    or (name is not None and len(name) == 6 and name.lower() == "status")
+                    or (fid is not None and len(fid) == 6 and fid.lower() == "status")
                 ):
                     if not h.created:
                         return None
                     add_idx(n)
                     add_at(h.created)
-                    add_hid(h.id)
-                    add_from(c.fromString)
-                    add_to(c.toString)
+                    add_hid(h.id or "")
+                    add_from(c.fromString or "")
+                    add_to(c.toString or "")
     return keys, teams, types, created, current, categories, t_idx, t_at, t_hid, t_from, t_to
 
 
@@ -257,18 +263,23 @@ def merge(first: Any, second: Any) -> Any:
     offset = _length(first[0])
     out = [_concat(a, b) for a, b in zip(first, second, strict=True)]
     out[5] = categories
-    out[6] = first[6] + [i + offset for i in second[6]]
+    if isinstance(first[6], list):
+        out[6] = first[6] + [i + offset for i in second[6]]
+    else:  # int64 arrays (``_unwire``'s)
+        import numpy as np
+
+        out[6] = np.concatenate([first[6], second[6] + offset])
     return tuple(out)
 
 
 _SEP = "\x00"
 _STRING_COLUMNS = (0, 1, 2, 3, 4, 7, 8, 9, 10)
-_NULLABLE_FROM = 8
+_INDEX_COLUMN = 6
 
 
 @dataclass(slots=True)
 class Packed:
-    """A string column as one NUL-joined string (nulls as ``""``, their positions listed).
+    """A string column as one NUL-joined string.
 
     The children send columns this way: the parent then never builds a Python string per
     value (Polars splits the joined string itself, timestamps are parsed from its bytes).
@@ -276,26 +287,20 @@ class Packed:
 
     joined: str
     n: int
-    nulls: list[int]
 
-    def values(self) -> list[str | None]:
+    def values(self) -> list[str]:
         """Return the column as a list."""
-        out: list[str | None] = list(self.joined.split(_SEP)) if self.n else []
-        for i in self.nulls:
-            out[i] = None
-        return out
+        return self.joined.split(_SEP) if self.n else []
 
 
-def _pack(values: list[Any], nullable: bool) -> Any:
-    """Return ``values`` (strings or None) as a wire dict of a Packed, or the list as it is."""
+def _pack(values: list[str]) -> Any:
+    """Return ``values`` as a wire dict of a Packed, or the list as it is."""
     if not values:
         return values
-    # Only the history id and the from and to statuses can be None.
-    nulls = [i for i, v in enumerate(values) if v is None] if nullable else []
-    joined = _SEP.join([v or "" for v in values] if nulls else values)
+    joined = _SEP.join(values)
     if joined.count(_SEP) != len(values) - 1:  # a value holds the separator itself
         return values
-    return {"j": joined, "n": len(values), "z": nulls}
+    return {"j": joined, "n": len(values)}
 
 
 def _wire(cols: Columns | None) -> Any:
@@ -303,18 +308,27 @@ def _wire(cols: Columns | None) -> Any:
         return None
     out: list[Any] = list(cols)
     for i in _STRING_COLUMNS:
-        out[i] = _pack(out[i], i >= _NULLABLE_FROM)
+        out[i] = _pack(out[i])
+    # The issue index of each change as raw int64 (no int object per value on either side).
+    out[_INDEX_COLUMN] = {"q": array("q", out[_INDEX_COLUMN]).tobytes()}
     return out
 
 
 def _unwire(cols: Any) -> Any:
-    """Return received columns with each packed string column as a Packed."""
+    """Return received columns: packed string columns as Packed, the index as an int64 array.
+
+    Only the parent calls this, after importing NumPy (the children never load it).
+    """
     if cols is None:
         return None
+    import numpy as np
+
     out = list(cols)
     for i in _STRING_COLUMNS:
         if isinstance(out[i], dict):
-            out[i] = Packed(out[i]["j"], out[i]["n"], out[i]["z"])
+            out[i] = Packed(out[i]["j"], out[i]["n"])
+    if isinstance(out[_INDEX_COLUMN], dict):
+        out[_INDEX_COLUMN] = np.frombuffer(out[_INDEX_COLUMN]["q"], dtype=np.int64)
     return tuple(out)
 
 
@@ -326,20 +340,25 @@ def _concat(a: Any, b: Any) -> Any:
     if isinstance(a, Packed) and isinstance(b, Packed):
         if not a.n or not b.n:
             return a if b.n == 0 else b
-        return Packed(a.joined + _SEP + b.joined, a.n + b.n, a.nulls + [i + a.n for i in b.nulls])
+        return Packed(a.joined + _SEP + b.joined, a.n + b.n)
     return plain(a) + plain(b)
 
 
 def plain(col: Any) -> list[Any]:
-    """Return a column (a list or a Packed) as a list."""
-    return col.values() if isinstance(col, Packed) else list(col)
+    """Return a column (a list, a Packed or an array) as a list."""
+    if isinstance(col, Packed):
+        return col.values()
+    return col.tolist() if hasattr(col, "tolist") else list(col)
 
 
 def plain_columns(cols: Any) -> Columns | None:
     """Return columns with every Packed column as a list (for comparisons)."""
     if cols is None:
         return None
-    out = [plain(c) if isinstance(c, Packed) else c for c in cols]
+    out = [
+        plain(c) if isinstance(c, Packed) else c.tolist() if hasattr(c, "tolist") else c
+        for c in cols
+    ]
     return tuple(out)  # type: ignore[return-value]
 
 

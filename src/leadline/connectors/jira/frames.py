@@ -51,16 +51,13 @@ def _strings(values: list[str] | list[str | None] | Packed) -> pl.Series:
         return pl.Series(values, dtype=pl.Utf8)
     if not values.n:
         return pl.Series([], dtype=pl.Utf8)
-    out = pl.Series([values.joined], dtype=pl.Utf8).str.split(_decode._SEP).explode()
-    if values.nulls:
-        out = out.scatter(values.nulls, None)
-    return out
+    return pl.Series([values.joined], dtype=pl.Utf8).str.split(_decode._SEP).explode()
 
 
 def _timestamps(values: list[str] | Packed) -> pl.Series | None:
     """Parse Jira timestamps to UTC; return None when any value is not one."""
     if isinstance(values, Packed):
-        packed = None if values.nulls else _packed_fixed_width_us(values)
+        packed = _packed_fixed_width_us(values)
         if packed is None:
             return _timestamps(values.values())  # type: ignore[arg-type]
         fast: np.ndarray | None = packed
@@ -80,9 +77,14 @@ def _timestamps(values: list[str] | Packed) -> pl.Series | None:
     return parsed.dt.convert_time_zone("UTC")
 
 
-_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 24, 25, 26, 27]
-_SEPARATORS = {4: b"-", 7: b"-", 10: b"T", 13: b":", 16: b":", 19: b"."}
-_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+# A Jira timestamp's shape: digits where the "0"s are, then the NUL that ends it in a row.
+_SHAPE = b"0000-00-00T00:00:00.000+0000\x00"
+_TEMPLATE = np.frombuffer(_SHAPE, dtype=np.uint8)
+# The most each byte may exceed the shape's byte by: 9 for a digit, none for the separators,
+# and at the offset's sign 2 ("-" is "+" + 2; "," between them is rejected on its own).
+_LIMIT = np.array([9 if c == ord("0") else 0 for c in _SHAPE], dtype=np.uint8)
+_LIMIT[23] = ord("-") - ord("+")
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 
 def _fixed_width_us(values: list[str]) -> np.ndarray | None:
@@ -109,23 +111,25 @@ def _packed_fixed_width_us(values: Packed) -> np.ndarray | None:
 
 
 def _fixed_width_bytes(b: np.ndarray) -> np.ndarray | None:
-    """Microseconds of rows of 29 bytes: a timestamp's 28 ASCII bytes then a NUL."""
-    ok = (b[:, 28] == 0) & ((b[:, 23] == ord("+")) | (b[:, 23] == ord("-")))
-    for pos, char in _SEPARATORS.items():
-        ok &= b[:, pos] == ord(char)
-    # Digits as small integers (uint8 wraps below "0", so one bound checks both sides).
-    d = b[:, _DIGITS] - np.uint8(ord("0"))
-    ok &= (d <= 9).all(axis=1)
-    if not ok.all():
+    """Microseconds of rows of 29 bytes: a timestamp's 28 ASCII bytes then a NUL.
+
+    Whole-matrix checks and int32 arithmetic on a few columns (wider types and per-column
+    checks made this the slowest step of reading a large export); int64 only for the result.
+    """
+    d = b - _TEMPLATE  # uint8 wraps below the shape's byte, so one bound checks both sides
+    if (d > _LIMIT).any() or (d[:, 23] == 1).any():
         return None
-    col = [d[:, i].astype(np.int64) for i in range(len(_DIGITS))]
-    year = col[0] * 1000 + col[1] * 100 + col[2] * 10 + col[3]
-    month, day = col[4] * 10 + col[5], col[6] * 10 + col[7]
-    hour, minute, second = col[8] * 10 + col[9], col[10] * 10 + col[11], col[12] * 10 + col[13]
-    millis = col[14] * 100 + col[15] * 10 + col[16]
-    off_h, off_m = col[17] * 10 + col[18], col[19] * 10 + col[20]
-    off = off_h * 3600 + off_m * 60
-    off = np.where(b[:, 23] == ord("-"), -off, off)
+
+    def number(at: int, width: int) -> np.ndarray:
+        value: np.ndarray = d[:, at].astype(np.int32)
+        for k in range(at + 1, at + width):
+            value *= 10
+            value += d[:, k]
+        return value
+
+    year, month, day = number(0, 4), number(5, 2), number(8, 2)
+    hour, minute, second = number(11, 2), number(14, 2), number(17, 2)
+    millis, off_h, off_m = number(20, 3), number(24, 2), number(26, 2)
     if not ((month >= 1) & (month <= 12)).all():
         return None
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -134,14 +138,17 @@ def _fixed_width_bytes(b: np.ndarray) -> np.ndarray | None:
     valid &= (off_h < 24) & (off_m < 60)
     if not valid.all():
         return None
+    off = off_h * 3600 + off_m * 60
+    off = np.where(d[:, 23] != 0, -off, off)  # the sign byte is "-"
     # Days from the civil date (Howard Hinnant's algorithm), then seconds, then microseconds.
     y = year - (month <= 2)
     era = y // 400
     yoe = y - era * 400
     doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
     days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    secs = days * 86400 + hour * 3600 + minute * 60 + second - off
-    micros: np.ndarray = secs * 1_000_000 + millis * 1000
+    secs = hour * 3600 + minute * 60 + second - off
+    micros: np.ndarray = days.astype(np.int64) * 86_400_000_000
+    micros += secs.astype(np.int64) * 1_000_000 + millis * 1000
     return micros
 
 
@@ -161,7 +168,7 @@ def read_jira_frames(path: str | Path) -> JiraFrames | None:
 
 
 _Strings = list[str] | Packed
-_Nullable = list[str | None] | Packed
+_Nullable = list[str] | list[str | None] | Packed
 
 
 def _frames(
@@ -171,7 +178,7 @@ def _frames(
     created: _Strings,
     current: _Strings,
     categories: dict[str, str],
-    t_idx: list[int],
+    t_idx: list[int] | np.ndarray,
     t_at: _Strings,
     t_hid: _Nullable,
     t_from: _Nullable,
@@ -218,19 +225,29 @@ def _frames(
             "item_id",
             at=pl.min_horizontal("created", "first_at").cast(UTC_US),
             status=pl.coalesce(pl.col("first_from"), pl.col("current")),
-            pos=pl.lit(0, pl.UInt32),
         )
     )
-    moves = changes.select(
-        "item_id", "at", "status", pos=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32)
+    names = list(TRANSITIONS_SCHEMA)
+    both = pl.concat([opening.select(names), changes.select(names)]).cast(
+        TRANSITIONS_SCHEMA  # type: ignore[arg-type]
     )
-    transitions = (
-        pl.concat([opening, moves])
-        .sort("item_id", "pos")
-        .select(list(TRANSITIONS_SCHEMA))
-        .cast(TRANSITIONS_SCHEMA)  # type: ignore[arg-type]
-    )
+    transitions = both.select(pl.all().gather(_interleaved(n, changes.get_column("item_id"))))
     return JiraFrames(items, transitions, categories)
+
+
+def _interleaved(n: int, move_items: pl.Series) -> pl.Series:
+    """Return the row order that puts each item's opening row before its moves.
+
+    The rows are the ``n`` items' opening rows (item 1 to n), then the moves, sorted by item:
+    a permutation, cheaper than sorting the concatenated rows by item and position.
+    """
+    ids = move_items.to_numpy()
+    dest = np.empty(n + len(ids), dtype=np.int64)  # where each row goes
+    dest[:n] = np.searchsorted(ids, np.arange(1, n + 1), side="left") + np.arange(n)
+    dest[n:] = np.arange(len(ids)) + ids
+    order = np.empty_like(dest)
+    order[dest] = np.arange(len(dest))
+    return pl.Series(order)
 
 
 def read_jira_reference(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
