@@ -34,7 +34,7 @@ def pw(make_user, make_workspace) -> PulseWorld:
     small = Team.objects.create(workspace=ws, slug="tiny", name="Tiny")
     people = []
     for n, name in enumerate(["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"]):
-        p = Person.objects.create(workspace=ws, name=name, email=f"{name.lower()}@acme.test")
+        p = Person.objects.create(workspace=ws, name=f"{name} Xylo", email=f"{name.lower()}@acme.test")
         p.teams.set([team] if n < 7 else [])
         people.append(p)
     for name in ["Hal", "Ivy", "Jo", "Kim"]:

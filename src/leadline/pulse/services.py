@@ -247,9 +247,10 @@ def clean_answers(items: list[Item], answers: dict[str, Any]) -> dict[str, int]:
     for item in items:
         raw = answers.get(item.key)
         size = SCALES[item.scale].size
-        value = WORDS.get(raw.strip().lower()) if isinstance(raw, str) and raw.strip() else raw
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
+        value: Any = raw
+        if isinstance(raw, str):
+            word = raw.strip().lower()
+            value = int(word) if word.isdigit() else WORDS.get(word, raw)
         if raw is None or raw == "":
             errors[item.key] = "Answer this one."
         elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= size:
