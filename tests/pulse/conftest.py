@@ -34,7 +34,9 @@ def pw(make_user, make_workspace) -> PulseWorld:
     small = Team.objects.create(workspace=ws, slug="tiny", name="Tiny")
     people = []
     for n, name in enumerate(["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"]):
-        p = Person.objects.create(workspace=ws, name=f"{name} Xylo", email=f"{name.lower()}@acme.test")
+        p = Person.objects.create(
+            workspace=ws, name=f"{name} Xylo", email=f"{name.lower()}@acme.test"
+        )
         p.teams.set([team] if n < 7 else [])
         people.append(p)
     for name in ["Hal", "Ivy", "Jo", "Kim"]:
@@ -75,7 +77,7 @@ def run_round(
     rnd = pulse.rounds.order_by("-number").first()
     if close:
         services.close_round(pw.access, rnd)
-    return pulse, rnd, tokens[len(answers):]
+    return pulse, rnd, tokens[len(answers) :]
 
 
 PS_KEYS = ["mistakes", "raise-problems", "different", "risks", "ask-help", "no-undermining",
@@ -102,6 +104,7 @@ def token_for(rnd: Any, person_id: int) -> str:
 
     lookup = secrets.token_hex(6)
     raw = f"{lookup}{secrets.token_urlsafe(32)}"
-    Invitation.objects.filter(round=rnd, person_id=person_id).update(lookup=lookup,
-                                                                     digest=hash_token(raw))
+    Invitation.objects.filter(round=rnd, person_id=person_id).update(
+        lookup=lookup, digest=hash_token(raw)
+    )
     return raw

@@ -38,5 +38,7 @@ def test_the_demo_pulses_tell_the_story_and_hide_what_k_requires(make_user):
     reasons = {d.reason for rid, d in reports.decisions(ws, now).items()
                if rid in set(mobile.rounds.values_list("id", flat=True))}  # fmt: skip
     assert privacy.TOO_CLOSE in reasons
-    checkout = Pulse.objects.get(workspace=ws, team__slug="checkout", template="psychological-safety")
+    checkout = Pulse.objects.get(
+        workspace=ws, team__slug="checkout", template="psychological-safety"
+    )
     assert reports.summaries(ws, now, checkout.team)[0]["open_round"] is not None

@@ -49,12 +49,16 @@ def test_a_link_expires_when_the_round_closes(pw):
     assert api.status_code == 410
 
 
-def test_a_link_opens_only_in_its_own_workspace_and_an_altered_one_opens_nothing(pw, make_workspace):
+def test_a_link_opens_only_in_its_own_workspace_and_an_altered_one_opens_nothing(
+    pw, make_workspace
+):
     other = make_workspace("Other", {pw.lead: "lead"})
     _, _, tokens = run_round(pw, [], close=False, now=timezone.now())
     assert _client().get(f"/w/{other.slug}/people/pulses/answer/{tokens[0]}/").status_code == 404
     altered = tokens[0][:-1] + ("A" if tokens[0][-1] != "A" else "B")
-    assert _client().get(f"/w/{pw.workspace.slug}/people/pulses/answer/{altered}/").status_code == 404
+    assert (
+        _client().get(f"/w/{pw.workspace.slug}/people/pulses/answer/{altered}/").status_code == 404
+    )
     with pytest.raises(services.Refused):
         services.submit(tokens[0], same(5), slug=other.slug)
     assert Response.objects.count() == 0
@@ -94,7 +98,9 @@ def test_health_check_answers_accept_colours_and_trends(pw):
     _, _, tokens = run_round(pw, [], close=False, now=timezone.now(), template="health-check")
     from leadline.pulse import catalog
 
-    answers = {i.key: ("green" if i.scored else "better") for i in catalog.template_items("health-check")}
+    answers = {
+        i.key: ("green" if i.scored else "better") for i in catalog.template_items("health-check")
+    }
     assert services.submit(tokens[0], answers)["recorded"]
 
 
@@ -107,8 +113,18 @@ def test_roles_members_read_leads_act_viewers_read_only(pw):
         assert r.status_code == status, user
     for user in (pw.viewer, pw.member):
         assert _client(user).get(f"/w/{slug}/people/pulses/").status_code == 200
-        assert _client(user).post(f"/w/{slug}/people/pulses/", {"action": "k", "min_group_size": 3}).status_code == 403
-    assert _client(pw.lead).post(f"/w/{slug}/people/pulses/", {"action": "k", "min_group_size": 3}).status_code == 302
+        assert (
+            _client(user)
+            .post(f"/w/{slug}/people/pulses/", {"action": "k", "min_group_size": 3})
+            .status_code
+            == 403
+        )
+    assert (
+        _client(pw.lead)
+        .post(f"/w/{slug}/people/pulses/", {"action": "k", "min_group_size": 3})
+        .status_code
+        == 302
+    )
     assert services.min_group_size(pw.workspace) == 3
 
 
@@ -123,7 +139,12 @@ def test_other_workspaces_get_404(pw, make_user, make_workspace):
     assert c.get(f"/api/v1/workspaces/{slug}/pulses/{pulse.pk}/results").status_code == 404
     # A member of both asking for this pulse under the other workspace: 404 too.
     other = make_workspace("Second", {pw.lead: "lead"})
-    assert _client(pw.lead).get(f"/api/v1/workspaces/{other.slug}/pulses/{pulse.pk}/results").status_code == 404
+    assert (
+        _client(pw.lead)
+        .get(f"/api/v1/workspaces/{other.slug}/pulses/{pulse.pk}/results")
+        .status_code
+        == 404
+    )
 
 
 def test_the_pages_render_for_a_lead(pw):
@@ -139,3 +160,17 @@ def test_the_pages_render_for_a_lead(pw):
                   {"team": "tiny", "template": "custom", "questions": "Do we ship often?\nIs it calm?",
                    "schedule": "once", "open_days": 3})  # fmt: skip
     assert made.status_code == 302
+
+
+def test_the_command_line_prints_the_same_guarded_results(pw):
+    from typer.testing import CliRunner
+
+    from leadline.cli.main import app
+
+    pulse, _, _ = run_round(pw, [same(6)] * 4)
+    out = CliRunner().invoke(app, ["pulse", "results", str(pulse.pk), "-w", pw.workspace.slug])
+    assert out.exit_code == 0, out.output
+    body = __import__("json").loads(out.output)
+    assert body["suppressed"] and body["respondents"] == 4 and "score" not in body
+    started = CliRunner().invoke(app, ["pulse", "start", "-w", pw.workspace.slug, "-t", "tiny"])
+    assert started.exit_code == 0 and "4 invited" in started.output

@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from leadline.pulse import privacy, reports, services
-
 from leadline.pulse.models import Invitation
 
 from .conftest import run_round, same, token_for
@@ -40,7 +39,9 @@ def test_k_minus_one_answers_show_only_the_count_everywhere(pw):
     assert result["respondents"] == 4 and result["min_group_size"] == 5
     _assert_no_figures(result)
     # The API: no figure key at all, only the count.
-    api = _client(pw.viewer).get(f"/api/v1/workspaces/{pw.workspace.slug}/pulses/{pulse.pk}/results")
+    api = _client(pw.viewer).get(
+        f"/api/v1/workspaces/{pw.workspace.slug}/pulses/{pulse.pk}/results"
+    )
     assert api.status_code == 200
     body = api.json()
     _assert_no_figures(body)
@@ -137,7 +138,9 @@ def test_consecutive_rounds_whose_respondents_differ_by_fewer_than_k_are_suppres
     _assert_no_figures(reports.results(pw.workspace, pulse, timezone.now(), r2.number))
     # Round 3: the same six people as round 1 answer: no one differs from the last round
     # shown, so it is shown.
-    answered_1 = set(Invitation.objects.filter(round=r1, answered=True).values_list("person", flat=True))
+    answered_1 = set(
+        Invitation.objects.filter(round=r1, answered=True).values_list("person", flat=True)
+    )
     _, r3, _ = run_round(pw, [], pulse=pulse, now=start + timedelta(days=14), close=False)
     for person_id in answered_1:
         services.submit(token_for(r3, person_id), same(6), now=start + timedelta(days=14, hours=1))

@@ -50,7 +50,9 @@ class PulseIn(Input):
 class AnswerIn(Input):
     answers: Annotated[
         dict[Annotated[str, Field(max_length=64)], StrictInt | StrictStr],
-        Field(max_length=100, description="{item key: 1..A, or red/amber/green, worse/same/better}"),
+        Field(
+            max_length=100, description="{item key: 1..A, or red/amber/green, worse/same/better}"
+        ),
     ]
     comment: Annotated[str, Field(max_length=services.MAX_COMMENT)] = ""
 
@@ -106,9 +108,7 @@ def results_csv(request: HttpRequest, workspace: str, pk: Id) -> HttpResponse:
 
 
 @router.get(WS + "/pulse-portfolio", response=Portfolio, exclude_unset=True)
-def portfolio(
-    request: HttpRequest, workspace: str, template: str = "psychological-safety"
-) -> Any:
+def portfolio(request: HttpRequest, workspace: str, template: str = "psychological-safety") -> Any:
     """Each team's latest closed round and the figure across the teams that k lets through."""
     access = access_for(request.user, workspace)
     return reports.portfolio(access.workspace, template, timezone.now())
@@ -136,5 +136,3 @@ def answer(request: HttpRequest, token: str, body: AnswerIn) -> Any:
             "closed": (410, "This round has closed."),
         }.get(refused.reason, (404, "No such link."))
         raise HttpError(status, text) from None
-
-

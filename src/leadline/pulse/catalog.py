@@ -100,6 +100,13 @@ def template_items(template: str) -> list[Item]:
         items = []
         for key, name, text in _AREAS:
             items.append(Item(key, f"{name}: {text}", RAG.key))
-            items.append(Item(f"{key}.trend", f"{name}: getting better, the same, or worse?", TREND.key, scored=False))
+            items.append(
+                Item(
+                    f"{key}.trend",
+                    f"{name}: getting better, the same, or worse?",
+                    TREND.key,
+                    scored=False,
+                )
+            )
         return items
     raise ValueError(f"not a built-in template: {template}")

@@ -58,7 +58,9 @@ def remind(rnd: Round, now: datetime) -> int:
     if rnd.closed or now >= rnd.closes_at:
         return 0
     count = 0
-    for inv in rnd.invitations.filter(answered=False).select_related("person", "round__pulse__team"):
+    for inv in rnd.invitations.filter(answered=False).select_related(
+        "person", "round__pulse__team"
+    ):
         lookup = secrets.token_hex(6)
         raw = f"{lookup}{secrets.token_urlsafe(32)}"
         Invitation.objects.filter(pk=inv.pk, answered=False).update(

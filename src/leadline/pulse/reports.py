@@ -118,17 +118,17 @@ def results(
         result = ItemResult(key=item.key, text=item.text)
         s = scoring.score_item(item, answers)
         if s is not None and s.rwg is not None:
-            result.update(mean=s.mean, normalised=s.normalised, distribution=s.distribution,
-                          rwg=s.rwg, split=s.split)  # fmt: skip
+            result["mean"], result["normalised"] = s.mean, s.normalised
+            result["distribution"], result["rwg"], result["split"] = s.distribution, s.rwg, s.split
         out["items"].append(result)
     # uuid ids are random and rewritten with every answer: this order is random.
-    out["comments"] = list(Comment.objects.filter(round=rnd).order_by("id").values_list("text", flat=True))
+    out["comments"] = list(
+        Comment.objects.filter(round=rnd).order_by("id").values_list("text", flat=True)
+    )
     return out
 
 
-def trend(
-    pulse: Pulse, decided: dict[int, privacy.Decision], now: datetime
-) -> list[TrendPoint]:
+def trend(pulse: Pulse, decided: dict[int, privacy.Decision], now: datetime) -> list[TrendPoint]:
     """Return the pulse's rounds, oldest first, with the overall 0-1 score where released."""
     rounds = list(pulse.rounds.order_by("number"))
     released = [r.pk for r in rounds if decided.get(r.pk) and decided[r.pk].released]

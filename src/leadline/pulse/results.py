@@ -7,10 +7,10 @@ answer below k holds no figure at all, only the respondent count.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, NotRequired
 
 from pydantic import ConfigDict, Field, with_config
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 fixed = with_config(ConfigDict(extra="forbid"))
 

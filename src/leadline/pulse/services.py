@@ -73,8 +73,13 @@ def items_of(pulse: Pulse) -> list[Item]:
 
 def item_texts(items: list[Item]) -> list[ItemText]:
     return [
-        ItemText(key=i.key, text=i.text, scale=i.scale, options=list(SCALES[i.scale].labels),
-                 reverse=i.reverse)  # fmt: skip
+        ItemText(
+            key=i.key,
+            text=i.text,
+            scale=i.scale,
+            options=list(SCALES[i.scale].labels),
+            reverse=i.reverse,
+        )  # fmt: skip
         for i in items
     ]
 
