@@ -190,3 +190,30 @@ def test_the_json_twin_of_the_list_holds_no_figure_of_a_hidden_round(pw):
     body = _client(pw.member).get(f"/api/v1/workspaces/{pw.workspace.slug}/pulses").json()
     assert body[0]["trend"][0]["suppressed"] is True
     assert "normalised" not in json.dumps(body)
+
+
+def test_every_door_asks_the_one_decision(pw, monkeypatch):
+    # With the decision made to hide everything, no page, API answer, export, portfolio, trend
+    # or Radar input may show a figure: none of them computes around it.
+    pulse, _, _ = run_round(pw, [same(6)] * 7, comments=["secret comment"])
+    real = privacy.decide
+
+    def hide_all(k, rounds):
+        return {rid: privacy.Decision(False, d.respondents, privacy.TOO_FEW)
+                for rid, d in real(k, rounds).items()}  # fmt: skip
+
+    monkeypatch.setattr(privacy, "decide", hide_all)
+    slug, now = pw.workspace.slug, timezone.now()
+    _assert_no_figures(reports.results(pw.workspace, pulse, now))
+    assert "normalised" not in reports.portfolio(pw.workspace, "psychological-safety", now)
+    assert "normalised" not in reports.summaries(pw.workspace, now)[0]["trend"][0]
+    assert services.round_changes(pw.workspace, now)[0]["suppressed"]
+    c = _client(pw.lead)
+    for url in (f"/api/v1/workspaces/{slug}/pulses/{pulse.pk}/results",
+                f"/api/v1/workspaces/{slug}/pulses", f"/api/v1/workspaces/{slug}/pulse-portfolio"):  # fmt: skip
+        assert '"normalised"' not in c.get(url).content.decode(), url
+    page = c.get(f"/w/{slug}/people/pulses/{pulse.pk}/").content.decode()
+    assert "secret comment" not in page and "data-score" not in page
+    csv_text = c.get(f"/w/{slug}/people/pulses/{pulse.pk}/results.csv").content.decode()
+    assert list(csv.DictReader(io.StringIO(csv_text)))[0]["suppressed"] == "yes"
+    assert "6.0" not in csv_text and "secret" not in csv_text

@@ -65,6 +65,10 @@ class SettingsOut(Input):
     min_group_size: int
 
 
+class GoneOut(Input):
+    detail: Annotated[str, Field(description="The round has closed: its links expired with it.")]
+
+
 @router.post(WS + "/pulses", response={201: PulseCreated})
 def create_pulse(request: HttpRequest, workspace: str, body: PulseIn) -> Any:
     """Start a pulse for a team (lead role) and its first round: the items in the template's
@@ -122,7 +126,7 @@ def change_settings(request: HttpRequest, workspace: str, body: SettingsIn) -> A
                                                           request.user)}  # fmt: skip
 
 
-@router.post("/pulse/responses/{token}", response={201: SubmitOut}, auth=None)
+@router.post("/pulse/responses/{token}", response={201: SubmitOut, 410: GoneOut}, auth=None)
 def answer(request: HttpRequest, token: str, body: AnswerIn) -> Any:
     """Answer a pulse through a personal link (no account): once, while the round is open.
     Nothing of the link or the person is stored with the answer."""
