@@ -13,7 +13,7 @@ from leadline import csvsafe
 from leadline.workspaces.models import Workspace
 
 from . import privacy, scoring
-from .catalog import Item
+from .catalog import TEMPLATES, Item
 from .models import Comment, Invitation, Pulse, Response, Round
 from .results import (
     Change,
@@ -197,7 +197,7 @@ def portfolio(workspace: Workspace, template: str, now: datetime) -> Portfolio:
                 row["normalised"] = total[1]
             pooled.extend(answers[r.pk])
         teams.append(row)
-    out = Portfolio(template=template, min_group_size=_k(workspace), teams=teams,
+    out = Portfolio(template=template, title=TEMPLATES.get(template, template), min_group_size=_k(workspace), teams=teams,
                     respondents=len(pooled))  # fmt: skip
     if pooled and items is not None:
         total = scoring.overall(items, pooled)

@@ -121,6 +121,7 @@ class PortfolioTeam(TypedDict):
 @fixed
 class Portfolio(TypedDict):
     template: str
+    title: str
     min_group_size: int
     teams: list[PortfolioTeam]
     respondents: Annotated[int, Field(description="Respondents of the teams shown.")]

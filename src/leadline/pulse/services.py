@@ -11,6 +11,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -293,7 +294,7 @@ def submit(
     # Single use, also between two requests racing with the same link.
     if not Invitation.objects.filter(pk=inv.pk, answered=False).update(answered=True):
         raise Refused("used", inv.workspace)
-    day = timezone.localtime(now, timezone.get_current_timezone()).date()
+    day = timezone.localtime(now, ZoneInfo(rnd.workspace.tz)).date()
     rows = list(Response.objects.filter(round=rnd).values_list("answers", "submitted_on"))
     rows.append((values, day))
     texts = list(Comment.objects.filter(round=rnd).values_list("text", flat=True))
