@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import F
 from django.urls import reverse
 
 from leadline.workspaces.models import hash_token
@@ -64,10 +65,13 @@ def remind(rnd: Round, now: datetime) -> int:
         lookup = secrets.token_hex(6)
         raw = f"{lookup}{secrets.token_urlsafe(32)}"
         Invitation.objects.filter(pk=inv.pk, answered=False).update(
-            lookup=lookup, digest=hash_token(raw), reminders=inv.reminders + 1
+            lookup=lookup, digest=hash_token(raw)
         )
         if send_link(inv, raw, reminder=True):
             count += 1
+    # Counted on every invitation of the round alike: a per-person count would keep who had
+    # not answered by the reminder, which with the answers' days could narrow down who wrote what.
+    Invitation.objects.filter(round=rnd).update(reminders=F("reminders") + 1)
     if count:
         tell_channels(rnd, f"{count} reminder{'s' if count != 1 else ''} sent; "
                       f"the round closes {rnd.closes_at:%Y-%m-%d}.")  # fmt: skip

@@ -102,6 +102,7 @@ class Invitation(models.Model):
     lookup = models.CharField(max_length=12, unique=True)
     digest = models.CharField(max_length=64)
     answered = models.BooleanField(default=False)
+    # Reminders sent in the round, the same on every invitation of it (never per person).
     reminders = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
