@@ -203,6 +203,7 @@ def mount() -> None:
     from leadline.delivery.api import router as delivery_router
     from leadline.jobs.api import router as jobs_router
     from leadline.notify.api import router as notify_router
+    from leadline.pulse.api import router as pulse_router
     from leadline.radar.api import router as radar_router
     from leadline.raid.api import router as raid_router
     from leadline.web.api import router as home_router
@@ -217,3 +218,4 @@ def mount() -> None:
     api.add_router("/", metrics_router)
     api.add_router("/", home_router)
     api.add_router("/", radar_router)
+    api.add_router("/", pulse_router)

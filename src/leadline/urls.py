@@ -14,6 +14,7 @@ from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance import views as governance
 from leadline.jobs import views as jobs
 from leadline.notify.urls import urlpatterns as notify_urls
+from leadline.pulse.urls import urlpatterns as pulse_urls
 from leadline.radar.urls import urlpatterns as radar_urls
 from leadline.raid.urls import urlpatterns as raid_urls
 from leadline.web import signin
@@ -54,6 +55,7 @@ workspace_urls = (
     + delivery_urls
     + metrics_urls
     + radar_urls
+    + pulse_urls
 )
 
 urlpatterns = [

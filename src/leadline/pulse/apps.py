@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PulseConfig(AppConfig):
+    name = "leadline.pulse"
+    label = "pulse"
+    verbose_name = "Pulses"
+
+    def ready(self) -> None:
+        # Registers the pulse job handlers and the daily schedule (leadline.jobs).
+        from . import jobs  # noqa: F401
