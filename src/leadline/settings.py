@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "leadline.delivery",
     "leadline.dashboards",
     "leadline.radar",
+    "leadline.retro",
     "leadline.demo",
 ]
 

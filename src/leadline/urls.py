@@ -16,6 +16,7 @@ from leadline.jobs import views as jobs
 from leadline.notify.urls import urlpatterns as notify_urls
 from leadline.radar.urls import urlpatterns as radar_urls
 from leadline.raid.urls import urlpatterns as raid_urls
+from leadline.retro.urls import urlpatterns as retro_urls
 from leadline.web import signin
 from leadline.web import views as web
 from leadline.workspaces import settings_views
@@ -54,6 +55,7 @@ workspace_urls = (
     + delivery_urls
     + metrics_urls
     + radar_urls
+    + retro_urls
 )
 
 urlpatterns = [
