@@ -26,24 +26,28 @@ LOOK_BACK = 26  # retros per team: a year of fortnightly retros
 STOPWORDS = frozenset(
     "a an and are as at be been but by for from had has have i in is it its of on or our so "
     "that the their there these they this to too us was we were what when which with again "
-    "still more less very not no".split()
+    "still very".split()
 )
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS)
+    """The content words, lower case, a plural "s" taken off ("deploys" reads as "deploy")."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w
+                     for w in words if w not in STOPWORDS)  # fmt: skip
 
 
 def similar(a: str, b: str) -> bool:
-    """Whether two texts say the same thing: a close match of their content words, in any
-    order; when one holds the other, they must share at least two content words."""
+    """Whether two texts say the same thing: a close match of their content words in any order
+    sharing most of them, or one holding the other with at least two content words shared."""
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return False
     ja, jb = " ".join(sorted(wa)), " ".join(sorted(wb))
-    if fuzz.ratio(ja, jb) >= SIMILARITY:
+    shared = len(wa & wb)
+    if shared >= 2 and fuzz.token_set_ratio(ja, jb) >= SIMILARITY:
         return True
-    return len(wa & wb) >= 2 and fuzz.token_set_ratio(ja, jb) >= SIMILARITY
+    return 2 * shared > max(len(wa), len(wb)) and fuzz.ratio(ja, jb) >= SIMILARITY
 
 
 @dataclass
