@@ -21,7 +21,9 @@ def test_retro_actions_lists_open_actions_with_their_age_and_refuses_an_unknown_
     out = runner.invoke(app, ["retro", "actions", "-w", rw.workspace.slug, "--json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
-    assert [(r["title"], r["owner_name"], r["age_days"]) for r in rows] == [("Write AC first", "Max", 0)]
+    assert [(r["title"], r["owner_name"], r["age_days"]) for r in rows] == [
+        ("Write AC first", "Max", 0)
+    ]
     table = runner.invoke(app, ["retro", "actions", "-w", rw.workspace.slug, "-t", "checkout"])
     assert "Write AC first" in table.output
     bad = runner.invoke(app, ["retro", "themes", "-w", rw.workspace.slug, "-t", "nope"])

@@ -26,7 +26,9 @@ def test_a_lead_opens_a_board_on_the_page_and_a_member_writes_a_card(rw, client_
     page = lead.get(url).content.decode()
     assert "Still the right things?" in page and "Anchors" in page
     member = client_for(rw.member)
-    member.post(url, {"op": "card", "column": "anchors", "text": "Flaky pipeline", "anonymous": "on"})
+    member.post(
+        url, {"op": "card", "column": "anchors", "text": "Flaky pipeline", "anonymous": "on"}
+    )
     assert Card.objects.get(retro=retro).author_id is None
     assert "Flaky pipeline" in member.get(url).content.decode()
     assert 'rel="alternate"' in member.get(url)["Link"]
@@ -36,9 +38,17 @@ def test_a_member_cannot_run_the_board_and_a_viewer_cannot_post(rw, client_for):
     retro = rw.retro()
     url = f"/w/{rw.workspace.slug}/retros/{retro.pk}/"
     assert client_for(rw.member).post(url, {"op": "phase", "phase": "group"}).status_code == 403
-    assert client_for(rw.viewer).post(url, {"op": "card", "column": "liked", "text": "x"}).status_code == 403
+    assert (
+        client_for(rw.viewer).post(url, {"op": "card", "column": "liked", "text": "x"}).status_code
+        == 403
+    )
     assert client_for(rw.viewer).get(url).status_code == 200
-    assert client_for(rw.member).post(f"/w/{rw.workspace.slug}/retros/", {"team": "checkout", "format": "4ls"}).status_code == 403
+    assert (
+        client_for(rw.member)
+        .post(f"/w/{rw.workspace.slug}/retros/", {"team": "checkout", "format": "4ls"})
+        .status_code
+        == 403
+    )
 
 
 def test_another_workspaces_board_is_not_found_on_pages_and_api(rw, make_user, client_for, api_for):
@@ -83,7 +93,11 @@ def test_the_api_runs_a_retro_end_to_end(rw, api_for):
     card2 = post(member, f"/{pk}/cards", {"column": "sad", "text": "AC missing"}).json()
     assert post(member, f"/{pk}/phase", {"phase": "group"}).status_code == 403
     assert post(lead, f"/{pk}/phase", {"phase": "group"}).json()["phase"] == "group"
-    g = post(lead, f"/{pk}/groups", {"title": "Acceptance criteria", "cards": [card.json()["id"], card2["id"]]})
+    g = post(
+        lead,
+        f"/{pk}/groups",
+        {"title": "Acceptance criteria", "cards": [card.json()["id"], card2["id"]]},
+    )
     assert g.status_code == 201
     post(lead, f"/{pk}/phase", {"phase": "vote"})
     assert post(member, f"/{pk}/votes", {"group": g.json()["id"]}).json() == {"votes_left": 2}
@@ -94,7 +108,12 @@ def test_the_api_runs_a_retro_end_to_end(rw, api_for):
     due = (timezone.localdate() + timedelta(days=14)).isoformat()
     owner = rw.people["Max"].pk
     for n in range(3):
-        assert post(lead, f"/{pk}/actions", {"title": f"A{n}", "owner": owner, "due_on": due}).status_code == 201
+        assert (
+            post(
+                lead, f"/{pk}/actions", {"title": f"A{n}", "owner": owner, "due_on": due}
+            ).status_code
+            == 201
+        )
     fourth = post(lead, f"/{pk}/actions", {"title": "A3", "owner": owner, "due_on": due})
     assert fourth.status_code == 422 and "actions" in fourth.json()["errors"]
     open_ = lead.get(base + "/actions?team=checkout").json()

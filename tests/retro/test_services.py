@@ -80,7 +80,9 @@ def test_a_board_of_another_workspace_is_not_found(rw):
 
 def test_grouping_puts_cards_under_a_title_and_an_emptied_group_goes(rw):
     retro = rw.retro()
-    a = services.add_card(rw.access(rw.member), retro, rw.member, column="lacked", text="AC unclear")
+    a = services.add_card(
+        rw.access(rw.member), retro, rw.member, column="lacked", text="AC unclear"
+    )
     b = services.add_card(rw.access(rw.member), retro, rw.member, column="lacked", text="No AC")
     services.set_phase(rw.access(rw.lead), retro, rw.lead, "group")
     g = services.create_group(rw.access(rw.lead), retro, rw.lead, title="Acceptance criteria",

@@ -203,5 +203,3 @@ def add_action(request: HttpRequest, workspace: str, pk: Id, body: ActionIn) -> 
     retro = services.retro_in(access.workspace, pk)
     return 201, actions.add_action(access, retro, request.user, title=body.title,
                                    owner=body.owner, due_on=body.due_on)  # fmt: skip
-
-

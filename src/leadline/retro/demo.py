@@ -24,37 +24,61 @@ from .models import Retro
 # Per team, oldest first: (format, [(column, text, anonymous)], [(action, owner, outcome)])
 # where outcome is "done", "dropped: reason" or "open".
 CHECKOUT: list[tuple[str, list[tuple[str, str, bool]], list[tuple[str, str, str]]]] = [
-    ("start-stop-continue", [
-        ("stop", "Unclear acceptance criteria", True),
-        ("start", "Pair on the payment provider migration", False),
-        ("continue", "Friday demos", False),
-        ("alignment", "Is the v2 card API still our top priority?", False),
-    ], [("Write acceptance criteria before sprint planning", "Dev Patel", "done"),
-        ("Book a pairing slot every week", "Amira Haddad", "dropped: the team pairs anyway")]),
-    ("4ls", [
-        ("liked", "Release train went smoothly", False),
-        ("lacked", "Test data for refunds", True),
-        ("longed-for", "Fewer meetings on Mondays", False),
-    ], [("Build a refund test-data script", "Ben Okafor", "done")]),
-    ("mad-sad-glad", [
-        ("mad", "Acceptance criteria were unclear again", True),
-        ("sad", "The flaky checkout test blocked two releases", False),
-        ("glad", "Customer service praised the new receipts", False),
-        ("alignment", "Loyalty points keep jumping the queue", True),
-    ], [("Quarantine and fix the flaky checkout test", "Hugo Laurent", "done"),
-        ("Agree the queue for loyalty work with Olivia", "Dev Patel", "open")]),
-    ("sailboat", [
-        ("anchors", "Stories start with unclear acceptance criteria", True),
-        ("wind", "The design system saves us days", False),
-        ("rocks", "Provider sunset date in Q3", False),
-        ("island", "One-click reorder", False),
-    ], [("Three amigos before a story enters the sprint", "Amira Haddad", "open")]),
-    ("start-stop-continue", [
-        ("start", "Three amigos for every story", False),
-        ("stop", "Acceptance criteria unclear when work starts", True),
-        ("continue", "Small releases", False),
-        ("alignment", "Are we still working on the right things after the reorg?", True),
-    ], []),
+    (
+        "start-stop-continue",
+        [
+            ("stop", "Unclear acceptance criteria", True),
+            ("start", "Pair on the payment provider migration", False),
+            ("continue", "Friday demos", False),
+            ("alignment", "Is the v2 card API still our top priority?", False),
+        ],
+        [
+            ("Write acceptance criteria before sprint planning", "Dev Patel", "done"),
+            ("Book a pairing slot every week", "Amira Haddad", "dropped: the team pairs anyway"),
+        ],
+    ),
+    (
+        "4ls",
+        [
+            ("liked", "Release train went smoothly", False),
+            ("lacked", "Test data for refunds", True),
+            ("longed-for", "Fewer meetings on Mondays", False),
+        ],
+        [("Build a refund test-data script", "Ben Okafor", "done")],
+    ),
+    (
+        "mad-sad-glad",
+        [
+            ("mad", "Acceptance criteria were unclear again", True),
+            ("sad", "The flaky checkout test blocked two releases", False),
+            ("glad", "Customer service praised the new receipts", False),
+            ("alignment", "Loyalty points keep jumping the queue", True),
+        ],
+        [
+            ("Quarantine and fix the flaky checkout test", "Hugo Laurent", "done"),
+            ("Agree the queue for loyalty work with Olivia", "Dev Patel", "open"),
+        ],
+    ),
+    (
+        "sailboat",
+        [
+            ("anchors", "Stories start with unclear acceptance criteria", True),
+            ("wind", "The design system saves us days", False),
+            ("rocks", "Provider sunset date in Q3", False),
+            ("island", "One-click reorder", False),
+        ],
+        [("Three amigos before a story enters the sprint", "Amira Haddad", "open")],
+    ),
+    (
+        "start-stop-continue",
+        [
+            ("start", "Three amigos for every story", False),
+            ("stop", "Acceptance criteria unclear when work starts", True),
+            ("continue", "Small releases", False),
+            ("alignment", "Are we still working on the right things after the reorg?", True),
+        ],
+        [],
+    ),
 ]
 MOBILE: list[tuple[str, list[tuple[str, str, bool]], list[tuple[str, str, str]]]] = [
     ("4ls", [
@@ -67,6 +91,13 @@ MOBILE: list[tuple[str, list[tuple[str, str, bool]], list[tuple[str, str, str]]]
 ]  # fmt: skip
 
 
+LIVE_CARDS = [
+    ("lacked", "Unclear acceptance criteria on the reorder stories", True),
+    ("liked", "The refund script", False),
+    ("alignment", "Reorder or loyalty first?", True),
+]
+
+
 def _run(ctx: DemoContext, access: Any, team_slug: str, script: Any, now: datetime,
          people: dict[str, Person]) -> None:  # fmt: skip
     team = ctx.teams[team_slug]
@@ -77,9 +108,11 @@ def _run(ctx: DemoContext, access: Any, team_slug: str, script: Any, now: dateti
         held = timezone.localdate(now) - timedelta(days=14 * (n - 1 - i))
         at = timezone.make_aware(datetime.combine(held, time(15, 0)))
         title = f"{team.name} retro {held:%Y-%m-%d}"
-        retro = Retro.objects.filter(team=team, title__startswith=f"{team.name} retro ").filter(
-            held_on=held
-        ).first()
+        retro = (
+            Retro.objects.filter(team=team, title__startswith=f"{team.name} retro ")
+            .filter(held_on=held)
+            .first()
+        )
         if retro is None:
             retro = services.create_retro(access, user, team=team, format=fmt, title=title,
                                           held_on=held, now=at)  # fmt: skip
@@ -110,10 +143,9 @@ def _run(ctx: DemoContext, access: Any, team_slug: str, script: Any, now: dateti
             live = services.create_retro(access, user, team=team, format="4ls",
                                          title=f"{team.name} retro {held:%Y-%m-%d}", held_on=held,
                                          facilitator=people["Nadia Ivanova"].pk, now=now)  # fmt: skip
-            for c, t, a in [("lacked", "Unclear acceptance criteria on the reorder stories", True),
-                            ("liked", "The refund script", False),
-                            ("alignment", "Reorder or loyalty first?", True)]:  # fmt: skip
-                services.add_card(access, live, user, column=c, text=t, anonymous=a, now=now)
+            for column, text, anonymous in LIVE_CARDS:
+                services.add_card(access, live, user, column=column, text=text,
+                                  anonymous=anonymous, now=now)  # fmt: skip
             services.set_phase(access, live, user, "vote", now=now)
 
 

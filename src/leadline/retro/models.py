@@ -76,7 +76,9 @@ class Vote(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     retro = models.ForeignKey(Retro, on_delete=models.CASCADE, related_name="votes")
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, null=True, blank=True, related_name="votes")
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
+    )
     group = models.ForeignKey(
         CardGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
     )

@@ -86,7 +86,9 @@ class BoardOut(TypedDict):
     held_on: dt.date
     votes_per_person: int
     votes_left: Annotated[int, Field(description="Dots the caller may still place.")]
-    my_votes: Annotated[list[str], Field(description="Where the caller's dots are: card:<id>, group:<id>.")]
+    my_votes: Annotated[
+        list[str], Field(description="Where the caller's dots are: card:<id>, group:<id>.")
+    ]
     timer_ends_at: dt.datetime | None
     version: Annotated[int, Field(description="Changes with every change; poll and compare.")]
     columns: list[ColumnOut]
@@ -94,9 +96,12 @@ class BoardOut(TypedDict):
     groups: list[GroupOut]
     actions: list[ActionOut]
     carried: Annotated[
-        list[ActionOut], Field(description="The team's open actions from earlier retros, with their age.")
+        list[ActionOut],
+        Field(description="The team's open actions from earlier retros, with their age."),
     ]
-    can_run: Annotated[bool, Field(description="Whether the caller runs the board (lead, owner or facilitator).")]
+    can_run: Annotated[
+        bool, Field(description="Whether the caller runs the board (lead, owner or facilitator).")
+    ]
 
 
 @fixed
@@ -121,5 +126,7 @@ class ThemeOut(TypedDict):
 class QuietTeamOut(TypedDict):
     team: str
     team_name: str
-    retros_without_actions: Annotated[int, Field(description="Latest closed retros in a row that agreed no action.")]
+    retros_without_actions: Annotated[
+        int, Field(description="Latest closed retros in a row that agreed no action.")
+    ]
     last_retro: int

@@ -127,7 +127,9 @@ def create_retro(
     title = (title or "").strip() or f"{team.name} retro {held_on.isoformat()}"
     if len(title) > MAX_TITLE:
         raise ValidationError({"title": [f"At most {MAX_TITLE} characters."]})
-    person = team_person(access.workspace, team, facilitator, "facilitator") if facilitator else None
+    person = (
+        team_person(access.workspace, team, facilitator, "facilitator") if facilitator else None
+    )
     retro = Retro.objects.create(
         workspace=access.workspace, team=team, title=title, format=format, held_on=held_on,
         facilitator=person, votes_per_person=votes_per_person, created_at=now,
@@ -208,7 +210,7 @@ def _target(retro: Retro, card: int | None, group: int | None) -> dict[str, Any]
         if g is None:
             raise ValidationError({"group": [f"No group {group} on this board."]})
         return {"group": g}
-    c = Card.objects.filter(retro=retro, pk=card).first()
+    c = Card.objects.filter(retro=retro, pk=card or 0).first()
     if c is None:
         raise ValidationError({"card": [f"No card {card} on this board."]})
     if c.group_id is not None:
@@ -359,5 +361,3 @@ def changed_since(retro: Retro, version: int) -> bool:
 
 def team_people(team: Team) -> list[Person]:
     return list(team.people.filter(active=True).order_by("name"))
-
-

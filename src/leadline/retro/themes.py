@@ -61,7 +61,9 @@ def _mentions(team: Team) -> list[tuple[Retro, str]]:
     boards.reverse()
     texts: dict[int, list[str]] = defaultdict(list)
     ids = [r.pk for r in boards]
-    for retro_id, title in CardGroup.objects.filter(retro_id__in=ids).values_list("retro_id", "title"):
+    for retro_id, title in CardGroup.objects.filter(retro_id__in=ids).values_list(
+        "retro_id", "title"
+    ):
         texts[retro_id].append(title)
     for retro_id, text in Card.objects.filter(retro_id__in=ids).values_list("retro_id", "text"):
         texts[retro_id].append(text)
@@ -96,5 +98,9 @@ def recurring_themes(
     workspace: Workspace, team: Team | None = None, min_retros: int = MIN_RETROS
 ) -> list[ThemeOut]:
     """Themes that came back in ``min_retros`` or more retros, per team (a Radar rule's subject)."""
-    teams = [team] if team is not None else list(workspace.teams.filter(retros__isnull=False).distinct())
+    teams = (
+        [team]
+        if team is not None
+        else list(workspace.teams.filter(retros__isnull=False).distinct())
+    )
     return [theme for t in teams for theme in team_themes(t, min_retros)]

@@ -7,116 +7,310 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workspaces', '0003_time_zones'),
+        ("workspaces", "0003_time_zones"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Retro',
+            name="Retro",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('format', models.CharField(choices=[('start-stop-continue', 'Start / stop / continue'), ('4ls', '4Ls'), ('sailboat', 'Sailboat'), ('mad-sad-glad', 'Mad / sad / glad')], max_length=32)),
-                ('phase', models.CharField(choices=[('write', 'Write cards'), ('group', 'Group'), ('vote', 'Vote'), ('discuss', 'Discuss'), ('actions', 'Agree actions'), ('closed', 'Closed')], default='write', max_length=16)),
-                ('votes_per_person', models.PositiveSmallIntegerField(default=3)),
-                ('held_on', models.DateField()),
-                ('timer_ends_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('facilitator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='retros', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='retros', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("start-stop-continue", "Start / stop / continue"),
+                            ("4ls", "4Ls"),
+                            ("sailboat", "Sailboat"),
+                            ("mad-sad-glad", "Mad / sad / glad"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("write", "Write cards"),
+                            ("group", "Group"),
+                            ("vote", "Vote"),
+                            ("discuss", "Discuss"),
+                            ("actions", "Agree actions"),
+                            ("closed", "Closed"),
+                        ],
+                        default="write",
+                        max_length=16,
+                    ),
+                ),
+                ("votes_per_person", models.PositiveSmallIntegerField(default=3)),
+                ("held_on", models.DateField()),
+                ("timer_ends_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "facilitator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="retros",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="retros",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retro_board',
-                'ordering': ['-held_on', '-id'],
+                "db_table": "retro_board",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CardGroup',
+            name="CardGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
-                ('retro', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='retro.retro')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "retro",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="retro.retro",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retro_group',
-                'ordering': ['id'],
+                "db_table": "retro_group",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Card',
+            name="Card",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('column', models.CharField(max_length=32)),
-                ('text', models.CharField(max_length=500)),
-                ('created_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cards', to='retro.cardgroup')),
-                ('retro', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cards', to='retro.retro')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("column", models.CharField(max_length=32)),
+                ("text", models.CharField(max_length=500)),
+                ("created_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cards",
+                        to="retro.cardgroup",
+                    ),
+                ),
+                (
+                    "retro",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cards",
+                        to="retro.retro",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retro_card',
-                'ordering': ['id'],
+                "db_table": "retro_card",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'Dropped')], default='open', max_length=8)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retro_actions', to='workspaces.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='retro_actions', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
-                ('retro', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='retro.retro')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("dropped", "Dropped")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retro_actions",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="retro_actions",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "retro",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="retro.retro",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retro_action',
-                'ordering': ['created_at', 'id'],
+                "db_table": "retro_action",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voter_key', models.CharField(max_length=64)),
-                ('card', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='retro.card')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='retro.cardgroup')),
-                ('retro', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='retro.retro')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("voter_key", models.CharField(max_length=64)),
+                (
+                    "card",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="retro.card",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="retro.cardgroup",
+                    ),
+                ),
+                (
+                    "retro",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="retro.retro",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'retro_vote',
+                "db_table": "retro_vote",
             },
         ),
         migrations.AddIndex(
-            model_name='retro',
-            index=models.Index(fields=['workspace', 'team', 'held_on'], name='retro_board_workspa_d13ddf_idx'),
+            model_name="retro",
+            index=models.Index(
+                fields=["workspace", "team", "held_on"], name="retro_board_workspa_d13ddf_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['workspace', 'team', 'status'], name='retro_actio_workspa_e6ca6d_idx'),
+            model_name="action",
+            index=models.Index(
+                fields=["workspace", "team", "status"], name="retro_actio_workspa_e6ca6d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['retro', 'voter_key'], name='retro_vote_retro_i_850134_idx'),
+            model_name="vote",
+            index=models.Index(fields=["retro", "voter_key"], name="retro_vote_retro_i_850134_idx"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('card__isnull', True), ('group__isnull', True), _connector='XOR'), name='retro_vote_one_target'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("card__isnull", True), ("group__isnull", True), _connector="XOR"
+                ),
+                name="retro_vote_one_target",
+            ),
         ),
     ]
