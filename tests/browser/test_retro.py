@@ -85,7 +85,9 @@ def test_a_team_runs_a_retro_end_to_end_and_the_next_one_carries_its_actions(
     # Vote: the member puts two dots on the group, one on the alignment card; no fourth.
     with page.expect_navigation():
         page.click("[data-next-phase]")
-    other.reload()
+    # The member's page reloads itself when the phase changes (the poll answers HX-Refresh).
+    other.locator("[data-votes-left]").wait_for(timeout=12000)
+    other.wait_for_load_state("networkidle")
     gid = group.get_attribute("data-group")
     for _ in range(2):
         _submit(other, f"form:has([data-vote='group-{gid}'])")
