@@ -209,3 +209,15 @@ def test_the_radar_readers_find_overdue_never_done_actions_and_quiet_retros(rw):
     quiet = services.retros_without_actions(rw.workspace, rounds=3)
     assert [(q["team"], q["retros_without_actions"]) for q in quiet] == [("checkout", 3)]
     assert services.retros_without_actions(rw.workspace, rounds=4) == []
+
+
+def test_writing_a_card_or_voting_leaves_no_trace_in_the_audit_log(rw):
+    from leadline.workspaces.models import AuditEvent
+
+    retro = rw.retro()
+    card = services.add_card(rw.access(rw.member), retro, rw.member, column="liked", text="x",
+                             anonymous=True)  # fmt: skip
+    services.set_phase(rw.access(rw.lead), retro, rw.lead, "vote")
+    services.vote(rw.access(rw.member), retro, rw.member, card=card["id"])
+    assert not AuditEvent.objects.filter(actor=rw.member).exists()
+    assert not AuditEvent.objects.filter(object_type__in=["card", "vote"]).exists()
