@@ -30,7 +30,7 @@ assert set(PhaseName.__args__) == set(PHASE_KEYS)  # type: ignore[attr-defined]
 
 
 class RetroIn(Input):
-    team: Annotated[str, Field(max_length=64, description="The team's slug.")]
+    team: Annotated[str, Field(min_length=1, max_length=64, description="The team's slug.")]
     format: FormatName
     title: Annotated[str, text(Retro, "title")] = ""
     held_on: PlausibleDate | None = None

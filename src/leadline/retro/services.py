@@ -102,7 +102,7 @@ def create_retro(
     access: Access,
     user: Any,
     *,
-    team: Team,
+    team: Team | None,
     format: str,
     title: str = "",
     held_on: date | None = None,
@@ -113,7 +113,7 @@ def create_retro(
     """Open a new board for ``team`` (lead role); it starts in the write phase."""
     access.require(Role.LEAD)
     now = now or timezone.now()
-    if team.workspace_id != access.workspace.pk:
+    if team is None or team.workspace_id != access.workspace.pk:
         raise ValidationError({"team": ["No such team in this workspace."]})
     if format not in FORMATS:
         raise ValidationError({"format": [f"{format!r} is not one of {', '.join(FORMATS)}."]})
