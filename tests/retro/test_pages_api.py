@@ -125,3 +125,18 @@ def test_the_api_runs_a_retro_end_to_end(rw, api_for):
     assert lead.get(base + "/themes").json() == []
     bad = post(lead, "", {"team": "checkout", "format": "4ls", "votes_per_person": 99})
     assert bad.status_code == 422 and "votes_per_person" in bad.json()["errors"]
+
+
+def test_the_home_page_lists_retro_actions_past_their_due_date(rw, client_for):
+    from leadline.retro import actions
+
+    retro = rw.retro(phase="actions", held_on=timezone.localdate() - timedelta(days=21))
+    actions.add_action(rw.access(rw.lead), retro, rw.lead, title="Automate the release notes",
+                       owner=rw.people["Max"].pk, due_on=timezone.localdate() - timedelta(days=7),
+                       now=timezone.now() - timedelta(days=21))  # fmt: skip
+    today = client_for(rw.lead).get(f"/api/v1/workspaces/{rw.workspace.slug}/today?for=everyone")
+    sections = {s["key"]: s for s in today.json()["sections"]}
+    entry = sections["retro-actions"]["entries"][0]
+    assert entry["title"] == "Automate the release notes" and entry["days_late"] == 7
+    page = client_for(rw.lead).get(f"/w/{rw.workspace.slug}/?for=everyone").content.decode()
+    assert "Automate the release notes" in page
