@@ -206,6 +206,7 @@ def mount() -> None:
     from leadline.pulse.api import router as pulse_router
     from leadline.radar.api import router as radar_router
     from leadline.raid.api import router as raid_router
+    from leadline.retro.api import router as retro_router
     from leadline.web.api import router as home_router
     from leadline.workspaces.api import router as workspaces_router
 
@@ -219,3 +220,4 @@ def mount() -> None:
     api.add_router("/", home_router)
     api.add_router("/", radar_router)
     api.add_router("/", pulse_router)
+    api.add_router("/", retro_router)

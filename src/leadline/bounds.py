@@ -87,6 +87,9 @@ SCORE = Bound(1, 5, "")
 # Governance thresholds: escalation delays in days, decision SLAs in hours.
 THRESHOLD_DAYS = Bound(0, 3_650, "days")
 SLA_HOURS = Bound(1, 24 * 365, "hours")
+# Retrospectives: dot votes per person on one board, a timebox's length.
+RETRO_VOTES = Bound(1, 10, "votes")
+RETRO_TIMER_MINUTES = Bound(1, 120, "minutes")
 # API list limits.
 LIST_LIMIT = Bound(1, 1_000, "rows")
 # Database ids: the signed 64-bit range both SQLite and PostgreSQL store.

@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "leadline.dashboards",
     "leadline.radar",
     "leadline.pulse",
+    "leadline.retro",
     "leadline.demo",
 ]
 

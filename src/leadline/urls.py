@@ -17,6 +17,7 @@ from leadline.notify.urls import urlpatterns as notify_urls
 from leadline.pulse.urls import urlpatterns as pulse_urls
 from leadline.radar.urls import urlpatterns as radar_urls
 from leadline.raid.urls import urlpatterns as raid_urls
+from leadline.retro.urls import urlpatterns as retro_urls
 from leadline.web import signin
 from leadline.web import views as web
 from leadline.workspaces import settings_views
@@ -56,6 +57,7 @@ workspace_urls = (
     + metrics_urls
     + radar_urls
     + pulse_urls
+    + retro_urls
 )
 
 urlpatterns = [

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "leadline.notify.cli",  # escalate, notify
     "leadline.dashboards.cli",  # forecast
     "leadline.pulse.cli",  # pulse
+    "leadline.retro.cli",  # retro actions, retro themes
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

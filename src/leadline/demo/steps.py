@@ -15,6 +15,7 @@ STEP_MODULES = (
     "leadline.agreements.demo",
     "leadline.changes.demo",
     "leadline.pulse.demo",
+    "leadline.retro.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

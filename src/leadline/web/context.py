@@ -20,6 +20,7 @@ NAV_AREAS = [
     ("decisions", "Decisions", "⚖"),
     ("alignment", "Alignment", "⇆"),
     ("cadence", "Cadence", "↻"),
+    ("retros", "Retros", "⟲"),
     ("people", "People", "☺"),
     ("radar", "Radar", "◉"),
 ]

@@ -1,0 +1,1 @@
+"""Retrospectives: boards, cards, grouping, dot votes, at most three owned actions, themes."""
