@@ -7,5 +7,6 @@ class PulseConfig(AppConfig):
     verbose_name = "Pulses"
 
     def ready(self) -> None:
-        # Registers the pulse job handlers and the daily schedule (leadline.jobs).
-        from . import jobs  # noqa: F401
+        # Registers the pulse job handlers and the daily schedule (leadline.jobs), and the
+        # pulses' Radar rules (leadline.radar.registry).
+        from . import jobs, radar_rules  # noqa: F401
