@@ -9,4 +9,6 @@ class RetroConfig(AppConfig):
     def ready(self) -> None:
         from leadline.web.today import register_source_module
 
+        from . import radar_rules  # noqa: F401  (registers the retros' Radar rules)
+
         register_source_module("leadline.retro.today")  # retro actions past their due date
