@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "leadline.changes.cli",
     "leadline.notify.cli",  # escalate, notify
     "leadline.dashboards.cli",  # forecast
+    "leadline.radar.cli",  # radar list, run, rules
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
