@@ -12,7 +12,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from leadline.cli.common import console, fail, setup_django
+import leadline.cli.common as common
+from leadline.cli.common import console, fail
 
 radar_app = typer.Typer(
     help="The Radar: findings, running the rules, the rules.", no_args_is_help=True
@@ -55,7 +56,7 @@ def radar_list(
     as_json: bool = _JSON,
 ) -> None:
     """List the Radar's findings, open first by severity (as the Radar page does)."""
-    setup_django()
+    common.setup_django()
     from django.core.exceptions import ValidationError
 
     from leadline.radar.services import findings
@@ -93,7 +94,7 @@ def radar_list(
 def radar_run(workspace: str | None = _WORKSPACE, as_json: bool = _JSON) -> None:
     """Run every rule now (new and reopened high findings are notified, as on the workers).
     Exits 1 when a rule failed; the other rules' findings are kept."""
-    setup_django()
+    common.setup_django()
     from leadline.radar.services import run_out, run_workspace
 
     out = {ws.slug: run_out(run_workspace(ws)) for ws in _workspaces(workspace)}
@@ -114,7 +115,7 @@ def radar_run(workspace: str | None = _WORKSPACE, as_json: bool = _JSON) -> None
 @radar_app.command("rules")
 def radar_rules(as_json: bool = _JSON) -> None:
     """List the Radar's rules: key, area, title, default thresholds and source."""
-    setup_django()
+    common.setup_django()
     from leadline.radar.registry import all_rules
 
     rows = [
