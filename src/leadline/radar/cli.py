@@ -118,7 +118,7 @@ def radar_rules(as_json: bool = _JSON) -> None:
     common.setup_django()
     from leadline.radar.registry import all_rules
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "key": r.key, "area": r.area, "title": r.title, "why": r.why, "source": r.source,
             "recheck_days": r.recheck_days,

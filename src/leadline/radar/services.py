@@ -80,6 +80,7 @@ def findings(
         qs = qs.filter(rule=rule)
     else:
         qs = qs.exclude(rule__in=muted_rules(workspace))
+    by_severity = dict(qs.values_list("severity").annotate(n=Count("id")).order_by())
     if severity:
         qs = qs.filter(severity=severity)
     rows = list(qs.annotate(
@@ -91,6 +92,7 @@ def findings(
     return {
         "items": [finding_out(f) for f in rows],
         "counts": {s: int(counts.get(s, 0)) for s in STATUS_ORDER},
+        "by_severity": {s: int(by_severity.get(s, 0)) for s in SEVERITIES},
     }
 
 
