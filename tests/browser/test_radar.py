@@ -78,8 +78,8 @@ def test_a_lead_acknowledges_a_finding_from_the_list(page, radar):
     page.goto(radar)
     high = _item(page, "Vendor API rate limits")
     high.locator("summary").click()
-    high.locator("[data-act=acknowledge]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        high.locator("[data-act=acknowledge]").click()
     assert page.url.startswith(radar) and "#finding-" in page.url
     assert "Finding acknowledged." in page.locator(".messages").inner_text()
     assert _item(page, "Vendor API rate limits").get_attribute("data-status") == "acknowledged"
@@ -99,16 +99,16 @@ def test_dismissing_needs_a_reason_and_keeps_it(page, radar):
     # A reason of spaces gets past the browser (here: its check taken away) but not the server.
     reason.evaluate("e => e.removeAttribute('required')")
     reason.fill("   ")
-    medium.locator("[data-act=dismiss]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        medium.locator("[data-act=dismiss]").click()
     error = page.locator(".messages .error").inner_text()
     assert "say why it is dismissed, so others can judge it" in error
     assert Finding.objects.get(title__contains="Office move").status == "open"
     medium = _item(page, "Office move in March")
     medium.locator("summary").click()
     medium.locator("input[name=reason]").fill("Accepted by the steering group")
-    medium.locator("[data-act=dismiss]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        medium.locator("[data-act=dismiss]").click()
     assert "Finding dismissed." in page.locator(".messages").inner_text()
     assert _item(page, "Office move in March").count() == 0  # not live any more
     f = Finding.objects.get(title__contains="Office move")
@@ -140,7 +140,7 @@ def test_the_team_scope_and_a_phone_width(page, radar):
     assert wide == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # The finding's own page fits too.
-    page.locator("[data-open-finding]").first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("[data-open-finding]").first.click()
     assert page.locator("[data-history]").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -22,6 +22,7 @@ from . import services
 from .registry import SEVERITIES, all_rules
 
 
+DONE = {"acknowledge": "acknowledged", "resolve": "resolved", "dismiss": "dismissed"}
 STATUSES = [
     ("live", "Open and acknowledged"),
     ("open", "Open"),
@@ -129,9 +130,7 @@ def finding(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 services.act(
                     access, pk, action, request.user, reason=request.POST.get("reason", "")
                 )
-                messages.success(
-                    request, f"Finding {action.replace('_', ' ')}d.".replace("ed.d", "ed.")
-                )
+                messages.success(request, f"Finding {DONE.get(action, action)}.")
         except ValidationError as exc:
             report(request, exc)
         return _back(request, access, pk)
