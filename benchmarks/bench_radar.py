@@ -5,7 +5,8 @@ created and dropped), imports a generated organisation of 500 teams (``leadline.
 ``simple_spec``: work items, sprints, code changes, deployments, releases and incidents, per
 team as the demo imports them) and adds governance records per team (risks with and without a
 mitigation plan, a dependency and an issue past their dates, a proposed decision past its due
-time). Then it times, median of ``--repeat`` runs with the cache emptied before each:
+time). Then it times, median of ``--repeat`` runs after one warm-up run, the cache emptied
+before each:
 
 - ``baseline``: the flow figures of every team together (``dashboards.services.compute_flow``
   over the workspace: one bulk read → Polars → engine), and the home page's aging-past-norm

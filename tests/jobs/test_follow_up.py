@@ -68,4 +68,3 @@ def test_a_failing_follow_up_leaves_the_job_succeeded(caplog):
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.result["steps"] == 1
     assert "follow-up of job" in caplog.text
-

@@ -15,7 +15,6 @@ from leadline.radar import services
 from leadline.radar.models import Finding
 from leadline.web.today import today_for
 from leadline.workspaces.services import access_for
-from tests.notify.test_notify import webhook  # noqa: F401  (a JSON receiver on loopback)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +94,7 @@ def test_the_daily_digest_has_the_radars_open_findings(world):
     assert lines[start + 3].strip().endswith("/w/acme/radar/")
 
 
-def test_an_empty_radar_says_so_in_the_digest_and_a_broken_section_does_not_stop_it(
-    world, caplog
-):
+def test_an_empty_radar_says_so_in_the_digest_and_a_broken_section_does_not_stop_it(world, caplog):
     sections.register_digest_section("broken", "tests.radar.test_notices.broken_section")
     try:
         _, body = notify.digest(world.workspace, T0)

@@ -91,7 +91,10 @@ def radar_list(
 
 
 @radar_app.command("run")
-def radar_run(workspace: str | None = _WORKSPACE, as_json: bool = _JSON) -> None:
+def radar_run(
+    workspace: str | None = _WORKSPACE,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
     """Run every rule now (new and reopened high findings are notified, as on the workers).
     Exits 1 when a rule failed; the other rules' findings are kept."""
     common.setup_django()
@@ -120,11 +123,21 @@ def radar_rules(as_json: bool = _JSON) -> None:
 
     rows: list[dict[str, Any]] = [
         {
-            "key": r.key, "area": r.area, "title": r.title, "why": r.why, "source": r.source,
+            "key": r.key,
+            "area": r.area,
+            "title": r.title,
+            "why": r.why,
+            "source": r.source,
             "recheck_days": r.recheck_days,
             "thresholds": [
-                {"key": t.key, "label": t.label, "default": t.default, "minimum": t.minimum,
-                 "maximum": t.maximum, "unit": t.unit}
+                {
+                    "key": t.key,
+                    "label": t.label,
+                    "default": t.default,
+                    "minimum": t.minimum,
+                    "maximum": t.maximum,
+                    "unit": t.unit,
+                }
                 for t in r.thresholds
             ],
         }  # fmt: skip

@@ -21,7 +21,6 @@ from leadline.workspaces.twins import json_twin
 from . import services
 from .registry import SEVERITIES, all_rules
 
-
 DONE = {"acknowledge": "acknowledged", "resolve": "resolved", "dismiss": "dismissed"}
 STATUSES = [
     ("live", "Open and acknowledged"),
