@@ -6,7 +6,9 @@ Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M ite
 forecasts, with its per-item Python baseline measured in the same run), bench_import.py
 (`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
 team flow page at 10k items against loading through ORM objects; on SQLite, and with --postgres
-URL also on PostgreSQL), bench_load.py (signed-in users against `leadline serve` on the demo data
+URL also on PostgreSQL), bench_radar.py (every registered Radar rule over 500 teams against
+the flow figures of the same teams; SQLite, and with --postgres also PostgreSQL; --quick: 50
+teams), bench_load.py (signed-in users against `leadline serve` on the demo data
 at 20 requests/s for 30 s, open loop, on SQLite and with --postgres on PostgreSQL; --quick: 10 s),
 and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
 whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
@@ -63,6 +65,17 @@ def main() -> None:
             (
                 "team dashboard, PostgreSQL (bench_dashboard)",
                 [PY, str(HERE / "bench_dashboard.py"), "--postgres", args.postgres],
+            )
+        )
+    radar = [PY, str(HERE / "bench_radar.py")]
+    if args.quick:
+        radar += ["--teams", "50"]
+    jobs.append(("the Radar's rules over 500 teams, SQLite (bench_radar)", radar))
+    if args.postgres:
+        jobs.append(
+            (
+                "the Radar's rules over 500 teams, PostgreSQL (bench_radar)",
+                [*radar, "--postgres", args.postgres],
             )
         )
     load = [PY, str(HERE / "bench_load.py")]

@@ -13,16 +13,18 @@ from leadline.jobs.periodic import start_due
 pytestmark = pytest.mark.django_db
 
 
-def test_escalation_and_digest_start_once_per_interval():
+def test_escalation_the_radar_and_the_digest_start_once_per_interval():
     now = timezone.now()
     kinds = sorted(j.kind for j in start_due(now))
-    assert kinds == ["governance.digest", "governance.escalate"]
+    assert kinds == ["governance.digest", "governance.escalate", "radar.run"]
     # A second worker checking a minute later starts nothing.
     assert start_due(now + timedelta(minutes=1)) == []
-    # An hour later escalation is due again; the digest is not.
-    assert [j.kind for j in start_due(now + timedelta(hours=1))] == ["governance.escalate"]
-    assert [j.kind for j in start_due(now + timedelta(days=1, hours=1))] == [
-        "governance.escalate",
+    # An hour later escalation and the Radar are due again; the digest is not.
+    hourly = ["governance.escalate", "radar.run"]
+    assert sorted(j.kind for j in start_due(now + timedelta(hours=1))) == hourly
+    assert sorted(j.kind for j in start_due(now + timedelta(days=1, hours=1))) == [
         "governance.digest",
+        *hourly,
     ]
     assert Job.objects.filter(kind="governance.escalate").count() == 3
+    assert Job.objects.filter(kind="radar.run", workspace=None).count() == 3

@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "leadline.dashboards.cli",  # forecast
     "leadline.pulse.cli",  # pulse
     "leadline.retro.cli",  # retro actions, retro themes
+    "leadline.radar.cli",  # radar list, run, rules
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

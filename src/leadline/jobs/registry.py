@@ -9,6 +9,7 @@ The job runner knows no feature app. Each app registers its part in its ``AppCon
     registry.register_periodic("governance.digest", "Send the daily digest", timedelta(days=1))
     registry.register_startable("demo.refresh", "Rebuild the demo data", lambda ws: ...)
     registry.register_worker_loop(schedule_loop)
+    registry.register_follow_up("delivery.import", start_radar_run)
 
 Nothing here touches the database, so registering is safe while Django starts.
 """
@@ -50,9 +51,13 @@ class Startable:
     offered: Callable[[Any], bool]
 
 
+# Called with a job that has just succeeded; returns the job it started, or None.
+FollowUp = Callable[[Any], Any]
+
 _PERIODIC: dict[str, Periodic] = {}
 _STARTABLE: dict[str, Startable] = {}
 _LOOPS: list[WorkerLoop] = []
+_FOLLOW_UPS: dict[str, list[FollowUp]] = {}
 
 
 def register_handler(kind: str, func: Handler) -> Handler:
@@ -104,3 +109,17 @@ def register_worker_loop(loop: WorkerLoop) -> None:
 def worker_loops() -> list[WorkerLoop]:
     """Return the registered worker loops in the order they were registered."""
     return list(_LOOPS)
+
+
+def register_follow_up(after_kind: str, start: FollowUp) -> None:
+    """Call ``start(job)`` each time a job of ``after_kind`` succeeds (in the process that ran
+    it, after the job is marked succeeded). ``start`` usually starts another job, e.g. the
+    Radar after an import; whatever it raises is logged and leaves the finished job alone."""
+    starts = _FOLLOW_UPS.setdefault(after_kind, [])
+    if start not in starts:
+        starts.append(start)
+
+
+def follow_ups(kind: str) -> list[FollowUp]:
+    """Return what to call after a job of ``kind`` succeeds, in the order registered."""
+    return list(_FOLLOW_UPS.get(kind, ()))

@@ -29,8 +29,8 @@ from .present import error_message, is_for_people, without_paths
 
 # Kept importable from here: apps registered their handlers through this module before.
 from .registry import Handler as Handler
+from .registry import follow_ups, registered_kinds
 from .registry import handler as handler
-from .registry import registered_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -195,11 +195,29 @@ def run_job(job_id: str, listener: Listener | None = None) -> str:
     finally:
         beat.stopped.set()
         beat.join(timeout=5)
-    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+    finished = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
     )
     ctx.log("Finished")
+    if finished:
+        start_follow_ups(job, ctx)
     return JobStatus.SUCCEEDED
+
+
+def start_follow_ups(job: Job, ctx: JobContext) -> list[Job]:
+    """Call what the apps registered to follow a succeeded job of this kind
+    (:func:`.registry.register_follow_up`); a failing follow-up is logged and skipped."""
+    started: list[Job] = []
+    for start in follow_ups(job.kind):
+        try:
+            follow = start(job)
+        except Exception:  # the job itself succeeded; a follow-up must not undo that
+            logger.exception("follow-up of job %s (%s) failed", job.pk, job.kind)
+            continue
+        if isinstance(follow, Job):
+            ctx.log(f"Next: {follow.title}")
+            started.append(follow)
+    return started
 
 
 def recover_stale_jobs(now: Any = None) -> list[Job]:

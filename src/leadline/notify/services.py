@@ -23,6 +23,7 @@ from leadline.connectors import outbound
 from leadline.crypto import decrypt, encrypt
 from leadline.decisions.models import Decision
 from leadline.notify.models import Alert, Notification, NotificationChannel
+from leadline.notify.sections import digest_sections
 from leadline.raid.models import OPEN_STATUSES, RaidItem
 from leadline.workspaces.models import Membership, Role, Workspace
 from leadline.workspaces.services import Access, audit
@@ -143,7 +144,8 @@ def mark_read(user: Any, workspace: Workspace, now: datetime | None = None) -> i
 
 
 def digest(workspace: Workspace, now: datetime) -> tuple[str, str]:
-    """Return the daily digest's title and body: open alerts, overdue decisions, what is due soon."""
+    """Return the daily digest's title and body: open alerts, overdue decisions, what is due
+    soon, then the sections other apps registered (:mod:`leadline.notify.sections`)."""
     from leadline.agreements.services import unacknowledged_summary
 
     alerts = Alert.objects.filter(workspace=workspace, resolved_at=None)
@@ -163,6 +165,11 @@ def digest(workspace: Workspace, now: datetime) -> tuple[str, str]:
     lines.append(f"RAID items due within 7 days: {due_soon.distinct().count()}")
     lines += [f"  - {i.get_kind_display()}: {i.title}" for i in due_soon.distinct()[:10]]
     lines += unacknowledged_summary(workspace)
+    for key, section in digest_sections():
+        try:
+            lines += section(workspace, now)
+        except Exception:  # one app's broken section must not stop the digest
+            logger.exception("digest section %s failed for %s", key, workspace.slug)
     title = f"Leadline daily digest for {workspace.name} — {now:%Y-%m-%d}"
     return title, "\n".join(lines)
 

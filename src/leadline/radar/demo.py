@@ -3,8 +3,10 @@
 The release train's story happened before the change to fortnightly releases, so the Radar
 first looks at the workspace as it stood 500 days ago, after the train's second release (time
 frozen then, only the delivery trend rules): what it raised then, and cleared once the
-fortnightly releases took over, is on the Radar with its evidence and history. Then every rule runs as of now. Idempotent: the look back runs
-once (unless its findings are gone), and a second run as of now changes no finding.
+fortnightly releases took over, is on the Radar with its evidence and history. Then every rule
+runs as of now. Idempotent: the look back runs once (unless its findings are gone), and a second
+run as of now changes no finding (and raises no notification: the demo runs the engine, not the
+notifying service).
 """
 
 from __future__ import annotations

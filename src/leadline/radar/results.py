@@ -86,6 +86,10 @@ class FindingList(TypedDict):
     counts: Annotated[
         dict[str, int], Field(description="Findings by status, over the whole Radar (no filter).")
     ]
+    by_severity: Annotated[
+        dict[str, int],
+        Field(description="The findings the other filters match (all but severity), by severity."),
+    ]
 
 
 @fixed

@@ -80,6 +80,7 @@ def findings(
         qs = qs.filter(rule=rule)
     else:
         qs = qs.exclude(rule__in=muted_rules(workspace))
+    by_severity = dict(qs.values_list("severity").annotate(n=Count("id")).order_by())
     if severity:
         qs = qs.filter(severity=severity)
     rows = list(qs.annotate(
@@ -91,6 +92,7 @@ def findings(
     return {
         "items": [finding_out(f) for f in rows],
         "counts": {s: int(counts.get(s, 0)) for s in STATUS_ORDER},
+        "by_severity": {s: int(by_severity.get(s, 0)) for s in SEVERITIES},
     }
 
 
@@ -314,12 +316,28 @@ def set_rule(
     return next(o for o in rules(access.workspace) if o["key"] == key)
 
 
-def run_now(access: Access, now: datetime | None = None) -> RunOut:
-    """Run the rules now (members and above)."""
-    access.require(Role.MEMBER)
-    r = engine.run(access.workspace, now or timezone.now())
+def run_workspace(workspace: Workspace, now: datetime | None = None) -> engine.RunResult:
+    """Run every enabled rule over ``workspace`` and notify the leads of the high findings the
+    run raised or reopened (every way of running the Radar goes through here: the page, the API,
+    the CLI, the hourly job and the job after each import)."""
+    from .notices import announce
+
+    now = now or timezone.now()
+    result = engine.run(workspace, now)
+    if result.new:
+        announce(workspace, result.new, now)
+    return result
+
+
+def run_out(r: engine.RunResult) -> RunOut:
     return {
         "raised": r.raised, "reopened": r.reopened, "cleared": r.cleared,
         "still_open": r.still_open, "rules_run": r.rules_run, "errors": r.errors,
         "seconds": round(r.seconds, 3),
     }  # fmt: skip
+
+
+def run_now(access: Access, now: datetime | None = None) -> RunOut:
+    """Run the rules now (members and above)."""
+    access.require(Role.MEMBER)
+    return run_out(run_workspace(access.workspace, now))

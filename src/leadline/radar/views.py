@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from leadline.governance.views import report
 from leadline.workspaces.access import workspace_view
@@ -17,6 +20,42 @@ from leadline.workspaces.twins import json_twin
 
 from . import services
 from .registry import SEVERITIES, all_rules
+
+DONE = {"acknowledge": "acknowledged", "resolve": "resolved", "dismiss": "dismissed"}
+STATUSES = [
+    ("live", "Open and acknowledged"),
+    ("open", "Open"),
+    ("acknowledged", "Acknowledged"),
+    ("resolved", "Resolved"),
+    ("dismissed", "Dismissed"),
+]
+
+
+def _back(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """Return to the Radar page the action was taken on (``next``), else the finding's page."""
+    target = request.POST.get("next", "")
+    radar_path = reverse("radar", args=[access.workspace.slug])
+    if target.startswith(radar_path) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(f"{target}#finding-{pk}")
+    return redirect("radar-finding", access.workspace.slug, pk)
+
+
+def _filtered(request: HttpRequest, filters: dict[str, Any], **change: str) -> str:
+    """Return this page's URL with ``change`` applied to the filters (the same value again
+    clears it: a severity tile shows that severity, or all of them when already chosen)."""
+    params: dict[str, str] = {}
+    team = filters.get("team")
+    if team is not None:
+        params["team"] = team.slug
+    for key in ("status", "severity", "rule"):
+        value = filters.get(key)
+        if key in change:
+            value = None if value == change[key] else change[key]
+        if value and not (key == "status" and value == "live"):
+            params[key] = value
+    return request.path + (f"?{urlencode(params)}" if params else "")
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
@@ -46,21 +85,31 @@ def radar(request: HttpRequest, access: Access) -> HttpResponse:
         report(request, exc)
         filters.update(status="live", rule=None, severity=None)
         result = services.findings(access.workspace, **filters)
+    by = result["by_severity"]
+    total = sum(by.values())
+    summary: list[dict[str, Any]] = [
+        {"severity": s, "count": by[s], "share": round(100 * by[s] / total, 2) if total else 0}
+        for s in SEVERITIES
+    ]
+    x = 0.0
+    for part in summary:  # where each severity's bar starts, in percent of the whole
+        part["x"], x = x, x + float(part["share"])
+        part["href"] = _filtered(request, filters, severity=part["severity"])
     return render(
         request,
         "radar/radar.html",
         {
             "result": result,
             "filters": filters,
+            "summary": summary,
+            "summary_total": total,
+            "status_label": dict(STATUSES).get(filters["status"] or "live", ""),
+            "back": request.get_full_path(),
+            "narrowed": bool(filters["rule"] or filters["severity"] or status != "live"),
+            "clear_url": _filtered(request, {"team": filters["team"]}),
             "rules": all_rules(),
             "severities": SEVERITIES,
-            "statuses": [
-                ("live", "Open and acknowledged"),
-                ("open", "Open"),
-                ("acknowledged", "Acknowledged"),
-                ("resolved", "Resolved"),
-                ("dismissed", "Dismissed"),
-            ],  # fmt: skip
+            "statuses": STATUSES,
         },
     )
 
@@ -80,12 +129,10 @@ def finding(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 services.act(
                     access, pk, action, request.user, reason=request.POST.get("reason", "")
                 )
-                messages.success(
-                    request, f"Finding {action.replace('_', ' ')}d.".replace("ed.d", "ed.")
-                )
+                messages.success(request, f"Finding {DONE.get(action, action)}.")
         except ValidationError as exc:
             report(request, exc)
-        return redirect("radar-finding", access.workspace.slug, pk)
+        return _back(request, access, pk)
     return render(
         request, "radar/finding.html", {"f": services.finding_detail(access.workspace, pk)}
     )
