@@ -17,7 +17,7 @@ from leadline.widgets import DateInput, SearchableSelectMultiple
 from leadline.workspaces.models import Person, Team, Workspace
 
 from .models import Kind, Question
-from .services import MAX_CRITERIA, MAX_METRICS, QuestionSpec
+from .services import MAX_CRITERIA, MAX_METRICS, QuestionSpec, clean_questions
 
 # The words the builder accepts for each kind (besides the kind's own name).
 KIND_WORDS = {
@@ -85,7 +85,11 @@ class CheckForm(forms.Form):
         )
 
     def clean_questions(self) -> list[QuestionSpec]:
-        return parse_questions(self.cleaned_data["questions"])
+        try:
+            specs = parse_questions(self.cleaned_data["questions"])
+            return clean_questions(specs)
+        except ValidationError as exc:  # the service's errors name "questions": this field
+            raise ValidationError(exc.message_dict["questions"]) from None
 
     def closes_at(self) -> datetime:
         day = self.cleaned_data["closes_on"]

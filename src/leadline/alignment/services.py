@@ -54,7 +54,7 @@ def link_path(check: AlignmentCheck, token: str) -> str:
     return reverse("alignment-link", args=[check.workspace.slug, token])
 
 
-def _clean_questions(questions: list[QuestionSpec]) -> list[QuestionSpec]:
+def clean_questions(questions: list[QuestionSpec]) -> list[QuestionSpec]:
     if not questions:
         raise ValidationError({"questions": "Ask at least one question."})
     if len(questions) > MAX_QUESTIONS:
@@ -114,7 +114,7 @@ def create_check(
         raise ValidationError({"consensus": "The consensus threshold is 50 to 100 percent."})
     if team is not None and team.workspace_id != access.workspace.pk:
         raise Http404("No such team")
-    specs = _clean_questions(questions)
+    specs = clean_questions(questions)
     audience = {p.pk: p for p in people}
     if not audience:
         raise ValidationError({"audience": "Invite at least one person."})
