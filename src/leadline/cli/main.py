@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "leadline.decisions.cli",
     "leadline.changes.cli",
     "leadline.notify.cli",  # escalate, notify
+    "leadline.alignment.cli",
     "leadline.dashboards.cli",  # forecast
 )
 for _name in COMMAND_MODULES:

@@ -14,6 +14,7 @@ STEP_MODULES = (
     "leadline.decisions.demo",
     "leadline.agreements.demo",
     "leadline.changes.demo",
+    "leadline.alignment.demo",
 )
 
 
