@@ -214,3 +214,27 @@ def test_answers_of_the_wrong_shape_are_refused_naming_the_question(world, sent)
             alignment.submit(r, {question.pk: value}, now=START)
         assert f"question-{question.pk}" in caught.value.message_dict, kind
     assert not Answer.objects.exists()
+
+
+def test_statements_carry_krippendorffs_alpha_over_the_check(world):
+    statements = [
+        {"kind": "likert", "text": "Goal clear"},
+        {"kind": "likert", "text": "Scope clear"},
+    ]
+    people = [world.people[n] for n in ("Ann", "Bo", "Cy")]
+    check, issued = alignment.create_check(
+        world.access,
+        "Two statements",
+        statements,
+        people,
+        closes_at=START + timedelta(days=3),
+        now=START,
+    )
+    first, second = check.questions.all()
+    for i in issued:  # everyone: 5 on the first, 2 on the second: perfect agreement
+        alignment.submit(i.respondent, {first.pk: 5, second.pk: 2}, now=START)
+    alignment.show_results(world.access, check)
+    details = [x["detail"] for x in results_for(check)["questions"]]
+    assert [d["krippendorff_alpha"] for d in details] == [1.0, 1.0]
+    alignment.submit(issued[0].respondent, {first.pk: 2, second.pk: 5}, now=START)
+    assert results_for(check)["questions"][0]["detail"]["krippendorff_alpha"] < 0.5

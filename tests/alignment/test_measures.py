@@ -146,3 +146,27 @@ def test_likert_percent_agreement_is_the_larger_side() -> None:
     assert m.value == 0.75 and not m.disagreement
     m = measures.likert([5, 4, 3, 1], 0.75)  # agree 2/4, disagree 1/4
     assert m.value == 0.5 and m.disagreement
+
+
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", the example of four
+# observers and twelve units with missing values: nominal .743, ordinal .815, interval .849,
+# ratio .797.
+RELIABILITY = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+
+
+@pytest.mark.parametrize(
+    "level, published",
+    [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
+)
+def test_krippendorff_alpha_matches_the_published_example(level, published) -> None:
+    assert measures.krippendorff_alpha(RELIABILITY, level) == pytest.approx(published, abs=5e-4)
+
+
+def test_krippendorff_alpha_is_undefined_for_one_statement_or_one_value() -> None:
+    assert measures.krippendorff_alpha([[4], [5]]) is None
+    assert measures.krippendorff_alpha([[4, 4], [4, 4]]) is None

@@ -255,5 +255,23 @@ def likert(values: list[int], consensus: float) -> Measure:
     )
 
 
+def krippendorff_alpha(ratings: list[list[float | None]], level: str = "ordinal") -> float | None:
+    """Krippendorff's alpha of ``ratings`` (one row per rater, one column per unit; None where
+    a rater gave no value), from the ``krippendorff`` package. For a check's agreement
+    statements the units are the statements and the raters the respondents, at the ordinal
+    level. None when it is undefined (fewer than two units or raters, or a single value used)."""
+    import krippendorff
+    import numpy as np
+
+    if len(ratings) < 2 or len(ratings[0]) < 2:
+        return None
+    data = np.array([[np.nan if v is None else v for v in row] for row in ratings], dtype=float)
+    try:
+        alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+    except ValueError:  # one value in the whole domain, or no pairable values
+        return None
+    return None if math.isnan(alpha) else alpha
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)

@@ -242,6 +242,8 @@ def results_for(check: AlignmentCheck) -> CheckResults:
     for r in respondents:
         for a in r.answers.all():
             per_question[a.question_id].append((r, a.value))
+    questions = [_question(check, q, per_question[q.pk]) for q in check.questions.all()]
+    _likert_alpha(questions, respondents, per_question)
     return {
         "id": check.pk,
         "title": check.title,
@@ -251,8 +253,25 @@ def results_for(check: AlignmentCheck) -> CheckResults:
         "consensus": check.consensus,
         "invited": len(respondents),
         "answered": sum(1 for r in respondents if r.submitted_at is not None),
-        "questions": [_question(check, q, per_question[q.pk]) for q in check.questions.all()],
+        "questions": questions,
     }
+
+
+def _likert_alpha(
+    questions: list[QuestionResult],
+    respondents: list[Respondent],
+    per_question: dict[int, list[tuple[Respondent, Any]]],
+) -> None:
+    """Add Krippendorff's alpha over the check's agreement statements (units: statements,
+    raters: respondents, ordinal) to each statement's detail; it needs two statements."""
+    likert = [q for q in questions if q["kind"] == Kind.LIKERT]
+    if not likert:
+        return
+    given = {q["id"]: {r.pk: v for r, v in per_question[q["id"]]} for q in likert}
+    ratings = [[given[q["id"]].get(r.pk) for q in likert] for r in respondents]
+    alpha = measures.krippendorff_alpha([row for row in ratings if any(v is not None for v in row)])
+    for q in likert:
+        q["detail"]["krippendorff_alpha"] = None if alpha is None else round(alpha, 3)
 
 
 def results_csv(results: CheckResults) -> str:
