@@ -21,6 +21,7 @@ from . import services as alignment
 from .models import AlignmentCheck
 from .notices import send_invitations
 from .results import CheckResults, results_for
+from .rounds import second_round
 
 router = Router(tags=["alignment"])
 WS = "/workspaces/{workspace}"
@@ -79,6 +80,8 @@ class CheckOut(Schema):
     closed: bool
     results_shown: bool
     consensus: int
+    round: int
+    previous: int | None
     invited: int
     answered: int
     answered_names: list[str]
@@ -99,6 +102,8 @@ def _check_out(
         "closed": check.closed_at is not None,
         "results_shown": alignment.results_visible(check),
         "consensus": check.consensus,
+        "round": check.round,
+        "previous": check.previous_id,
         **progress,
         "questions": [
             {"id": q.pk, "kind": q.kind, "text": q.text, "items": q.items, "domain": q.domain}
@@ -174,6 +179,23 @@ def show_results(request: HttpRequest, workspace: str, check_id: int) -> dict[st
     access = access_for(request.user, workspace, Role.LEAD)
     check = alignment.show_results(access, alignment.get_check(access, check_id), request.user)
     return _check_out(check)
+
+
+class RoundIn(Input):
+    closes_at: datetime | None = None
+
+
+@router.post(WS + "/alignment-checks/{check_id}/second-round", response={201: CheckOut})
+def start_second_round(
+    request: HttpRequest, workspace: str, check_id: int, payload: RoundIn
+) -> Status[dict[str, Any]]:
+    """Re-ask the contested questions of a check whose results are shown (lead role), to the
+    same people, each question showing the previous round's answers without names."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    check = alignment.get_check(access, check_id)
+    nxt, issued = second_round(access, check, closes_at=payload.closes_at, actor=request.user)
+    send_invitations(nxt, issued, timezone.now())
+    return Status(201, _check_out(nxt, issued))
 
 
 @router.get(WS + "/alignment-checks/{check_id}/results", response=CheckResults)

@@ -39,6 +39,11 @@ class AlignmentCheck(models.Model):
     # Share of respondents one answer must reach for a scope item or statement to have consensus.
     consensus = models.PositiveSmallIntegerField(default=75, help_text="Percent, 50 to 100")
     results_shown = models.BooleanField(default=False)
+    # A second (Delphi) round re-asks the contested questions of ``previous``.
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_rounds"
+    )
+    round = models.PositiveSmallIntegerField(default=1)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by_name = models.CharField(max_length=150, blank=True)
@@ -66,6 +71,10 @@ class Question(models.Model):
     # Who decides: the decision domain asked about (its name), "cross-domain" for a decision
     # the framework routes to the triage group, or "" to compare with no framework.
     domain = models.CharField(max_length=120, blank=True)
+    # In a second round: the question of the first round this one re-asks.
+    source = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+    )
 
     class Meta:
         db_table = "alignment_question"

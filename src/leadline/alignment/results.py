@@ -244,6 +244,7 @@ def results_for(check: AlignmentCheck) -> CheckResults:
             per_question[a.question_id].append((r, a.value))
     questions = [_question(check, q, per_question[q.pk]) for q in check.questions.all()]
     _likert_alpha(questions, respondents, per_question)
+    _convergence(check, questions)
     return {
         "id": check.pk,
         "title": check.title,
@@ -282,3 +283,21 @@ def results_csv(results: CheckResults) -> str:
         for a in q["by_respondent"]
     ]
     return csvsafe.to_text(("question", "kind", "group", "respondent", "answer"), rows)
+
+
+def _convergence(check: AlignmentCheck, questions: list[QuestionResult]) -> None:
+    """Add to each re-asked question the previous round's measure and whether the group
+    converged (a disagreement then, none now)."""
+    if check.previous is None:
+        return
+    before = {q["id"]: q for q in results_for(check.previous)["questions"]}
+    sources = dict(check.questions.values_list("pk", "source_id"))
+    for q in questions:
+        old = before.get(sources.get(q["id"]) or 0)
+        if old is None:
+            continue
+        q["detail"]["previous_round"] = {
+            "measure": old["measure"],
+            "disagreement": old["disagreement"],
+            "converged": old["disagreement"] and not q["disagreement"] and q["responses"] > 0,
+        }

@@ -25,6 +25,7 @@ from .forms import DECIDER_CHOICES, CheckForm, answers_from_post, initial_of
 from .models import AlignmentCheck, Kind
 from .notices import send_invitations
 from .results import QuestionResult, decider_candidates, results_csv, results_for
+from .rounds import first_round_answers, second_round
 
 
 def _issued(request: HttpRequest, issued: list[alignment.IssuedLink]) -> list[dict[str, Any]]:
@@ -88,6 +89,7 @@ def _detail(
             "fresh": fresh or [],
             "visible": alignment.results_visible(check),
             "is_open": check.is_open(),
+            "next_rounds": check.next_rounds.all(),
             "respondents": check.respondents.select_related("person", "link"),
         },
     )
@@ -108,6 +110,11 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 alignment.close_check(access, check, actor=request.user)
                 messages.success(request, "Closed: links no longer work; results are shown.")
                 return redirect("alignment-results", access.workspace.slug, check.pk)
+            if action == "second-round":
+                nxt, issued = second_round(access, check, actor=request.user)
+                send_invitations(nxt, issued, timezone.now())
+                messages.success(request, f"Started “{nxt.title}” on the contested questions.")
+                return _detail(request, access, nxt, fresh=_issued(request, issued))
             if action == "link":
                 person = get_object_or_404(
                     Person, workspace=access.workspace, pk=_pk(request.POST.get("person"))
@@ -227,6 +234,7 @@ def respond(request: HttpRequest, ws: str, token: str) -> HttpResponse:
     stored = {a.question_id: a.value for a in respondent.answers.all()}
     initial = initial_of(questions, stored)
     people = decider_candidates(check.workspace)
+    before = first_round_answers(check)
     return render(
         request,
         "alignment/respond.html",
@@ -234,7 +242,7 @@ def respond(request: HttpRequest, ws: str, token: str) -> HttpResponse:
             "check": check,
             "respondent": respondent,
             "link": link,
-            "rows": [(q, initial[q.pk]) for q in questions],
+            "rows": [(q, initial[q.pk], before.get(q.pk)) for q in questions],
             "kinds": Kind,
             "people": people,
             "decider_choices": DECIDER_CHOICES,
