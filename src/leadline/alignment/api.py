@@ -254,7 +254,16 @@ def _respondent(token: str) -> Any:
         ) from None
 
 
-@router.get("/alignment/responses/{token}", response=ResponseOut, auth=None)
+class GoneOut(Schema):
+    """A link that existed but expired (its check closed) or was withdrawn."""
+
+    detail: str
+
+
+GONE = {200: ResponseOut, 410: GoneOut}
+
+
+@router.get("/alignment/responses/{token}", response=GONE, auth=None)
 def read_response(request: HttpRequest, token: str) -> dict[str, Any]:
     """The link's check and its holder's own answers (no account: the token is the access)."""
     respondent = _respondent(token)
@@ -263,7 +272,7 @@ def read_response(request: HttpRequest, token: str) -> dict[str, Any]:
     return _response_out(respondent)
 
 
-@router.post("/alignment/responses/{token}", response=ResponseOut, auth=None)
+@router.post("/alignment/responses/{token}", response=GONE, auth=None)
 def answer(request: HttpRequest, token: str, payload: ResponseIn) -> dict[str, Any]:
     """Answer (or change the answers) through a personal link until the check closes; a
     tampered, expired or replaced link is a 404 saying so."""

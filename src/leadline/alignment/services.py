@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from typing_extensions import TypedDict
 
+from leadline import bounds
 from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, StakeholderLink, Team
 from leadline.workspaces.services import Access, audit
@@ -275,10 +276,13 @@ def clean_value(q: Question, value: Any) -> Any:
     if q.kind == Kind.WHO_DECIDES:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise _invalid(q, 'name a person (their id), a role, free text or "dont_know".')
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            person = Person.objects.filter(
-                workspace_id=q.alignment_check.workspace_id, pk=int(value)
-            ).first()
+        if isinstance(value, int) or (value.isascii() and value.isdigit()):
+            pk = int(value) if len(str(value)) <= 12 else 0
+            person = None
+            if bounds.ID.low <= pk <= bounds.ID.high:
+                person = Person.objects.filter(
+                    workspace_id=q.alignment_check.workspace_id, pk=pk
+                ).first()
             if person is None:
                 raise _invalid(q, "no such person.")
             return person.pk
@@ -287,11 +291,10 @@ def clean_value(q: Question, value: Any) -> Any:
             raise _invalid(q, f"at most {MAX_ITEM_LENGTH} characters.")
         return text or None
     if q.kind == Kind.LIKERT:
-        try:
+        n = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        if isinstance(value, str) and value.strip() in {"1", "2", "3", "4", "5"}:
             n = int(value)
-        except (TypeError, ValueError):
-            n = 0
-        if isinstance(value, bool) or not 1 <= n <= 5:
+        if not 1 <= n <= 5:
             raise _invalid(q, "answer 1 (strongly disagree) to 5 (strongly agree).")
         return n
     if not isinstance(value, str) or len(value) > MAX_TEXT_ANSWER:
