@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workspaces', '0003_time_zones'),
+        ("workspaces", "0003_time_zones"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='stakeholderlink',
-            name='purpose',
-            field=models.CharField(choices=[('agreement', 'Working agreement'), ('alignment', 'Alignment check')], max_length=32),
+            model_name="stakeholderlink",
+            name="purpose",
+            field=models.CharField(
+                choices=[("agreement", "Working agreement"), ("alignment", "Alignment check")],
+                max_length=32,
+            ),
         ),
     ]
