@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any
+from typing import Any, Literal
 
 # Kendall's W below this is a disagreement (0.5: "moderate agreement", Schmidt 1997).
 KENDALL_W_MIN = 0.5
@@ -255,7 +255,10 @@ def likert(values: list[int], consensus: float) -> Measure:
     )
 
 
-def krippendorff_alpha(ratings: list[list[float | None]], level: str = "ordinal") -> float | None:
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+
+
+def krippendorff_alpha(ratings: list[list[float | None]], level: Level = "ordinal") -> float | None:
     """Krippendorff's alpha of ``ratings`` (one row per rater, one column per unit; None where
     a rater gave no value), from the ``krippendorff`` package. For a check's agreement
     statements the units are the statements and the raters the respondents, at the ordinal
