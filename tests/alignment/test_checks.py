@@ -238,3 +238,13 @@ def test_statements_carry_krippendorffs_alpha_over_the_check(world):
     assert [d["krippendorff_alpha"] for d in details] == [1.0, 1.0]
     alignment.submit(issued[0].respondent, {first.pk: 2, second.pk: 5}, now=START)
     assert results_for(check)["questions"][0]["detail"]["krippendorff_alpha"] < 0.5
+
+
+def test_unanswered_checks_name_who_is_still_waiting_while_the_check_is_open(world, sent):
+    check, tokens = sent
+    _answer_all(check, world, tokens)
+    found = alignment.unanswered_checks(world.workspace, now=START + timedelta(days=2))
+    assert [(u["check"], u["waiting"], u["invited"]) for u in found] == [
+        ("Checkout rewrite", ["Mo"], 5)
+    ]
+    assert alignment.unanswered_checks(world.workspace, now=check.closes_at) == []

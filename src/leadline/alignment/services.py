@@ -408,6 +408,35 @@ def open_disagreements(workspace: Any, now: datetime | None = None) -> list[Disa
     return out
 
 
+class Unanswered(TypedDict):
+    check_id: int
+    check: str
+    closes_at: datetime
+    waiting: list[str]
+    invited: int
+
+
+def unanswered_checks(workspace: Any, now: datetime | None = None) -> list[Unanswered]:
+    """Return the open checks with people who have not answered yet (names: whom to remind),
+    closing soonest first. The seam for the Radar's "unanswered checks" rule."""
+    now = now or timezone.now()
+    out: list[Unanswered] = []
+    checks = AlignmentCheck.objects.filter(workspace=workspace, closed_at=None, closes_at__gt=now)
+    for check in checks.order_by("closes_at"):
+        p = progress(check)
+        if p["waiting_names"]:
+            out.append(
+                {
+                    "check_id": check.pk,
+                    "check": check.title,
+                    "closes_at": check.closes_at,
+                    "waiting": p["waiting_names"],
+                    "invited": p["invited"],
+                }
+            )
+    return out
+
+
 def resolve_token(token: str, now: datetime | None = None) -> Respondent:
     """Return the respondent of a link given without its workspace (the API's form)."""
     link = (
