@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_escalation_and_digest_start_once_per_interval():
     now = timezone.now()
     kinds = sorted(j.kind for j in start_due(now))
-    assert kinds == ["governance.digest", "governance.escalate"]
+    assert kinds == ["alignment.remind", "governance.digest", "governance.escalate"]
     # A second worker checking a minute later starts nothing.
     assert start_due(now + timedelta(minutes=1)) == []
     # An hour later escalation is due again; the digest is not.
@@ -24,5 +24,6 @@ def test_escalation_and_digest_start_once_per_interval():
     assert [j.kind for j in start_due(now + timedelta(days=1, hours=1))] == [
         "governance.escalate",
         "governance.digest",
+        "alignment.remind",
     ]
     assert Job.objects.filter(kind="governance.escalate").count() == 3
