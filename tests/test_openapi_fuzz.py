@@ -50,6 +50,7 @@ schema.config.generation.update(max_examples=EXAMPLES, deterministic=True, allow
 def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
     """Create one workspace with a record of every kind the API has; return ids and a token."""
     from leadline.agreements import services as agreements
+    from leadline.alignment import services as alignment
     from leadline.changes import services as changes
     from leadline.decisions import services as decisions
     from leadline.delivery.models import Connection, StatusMapping, Transition, WorkItem
@@ -92,6 +93,12 @@ def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
             from_status=before, to_status=after,
         )  # fmt: skip
     job = Job.objects.create(kind="sync", title="Sync", workspace=ws, created_by=owner)
+    check, links = alignment.create_check(
+        access, "Kickoff", [{"kind": "scope", "text": "In?", "items": ["A", "B"]},
+                            {"kind": "who_decides", "text": "Who?"},
+                            {"kind": "likert", "text": "Agreed"}], [person],
+    )  # fmt: skip
+    alignment.show_results(access, check)
     _, token = issue_token(owner, "fuzz")
     return {
         "token": token,
@@ -105,6 +112,8 @@ def _seed(make_user: Any, make_workspace: Any) -> dict[str, Any]:
             "status_id": mapping.pk if mapping else 1,
             "key": wi.key,
             "job_id": str(job.pk),
+            "check_id": check.pk,
+            "token": links[0].token,
         },
     }
 

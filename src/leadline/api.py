@@ -197,6 +197,7 @@ def version(request: HttpRequest) -> dict[str, str]:
 def mount() -> None:
     """Attach every app's router (called once from urls.py)."""
     from leadline.agreements.api import router as agreements_router
+    from leadline.alignment.api import router as alignment_router
     from leadline.changes.api import router as changes_router
     from leadline.dashboards.api import router as metrics_router
     from leadline.decisions.api import router as decisions_router
@@ -217,6 +218,7 @@ def mount() -> None:
         api.add_router("/", router)
     api.add_router("/", delivery_router)
     api.add_router("/", metrics_router)
+    api.add_router("/", alignment_router)
     api.add_router("/", home_router)
     api.add_router("/", radar_router)
     api.add_router("/", pulse_router)

@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "leadline.agreements",
     "leadline.changes",
     "leadline.notify",
+    "leadline.alignment",
     "leadline.delivery",
     "leadline.dashboards",
     "leadline.radar",

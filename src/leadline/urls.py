@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from leadline.agreements.urls import urlpatterns as agreements_urls
+from leadline.alignment.urls import urlpatterns as alignment_urls
 from leadline.api import api, mount
 from leadline.changes.urls import urlpatterns as changes_urls
 from leadline.dashboards.urls import urlpatterns as metrics_urls
@@ -46,11 +47,12 @@ workspace_urls = (
         path(f"{area}/", web.area_view(area), name=area)
         for area in web.AREAS
         # Feature pages replace the empty states of their areas.
-        if area not in {"raid", "decisions", "delivery", "forecasts", "radar"}
+        if area not in {"raid", "decisions", "delivery", "forecasts", "radar", "alignment"}
     ]
     + raid_urls
     + decisions_urls
     + agreements_urls
+    + alignment_urls
     + changes_urls
     + notify_urls
     + delivery_urls

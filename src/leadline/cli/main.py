@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "leadline.decisions.cli",
     "leadline.changes.cli",
     "leadline.notify.cli",  # escalate, notify
+    "leadline.alignment.cli",
     "leadline.dashboards.cli",  # forecast
     "leadline.pulse.cli",  # pulse
     "leadline.retro.cli",  # retro actions, retro themes

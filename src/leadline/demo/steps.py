@@ -16,6 +16,7 @@ STEP_MODULES = (
     "leadline.changes.demo",
     "leadline.pulse.demo",
     "leadline.retro.demo",
+    "leadline.alignment.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

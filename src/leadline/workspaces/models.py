@@ -227,6 +227,7 @@ class StakeholderLink(models.Model):
 
     class Purpose(models.TextChoices):
         AGREEMENT = "agreement", "Working agreement"
+        ALIGNMENT = "alignment", "Alignment check"
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="stakeholder_links"
