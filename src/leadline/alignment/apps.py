@@ -11,8 +11,8 @@ class AlignmentConfig(AppConfig):
 
         from leadline.jobs.registry import register_periodic
 
-        # Registers the reminder job handler with the job runner.
-        from . import jobs  # noqa: F401
+        # Registers the reminder job handler with the job runner, and the Radar rules.
+        from . import jobs, radar_rules  # noqa: F401
 
         register_periodic(
             "alignment.remind",
