@@ -121,6 +121,7 @@ def run(workspace: Workspace, now: datetime, *, only: list[str] | None = None) -
             )
         }
         events: list[FindingEvent] = []
+        seen: list[Finding] = []  # still firing, no new evidence: one bulk update at the end
         for key, (r, s) in signals.items():
             f = existing.get(key)
             if f is None:
@@ -141,6 +142,7 @@ def run(workspace: Workspace, now: datetime, *, only: list[str] | None = None) -
                 f.dismissed_reason, f.dismissed_score = "", None
                 result.reopened += 1
                 result.new.append(f.pk)
+                f.save()
             else:
                 f.last_seen_at, f.score = now, s.score
                 if action == "recheck":
@@ -148,15 +150,16 @@ def run(workspace: Workspace, now: datetime, *, only: list[str] | None = None) -
                     f.recheck_at = ctx.today + timedelta(days=r.recheck_days)
                 if f.status in LIVE:
                     result.still_open += 1
-            f.save()
+                seen.append(f)
             if action:
                 events.append(
                     FindingEvent(finding=f, at=now, action=action, note=note, evidence=_evidence(s))
                 )
+        cleared: list[Finding] = []
         for key, f in existing.items():
             if key not in signals and f.status in LIVE:
                 f.status, f.status_changed_at = Finding.Status.RESOLVED, now
-                f.save(update_fields=["status", "status_changed_at"])
+                cleared.append(f)
                 events.append(
                     FindingEvent(
                         finding=f, at=now, action="cleared",
@@ -164,6 +167,11 @@ def run(workspace: Workspace, now: datetime, *, only: list[str] | None = None) -
                     )
                 )  # fmt: skip
                 result.cleared += 1
+        Finding.objects.bulk_update(
+            seen, ["last_seen_at", "score", "status", "status_changed_at", "recheck_at"],
+            batch_size=500,
+        )  # fmt: skip
+        Finding.objects.bulk_update(cleared, ["status", "status_changed_at"], batch_size=500)
         FindingEvent.objects.bulk_create(events)
     result.seconds = time.perf_counter() - started
     return result
