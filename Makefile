@@ -56,18 +56,18 @@ cli-help: dev
 
 # Every test but the browser ones, on the embedded default (SQLite).
 test-sqlite: dev
-	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) -m "not browser"
+	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not browser"
 
 # The same suite on PostgreSQL, in a throwaway database created and dropped here.
 test-postgres: dev
 	@db=leadline_ci_$$$$; \
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" && \
-	DATABASE_URL="$(PG_URL)/$$db" $(BIN)/pytest -n $(WORKERS) -m "not browser"; status=$$?; \
+	DATABASE_URL="$(PG_URL)/$$db" $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not browser"; status=$$?; \
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db"; exit $$status
 
 # Real-browser tests in Debian's Chromium (Playwright with executable_path=/usr/bin/chromium).
 test-browser: dev chromium
-	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) -m browser
+	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m browser
 
 test: lint typecheck docs test-sqlite test-postgres test-browser
 

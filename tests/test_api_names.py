@@ -14,3 +14,36 @@ def test_the_workspace_path_parameter_has_one_name(make_user, api_for):
         for method, operation in doc["paths"][path].items():
             names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
             assert "workspace" in names and "ws" not in names, (method, path)
+
+
+def test_no_two_schema_classes_share_a_name():
+    """The OpenAPI description names each schema by its class name: two apps' classes with one
+    name (a ``CheckOut`` in delivery and in alignment) silently became one, and the description
+    lied about one of the routes."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from pydantic import BaseModel
+    from typing_extensions import is_typeddict
+
+    import leadline
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.walk_packages(leadline.__path__, "leadline."):
+        last = info.name.rsplit(".", 1)[-1]
+        if last not in {"api", "results", "schemas"} and ".results." not in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if not inspect.isclass(obj) or obj.__module__ != module.__name__:
+                continue
+            if not (is_typeddict(obj) or issubclass(obj, BaseModel)):
+                continue
+            where = f"{obj.__module__}.{name}"
+            if name in seen and seen[name] != where:
+                clashes.append(f"{name}: {seen[name]} and {where}")
+            seen.setdefault(name, where)
+    assert len(seen) > 50
+    assert not clashes, clashes

@@ -138,7 +138,7 @@ def _check_orm(env: dict[str, str], before: dict[str, list[tuple[Any, ...]]]) ->
 
 # Apps added after the split, and later migrations of older apps: their tables, content types
 # and migrations are not the split's.
-NEW_APPS = ("alignment",)
+NEW_APPS = ("alignment", "pulse", "radar", "retro")
 LATER = {("workspaces", "0004_alter_stakeholderlink_purpose")}
 
 
@@ -206,7 +206,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 executor = MigrationExecutor(connection)
 moved = {"raid", "decisions", "agreements", "changes", "notify", "governance"}
-new_apps = {"alignment"}  # NEW_APPS: apps added after the split
+new_apps = {"alignment", "pulse", "radar", "retro"}  # NEW_APPS: apps added after the split
 later = {("workspaces", "0004_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones")}
 targets = [later.get(n, n) for n in executor.loader.graph.leaf_nodes()
            if n[0] not in moved | new_apps]

@@ -16,11 +16,14 @@ pytestmark = pytest.mark.django_db
 def test_escalation_the_radar_and_the_digest_start_once_per_interval():
     now = timezone.now()
     kinds = sorted(j.kind for j in start_due(now))
-    assert kinds == ["alignment.remind", "governance.digest", "governance.escalate", "radar.run"]
+    assert kinds == [
+        "alignment.remind", "governance.digest", "governance.escalate", "pulse.schedule",
+        "radar.run",
+    ]  # fmt: skip
     # A second worker checking a minute later starts nothing.
     assert start_due(now + timedelta(minutes=1)) == []
     # An hour later escalation and the Radar are due again; the digest is not.
-    hourly = ["governance.escalate", "radar.run"]
+    hourly = ["governance.escalate", "pulse.schedule", "radar.run"]
     assert sorted(j.kind for j in start_due(now + timedelta(hours=1))) == hourly
     assert sorted(j.kind for j in start_due(now + timedelta(days=1, hours=1))) == [
         "alignment.remind",

@@ -15,6 +15,10 @@ from django.utils import timezone
 from leadline.radar import engine
 from leadline.radar.models import Finding
 
+# The demo is built once for the module, outside the tests' transactions: the module's tests run
+# on one worker, one after another (``--dist loadgroup``), so no other test sees it.
+pytestmark = pytest.mark.xdist_group("demo-radar")
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):

@@ -221,3 +221,19 @@ def test_writing_a_card_or_voting_leaves_no_trace_in_the_audit_log(rw):
     services.vote(rw.access(rw.member), retro, rw.member, card=card["id"])
     assert not AuditEvent.objects.filter(actor=rw.member).exists()
     assert not AuditEvent.objects.filter(object_type__in=["card", "vote"]).exists()
+
+
+def test_a_workspace_with_retro_actions_can_be_deleted_but_not_an_owner_alone(rw):
+    from django.db.models import RestrictedError
+
+    from leadline.retro.models import Action
+    from leadline.workspaces.models import Workspace
+
+    today = timezone.localdate()
+    retro = rw.retro(phase="actions")
+    actions.add_action(rw.access(rw.lead), retro, rw.lead, title="Pair on reviews",
+                       owner=rw.people["Ann"].pk, due_on=today + timedelta(days=7))  # fmt: skip
+    with pytest.raises(RestrictedError):
+        rw.people["Ann"].delete()  # an action's owner: mark them left instead
+    Workspace.objects.filter(pk=rw.workspace.pk).delete()
+    assert not Action.objects.exists()

@@ -31,7 +31,7 @@ KindName = Literal[
 ]
 
 
-class QuestionIn(Input):
+class AlignmentQuestionIn(Input):
     kind: KindName
     text: Annotated[str, Field(min_length=1, max_length=500)]
     items: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=30)] = []
@@ -48,7 +48,7 @@ class CheckIn(Input):
     team: Annotated[str, Field(max_length=100)] | None = None
     closes_at: datetime | None = None
     consensus: Annotated[int, Field(ge=50, le=100)] = 75
-    questions: Annotated[list[QuestionIn], Field(min_length=1, max_length=20)]
+    questions: Annotated[list[AlignmentQuestionIn], Field(min_length=1, max_length=20)]
     audience: AudienceIn
 
 
@@ -66,13 +66,13 @@ class RespondentRef(Schema):
     name: str
 
 
-class LinkOut(Schema):
+class AlignmentLinkOut(Schema):
     respondent: RespondentRef
     url: str
     token: str
 
 
-class CheckOut(Schema):
+class AlignmentCheckOut(Schema):
     id: int
     title: str
     team: str | None
@@ -87,7 +87,7 @@ class CheckOut(Schema):
     answered_names: list[str]
     waiting_names: list[str]
     questions: list[QuestionOut]
-    links: list[LinkOut] = []
+    links: list[AlignmentLinkOut] = []
 
 
 def _check_out(
@@ -126,14 +126,14 @@ def _check_out(
     }
 
 
-@router.get(WS + "/alignment-checks", response=list[CheckOut])
+@router.get(WS + "/alignment-checks", response=list[AlignmentCheckOut])
 def list_checks(request: HttpRequest, workspace: str) -> list[dict[str, Any]]:
     """List the workspace's alignment checks: who has answered (names only), never what."""
     access = access_for(request.user, workspace)
     return [_check_out(c) for c in AlignmentCheck.objects.filter(workspace=access.workspace)]
 
 
-@router.post(WS + "/alignment-checks", response={201: CheckOut})
+@router.post(WS + "/alignment-checks", response={201: AlignmentCheckOut})
 def create_check(request: HttpRequest, workspace: str, payload: CheckIn) -> Status[dict[str, Any]]:
     """Create and send a check (lead role): each person of the audience gets a personal link,
     returned here once (and to people with an account, in their notifications)."""
@@ -158,14 +158,14 @@ def create_check(request: HttpRequest, workspace: str, payload: CheckIn) -> Stat
     return Status(201, _check_out(check, issued))
 
 
-@router.get(WS + "/alignment-checks/{check_id}", response=CheckOut)
+@router.get(WS + "/alignment-checks/{check_id}", response=AlignmentCheckOut)
 def get_check(request: HttpRequest, workspace: str, check_id: int) -> dict[str, Any]:
     """One check: its questions and who has answered."""
     access = access_for(request.user, workspace)
     return _check_out(alignment.get_check(access, check_id))
 
 
-@router.post(WS + "/alignment-checks/{check_id}/close", response=CheckOut)
+@router.post(WS + "/alignment-checks/{check_id}/close", response=AlignmentCheckOut)
 def close_check(request: HttpRequest, workspace: str, check_id: int) -> dict[str, Any]:
     """Close the check now (lead role): links stop working and the results are shown."""
     access = access_for(request.user, workspace, Role.LEAD)
@@ -173,7 +173,7 @@ def close_check(request: HttpRequest, workspace: str, check_id: int) -> dict[str
     return _check_out(check)
 
 
-@router.post(WS + "/alignment-checks/{check_id}/show", response=CheckOut)
+@router.post(WS + "/alignment-checks/{check_id}/show", response=AlignmentCheckOut)
 def show_results(request: HttpRequest, workspace: str, check_id: int) -> dict[str, Any]:
     """Show the results to the workspace before the check closes (lead role)."""
     access = access_for(request.user, workspace, Role.LEAD)
@@ -185,7 +185,7 @@ class RoundIn(Input):
     closes_at: datetime | None = None
 
 
-@router.post(WS + "/alignment-checks/{check_id}/second-round", response={201: CheckOut})
+@router.post(WS + "/alignment-checks/{check_id}/second-round", response={201: AlignmentCheckOut})
 def start_second_round(
     request: HttpRequest, workspace: str, check_id: int, payload: RoundIn
 ) -> Status[dict[str, Any]]:
@@ -211,13 +211,13 @@ def results(request: HttpRequest, workspace: str, check_id: int) -> CheckResults
     return results_for(check)
 
 
-class AnswerIn(Input):
+class AlignmentAnswerIn(Input):
     question: Id
     value: Any = None
 
 
 class ResponseIn(Input):
-    answers: Annotated[list[AnswerIn], Field(max_length=20)]
+    answers: Annotated[list[AlignmentAnswerIn], Field(max_length=20)]
     named: bool = False
 
 
@@ -254,13 +254,13 @@ def _respondent(token: str) -> Any:
         ) from None
 
 
-class GoneOut(Schema):
+class AlignmentGoneOut(Schema):
     """A link that existed but expired (its check closed) or was withdrawn."""
 
     detail: str
 
 
-GONE = {200: ResponseOut, 410: GoneOut}
+GONE = {200: ResponseOut, 410: AlignmentGoneOut}
 
 
 @router.get("/alignment/responses/{token}", response=GONE, auth=None)

@@ -16,13 +16,13 @@ from leadline.workspaces.services import access_for
 
 from . import reports, services
 from .models import MAX_K, MIN_K
-from .results import Portfolio, PulseCreated, PulseSummary, Results, SubmitOut
+from .results import PulseCreated, PulsePortfolio, PulseSummary, Results, SubmitOut
 
 router = Router(tags=["pulse"])
 WS = "/workspaces/{workspace}"
 
 
-class QuestionIn(Input):
+class PulseQuestionIn(Input):
     text: Annotated[str, Field(min_length=1, max_length=services.MAX_QUESTION)]
     reverse: Annotated[bool, Field(description="Negatively worded: reverse-scored.")] = False
 
@@ -34,7 +34,9 @@ class PulseIn(Input):
         Field(description="A built-in template, or custom with ``questions``."),
     ]
     questions: Annotated[
-        list[QuestionIn | Annotated[str, Field(min_length=1, max_length=services.MAX_QUESTION)]]
+        list[
+            PulseQuestionIn | Annotated[str, Field(min_length=1, max_length=services.MAX_QUESTION)]
+        ]
         | None,
         Field(max_length=services.MAX_QUESTIONS, description="custom: the questions."),
     ] = None
@@ -47,7 +49,7 @@ class PulseIn(Input):
     ] = None
 
 
-class AnswerIn(Input):
+class PulseAnswerIn(Input):
     answers: Annotated[
         dict[Annotated[str, Field(max_length=64)], StrictInt | StrictStr],
         Field(
@@ -65,7 +67,7 @@ class SettingsOut(Input):
     min_group_size: int
 
 
-class GoneOut(Input):
+class PulseGoneOut(Input):
     detail: Annotated[str, Field(description="The round has closed: its links expired with it.")]
 
 
@@ -78,7 +80,9 @@ def create_pulse(request: HttpRequest, workspace: str, body: PulseIn) -> Any:
 
     access = access_for(request.user, workspace, Role.LEAD)
     team = in_workspace(Team, access.workspace, "team", slug=body.team)
-    questions = [q.model_dump() if isinstance(q, QuestionIn) else q for q in body.questions or []]
+    questions = [
+        q.model_dump() if isinstance(q, PulseQuestionIn) else q for q in body.questions or []
+    ]
     return 201, services.create_pulse(
         access, team, body.template, questions=questions, scale=body.scale, title=body.title,
         schedule=body.schedule, open_days=body.open_days, closes_at=body.closes_at,
@@ -111,7 +115,7 @@ def results_csv(request: HttpRequest, workspace: str, pk: Id) -> HttpResponse:
                         content_type="text/csv; charset=utf-8")  # fmt: skip
 
 
-@router.get(WS + "/pulse-portfolio", response=Portfolio, exclude_unset=True)
+@router.get(WS + "/pulse-portfolio", response=PulsePortfolio, exclude_unset=True)
 def portfolio(request: HttpRequest, workspace: str, template: str = "psychological-safety") -> Any:
     """Each team's latest closed round and the figure across the teams that k lets through."""
     access = access_for(request.user, workspace)
@@ -126,8 +130,8 @@ def change_settings(request: HttpRequest, workspace: str, body: SettingsIn) -> A
                                                           request.user)}  # fmt: skip
 
 
-@router.post("/pulse/responses/{token}", response={201: SubmitOut, 410: GoneOut}, auth=None)
-def answer(request: HttpRequest, token: str, body: AnswerIn) -> Any:
+@router.post("/pulse/responses/{token}", response={201: SubmitOut, 410: PulseGoneOut}, auth=None)
+def answer(request: HttpRequest, token: str, body: PulseAnswerIn) -> Any:
     """Answer a pulse through a personal link (no account): once, while the round is open.
     Nothing of the link or the person is stored with the answer."""
     try:

@@ -16,10 +16,10 @@ from . import privacy, scoring
 from .catalog import TEMPLATES, Item
 from .models import Comment, Invitation, Pulse, Response, Round
 from .results import (
-    Change,
     ItemResult,
-    Portfolio,
-    PortfolioTeam,
+    PulseChange,
+    PulsePortfolio,
+    PulsePortfolioTeam,
     PulseSummary,
     Results,
     TeamChanges,
@@ -178,7 +178,7 @@ def _latest_closed(workspace: Workspace, template: str, now: datetime) -> dict[i
     return latest
 
 
-def portfolio(workspace: Workspace, template: str, now: datetime) -> Portfolio:
+def portfolio(workspace: Workspace, template: str, now: datetime) -> PulsePortfolio:
     """Return each team's latest closed round of ``template`` and the figure across teams,
     computed from released rounds only: hidden teams are left out of the total, so the total
     minus the teams shown reveals no one (the difference attack)."""
@@ -189,7 +189,7 @@ def portfolio(workspace: Workspace, template: str, now: datetime) -> Portfolio:
     teams, pooled, items = [], [], None
     for r in sorted(latest.values(), key=lambda r: r.pulse.team.name):
         items = _items(r.pulse)
-        row = PortfolioTeam(team=r.pulse.team.slug, team_name=r.pulse.team.name, round=r.number,
+        row = PulsePortfolioTeam(team=r.pulse.team.slug, team_name=r.pulse.team.name, round=r.number,
                             respondents=decided[r.pk].respondents, suppressed=r.pk not in shown)  # fmt: skip
         if r.pk in shown:
             total = scoring.overall(items, answers[r.pk])
@@ -197,7 +197,7 @@ def portfolio(workspace: Workspace, template: str, now: datetime) -> Portfolio:
                 row["normalised"] = total[1]
             pooled.extend(answers[r.pk])
         teams.append(row)
-    out = Portfolio(template=template, title=TEMPLATES.get(template, template), min_group_size=_k(workspace), teams=teams,
+    out = PulsePortfolio(template=template, title=TEMPLATES.get(template, template), min_group_size=_k(workspace), teams=teams,
                     respondents=len(pooled))  # fmt: skip
     if pooled and items is not None:
         total = scoring.overall(items, pooled)
@@ -260,16 +260,16 @@ def round_changes(workspace: Workspace, now: datetime) -> list[TeamChanges]:
     return out
 
 
-def _deltas(before: Results, after: Results) -> list[Change]:
+def _deltas(before: Results, after: Results) -> list[PulseChange]:
     out = []
     if "normalised" in before and "normalised" in after:
-        out.append(Change(key="overall", text="Overall", before=before["normalised"],
+        out.append(PulseChange(key="overall", text="Overall", before=before["normalised"],
                           after=after["normalised"],
                           delta=after["normalised"] - before["normalised"]))  # fmt: skip
     old = {i["key"]: i for i in before["items"]}
     for i in after["items"]:
         b = old.get(i["key"])
         if b and "normalised" in b and "normalised" in i:
-            out.append(Change(key=i["key"], text=i["text"], before=b["normalised"],
+            out.append(PulseChange(key=i["key"], text=i["text"], before=b["normalised"],
                               after=i["normalised"], delta=i["normalised"] - b["normalised"]))  # fmt: skip
     return out

@@ -26,7 +26,7 @@ class ItemText(TypedDict):
 
 
 @fixed
-class LinkOut(TypedDict):
+class PulseLinkOut(TypedDict):
     url: Annotated[str, Field(description="The personal answer page (no account needed).")]
     token: Annotated[str, Field(description="The link's secret, for POST /pulse/responses.")]
 
@@ -41,7 +41,7 @@ class PulseCreated(TypedDict):
     round: Annotated[int, Field(description="The round now open.")]
     closes_at: dt.datetime
     items: list[ItemText]
-    links: Annotated[list[LinkOut], Field(description="One per team member, in random order "
+    links: Annotated[list[PulseLinkOut], Field(description="One per team member, in random order "
                                                       "and without names.")]  # fmt: skip
 
 
@@ -109,7 +109,7 @@ class PulseSummary(TypedDict):
 
 
 @fixed
-class PortfolioTeam(TypedDict):
+class PulsePortfolioTeam(TypedDict):
     team: str
     team_name: str
     round: int
@@ -119,18 +119,18 @@ class PortfolioTeam(TypedDict):
 
 
 @fixed
-class Portfolio(TypedDict):
+class PulsePortfolio(TypedDict):
     template: str
     title: str
     min_group_size: int
-    teams: list[PortfolioTeam]
+    teams: list[PulsePortfolioTeam]
     respondents: Annotated[int, Field(description="Respondents of the teams shown.")]
     normalised: NotRequired[Annotated[float, Field(description="Across the teams shown only "
                                                                "(hidden teams are left out).")]]  # fmt: skip
 
 
 @fixed
-class Change(TypedDict):
+class PulseChange(TypedDict):
     key: Annotated[str, Field(description="'overall' or an item key.")]
     text: str
     before: float
@@ -150,5 +150,7 @@ class TeamChanges(TypedDict):
     invited: int
     previous_invited: int | None
     suppressed: bool
-    changes: Annotated[list[Change], Field(description="Between the last two released rounds.")]
+    changes: Annotated[
+        list[PulseChange], Field(description="Between the last two released rounds.")
+    ]
     split_items: Annotated[list[str], Field(description="Items with r_wg below 0.70.")]

@@ -26,7 +26,7 @@ from leadline.workspaces.services import Access, audit
 from . import catalog, delivery
 from .catalog import SCALES, WORDS, Item
 from .models import MAX_K, MIN_K, Comment, Invitation, Pulse, PulseSettings, Response, Round
-from .results import ItemText, LinkOut, PulseCreated, SubmitOut, TeamChanges
+from .results import ItemText, PulseCreated, PulseLinkOut, SubmitOut, TeamChanges
 
 _LOOKUP = 12
 MAX_COMMENT = 2000
@@ -159,7 +159,7 @@ def start_round(
     now: datetime | None = None,
     closes_at: datetime | None = None,
     actor: Any = None,
-) -> tuple[Round, list[LinkOut]]:
+) -> tuple[Round, list[PulseLinkOut]]:
     """Open the pulse's next round (lead role), closing any open one, and invite every active
     member of the team; return the round and the links (random order, no names)."""
     access.require(Role.LEAD)
@@ -181,7 +181,7 @@ def start_round(
     for person in people:
         inv, token = invite(rnd, person)
         url = reverse("pulse-answer", args=[access.workspace.slug, token])
-        links.append(LinkOut(url=url, token=token))
+        links.append(PulseLinkOut(url=url, token=token))
         delivery.send_link(inv, token)
     delivery.tell_channels(rnd, f"Round {rnd.number} is open until {closes_at:%Y-%m-%d}: "
                            f"{len(people)} people invited, each by a personal link.")  # fmt: skip

@@ -105,7 +105,7 @@ class Action(models.Model):
     retro = models.ForeignKey(Retro, on_delete=models.CASCADE, related_name="actions")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="retro_actions")
     title = models.CharField(max_length=200)
-    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="retro_actions")
+    owner = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="retro_actions")
     due_on = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     reason = models.CharField(max_length=300, blank=True)
