@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('retro', '0001_initial'),
-        ('workspaces', '0004_alter_stakeholderlink_purpose'),
+        ("retro", "0001_initial"),
+        ("workspaces", "0004_alter_stakeholderlink_purpose"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='action',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='retro_actions', to='workspaces.person'),
+            model_name="action",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="retro_actions",
+                to="workspaces.person",
+            ),
         ),
     ]
