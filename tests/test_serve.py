@@ -46,3 +46,45 @@ def test_serve_answers_healthz_without_a_shared_control_socket(tmp_path):
         output, _ = server.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in output
     assert "Control socket" not in output  # gunicorn's per-host socket stays off
+
+
+def test_demo_serves_the_workspace_home_after_signing_in(tmp_path):
+    """`leadline demo` builds the workspace (computing its Radar with Polars) and serves it: a
+    web worker forked from a process that had used Polars hung on the first page with a metric
+    (the workspace home), so the build runs in a child process."""
+    env = {**os.environ, "LEADLINE_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    port = _free_port()
+    server = subprocess.Popen(
+        [LEADLINE, "demo", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline, status = time.monotonic() + 300, None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = httpx.get(f"{base}/healthz", timeout=2).status_code
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert status == 200
+        with httpx.Client(base_url=base, timeout=60) as client:
+            page = client.get("/accounts/login/")
+            token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+            signed = client.post(
+                "/accounts/login/",
+                data={"csrfmiddlewaretoken": token, "username": "demo",
+                      "password": "leadline-demo"},
+                headers={"Referer": f"{base}/accounts/login/"},
+            )  # fmt: skip
+            assert signed.status_code == 302
+            home = client.get("/w/demo/")
+            assert home.status_code == 200
+            assert "On the Radar" in home.text
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=60)
+    assert "Leadline demo is ready" in output

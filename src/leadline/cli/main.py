@@ -162,6 +162,19 @@ def demo(
     serve_: bool = typer.Option(True, "--serve/--no-serve", help="Serve after building."),
 ) -> None:
     """Migrate, build the demo workspace (idempotent) and serve it."""
+    if serve_:
+        # Build in a child process, then serve from this one: the build computes with Polars,
+        # whose thread pool does not survive a fork, and gunicorn forks its web workers from
+        # this process (a worker that inherited the pool hung on the first chart or metric).
+        import subprocess
+
+        build = [sys.executable, "-m", "leadline.cli", "demo", "--no-serve",
+                 "--host", host, "--port", str(port)]  # fmt: skip
+        if subprocess.run(build, check=False).returncode != 0:
+            fail("Building the demo workspace failed (see above)")
+        setup_django()
+        _serve(host, port, workers, True)
+        return
     setup_django()
     from django.core.management import call_command
     from rich.progress import Progress
@@ -182,8 +195,6 @@ def demo(
         f"Sign in as [bold]{DEMO_USERNAME}[/bold] with password [bold]{DEMO_PASSWORD}[/bold]"
     )
     console.print(f"Demo workspace: {url}w/{DEMO_SLUG}/\n")
-    if serve_:
-        _serve(host, port, workers, True)
 
 
 @app.command()
