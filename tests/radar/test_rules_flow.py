@@ -140,6 +140,15 @@ def test_items_older_than_the_p85_fire_one_finding_each_rising_past_the_p95(agin
     assert "within 9" in f.conversation
 
 
+def test_only_the_oldest_items_per_team_are_raised_and_the_evidence_counts_all(aging):
+    from leadline.radar import services
+
+    services.set_rule(aging.access, "aging_work", None, thresholds={"max_items": 1})
+    (f,) = _run(aging, "aging_work")
+    assert f.subject_id == "A-12"
+    assert _evidence(f)["Items in progress beyond p85"] == "2 of 3 items"
+
+
 def test_an_aging_item_blocked_by_a_late_dependency_is_left_to_blocked_chain(aging):
     from leadline.raid.models import RaidItem
 

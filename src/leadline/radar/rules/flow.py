@@ -168,7 +168,10 @@ def starting_more_than_finishing(ctx: RunContext, t: Mapping[str, float]) -> Ite
     thresholds=(
         Threshold("factor", "Age ÷ cycle time p85 from which it fires", 1, 0.5, 20, "", False),
         Threshold("min_finished", "Finished items the p85 needs", 10, 1, 10_000, "items"),
-    ),
+        Threshold(
+            "max_items", "Oldest items raised per team (the rest are counted)", 3, 1, 100, "items"
+        ),
+    ),  # fmt: skip
 )
 def aging_work(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     for team, f in live_teams(ctx):
@@ -179,9 +182,12 @@ def aging_work(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
         url = flow_url(ctx, team)
         wip = f["headline"]["wip"]
         late = [row for row in f["aging"] if row["age_days"] > p85 * t["factor"]]
-        for row in late:
-            if row["key"] in chained_items(ctx):
-                continue  # one finding where signals meet: blocked_chain tells the whole story
+        # The oldest few, one finding each (a Radar that lists every late item hides the rest);
+        # an item a blocked_chain finding covers is left to that one finding.
+        chained = chained_items(ctx)
+        oldest = sorted((r for r in late if r["key"] not in chained),
+                        key=lambda r: (-r["age_days"], r["key"]))[: int(t["max_items"])]  # fmt: skip
+        for row in oldest:
             age = row["age_days"]
             name = f"{row['key']} {row['title']}".strip()
             yield Signal(
