@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 from pydantic import Field, StrictInt, StrictStr
 
 from leadline.api_input import Id, Input
@@ -83,11 +83,12 @@ def create_pulse(request: HttpRequest, workspace: str, body: PulseIn) -> Any:
     questions = [
         q.model_dump() if isinstance(q, PulseQuestionIn) else q for q in body.questions or []
     ]
-    return 201, services.create_pulse(
+    created = services.create_pulse(
         access, team, body.template, questions=questions, scale=body.scale, title=body.title,
         schedule=body.schedule, open_days=body.open_days, closes_at=body.closes_at,
         actor=request.user,
     )  # fmt: skip
+    return Status(201, created)
 
 
 @router.get(WS + "/pulses", response=list[PulseSummary])
@@ -135,7 +136,7 @@ def answer(request: HttpRequest, token: str, body: PulseAnswerIn) -> Any:
     """Answer a pulse through a personal link (no account): once, while the round is open.
     Nothing of the link or the person is stored with the answer."""
     try:
-        return 201, services.submit(token[:200], body.answers, body.comment)
+        return Status(201, services.submit(token[:200], body.answers, body.comment))
     except services.Refused as refused:
         from ninja.errors import HttpError
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from pydantic import Field, StrictBool
 
 from leadline import bounds
@@ -104,7 +104,7 @@ def create_retro(request: HttpRequest, workspace: str, body: RetroIn) -> Any:
         held_on=body.held_on, facilitator=body.facilitator,
         votes_per_person=body.votes_per_person,
     )  # fmt: skip
-    return 201, services.board(access, retro, request.user)
+    return Status(201, services.board(access, retro, request.user))
 
 
 @router.get(WS + "/actions", response=list[ActionOut])
@@ -147,8 +147,9 @@ def add_card(request: HttpRequest, workspace: str, pk: Id, body: CardIn) -> Any:
     """Write a card (member role, write phase); an anonymous card keeps no author."""
     access = access_for(request.user, workspace, Role.MEMBER)
     retro = services.retro_in(access.workspace, pk)
-    return 201, services.add_card(access, retro, request.user, column=body.column,
-                                  text=body.text, anonymous=body.anonymous)  # fmt: skip
+    card = services.add_card(access, retro, request.user, column=body.column, text=body.text,
+                             anonymous=body.anonymous)  # fmt: skip
+    return Status(201, card)
 
 
 @router.post(WS + "/{pk}/groups", response={201: GroupOut})
@@ -156,8 +157,8 @@ def add_group(request: HttpRequest, workspace: str, pk: Id, body: GroupIn) -> An
     """Group cards under a title (runs the board: lead role or facilitator; group phase)."""
     access = access_for(request.user, workspace, Role.MEMBER)
     retro = services.retro_in(access.workspace, pk)
-    return 201, services.create_group(access, retro, request.user, title=body.title,
-                                      cards=body.cards)  # fmt: skip
+    group = services.create_group(access, retro, request.user, title=body.title, cards=body.cards)
+    return Status(201, group)
 
 
 @router.post(WS + "/{pk}/votes", response={201: VotesLeft})
@@ -166,7 +167,7 @@ def add_vote(request: HttpRequest, workspace: str, pk: Id, body: VoteIn) -> Any:
     access = access_for(request.user, workspace, Role.MEMBER)
     retro = services.retro_in(access.workspace, pk)
     left = services.vote(access, retro, request.user, card=body.card, group=body.group)
-    return 201, {"votes_left": left}
+    return Status(201, {"votes_left": left})
 
 
 @router.delete(WS + "/{pk}/votes", response=VotesLeft)
@@ -201,5 +202,6 @@ def add_action(request: HttpRequest, workspace: str, pk: Id, body: ActionIn) -> 
     """Agree an action with an owner and a due date (runs the board; at most three a retro)."""
     access = access_for(request.user, workspace, Role.MEMBER)
     retro = services.retro_in(access.workspace, pk)
-    return 201, actions.add_action(access, retro, request.user, title=body.title,
-                                   owner=body.owner, due_on=body.due_on)  # fmt: skip
+    action = actions.add_action(access, retro, request.user, title=body.title, owner=body.owner,
+                                due_on=body.due_on)  # fmt: skip
+    return Status(201, action)
