@@ -62,7 +62,7 @@ def _round(pulse: Pulse, number: int, opens: datetime, days: int, members: list[
     items = [catalog.Item(**i) for i in pulse.items]
     rows = [
         Response(workspace=pulse.workspace, round=rnd, answers=_answers(items, level, rng),
-                 submitted_on=(opens + timedelta(days=rng.randint(0, days - 1))).date())
+                 submitted_on=opens.date())
         for _ in answering
     ]  # fmt: skip
     rng.shuffle(rows)

@@ -119,7 +119,7 @@ class Response(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     answers = models.JSONField()
-    submitted_on = models.DateField(help_text="The day only")
+    submitted_on = models.DateField(help_text="The day the round opened (never the answer's own)")
 
     class Meta:
         db_table = "pulse_response"

@@ -294,7 +294,9 @@ def submit(
     # Single use, also between two requests racing with the same link.
     if not Invitation.objects.filter(pk=inv.pk, answered=False).update(answered=True):
         raise Refused("used", inv.workspace)
-    day = timezone.localtime(now, ZoneInfo(rnd.workspace.tz)).date()
+    # The round's first day, not the answer's: an answer's own day, read beside the reminders
+    # (sent per person on a known day), could tell whose answer came after a reminder.
+    day = timezone.localtime(rnd.opens_at, ZoneInfo(rnd.workspace.tz)).date()
     rows = list(Response.objects.filter(round=rnd).values_list("answers", "submitted_on"))
     rows.append((values, day))
     texts = list(Comment.objects.filter(round=rnd).values_list("text", flat=True))
