@@ -1,12 +1,11 @@
 """The demo workspace's Radar tells the stories Leadline is built from, with evidence from the
-demo's own data, and a run over the demo takes well under the 2 s the issue allows.
+demo's own data, and a run over it fails no rule (its time: benchmarks/bench_radar.py).
 
 The demo is built once for the module (it takes seconds) and removed after it.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -86,14 +85,14 @@ def test_platform_failures_rise_now_and_some_incidents_count_against_nothing(dem
     assert all("/delivery/dora/?team=" in e["url"] for e in listed)
 
 
-def test_a_run_over_the_demo_takes_well_under_two_seconds(demo, db):
+def test_a_run_over_the_demo_from_an_empty_cache_has_no_failing_rule(demo, db):
+    # How long it takes is measured by benchmarks/bench_radar.py (the aim: under 2 s).
     from django.core.cache import cache
 
     cache.clear()  # no figure computed before
-    started = time.perf_counter()
     result = engine.run(demo.workspace, timezone.now() + timedelta(minutes=1))
-    assert time.perf_counter() - started < 1.5
     assert result.errors == {}
+    assert result.rules_run >= 30
 
 
 def test_building_the_demo_again_changes_no_finding(demo, db):
