@@ -21,10 +21,6 @@ def _changes(ctx: RunContext) -> list[TeamChanges]:
     return ctx.memo("pulse-changes", lambda: round_changes(ctx.workspace, ctx.now))
 
 
-def _team(ctx: RunContext, slug: str):  # type: ignore[no-untyped-def]
-    return next((t for t in ctx.teams if t.slug == slug), None)
-
-
 def _subject(ctx: RunContext, c: TeamChanges, team_name: str) -> Subject:
     name = f"{team_name}: {TEMPLATES.get(c['template'], c['template'])}"
     return Subject("pulse", str(c["pulse"]), name, ctx.url("pulse", c["pulse"]))
@@ -52,7 +48,7 @@ def pulse_drop(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     for c in _changes(ctx):
         falls = sorted((x for x in c["changes"] if -x["delta"] >= t["drop"]),
                        key=lambda x: x["delta"])  # fmt: skip
-        team = _team(ctx, c["team"])
+        team = ctx.team_by_slug(c["team"])
         if not falls or team is None:
             continue
         worst = falls[0]
@@ -101,7 +97,7 @@ def pulse_drop(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
 )
 def pulse_split(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     for c in _changes(ctx):
-        team = _team(ctx, c["team"])
+        team = ctx.team_by_slug(c["team"])
         if team is None or len(c["split_items"]) < t["items"]:
             continue
         subject = _subject(ctx, c, team.name)
@@ -138,7 +134,7 @@ def pulse_split(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
 )
 def pulse_participation_falling(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     for c in _changes(ctx):
-        team = _team(ctx, c["team"])
+        team = ctx.team_by_slug(c["team"])
         before, invited_before = c["previous_respondents"], c["previous_invited"]
         if team is None or before is None or not invited_before or not c["invited"]:
             continue

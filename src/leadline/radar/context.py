@@ -46,6 +46,10 @@ class RunContext:
     def team(self, pk: int | None) -> Team | None:
         return next((t for t in self.teams if t.pk == pk), None)
 
+    def team_by_slug(self, slug: str) -> Team | None:
+        """The team with ``slug`` (from the run's one read of the teams, not a query)."""
+        return next((t for t in self.teams if t.slug == slug), None)
+
     def url(self, name: str, *args: Any, query: str = "") -> str:
         """Return the path of page ``name`` in this workspace (``query`` without the ``?``)."""
         path = reverse(name, args=[self.workspace.slug, *args])

@@ -107,6 +107,12 @@ class Threshold:
         return int(number) if self.integer else number
 
 
+def plural(n: float, word: str, words: str | None = None) -> str:
+    """Return "1 item", "3 items" (``words`` for irregular plurals), for a signal's text."""
+    shown = f"{n:g}" if isinstance(n, float) else str(n)
+    return f"{shown} {word if n == 1 else (words or word + 's')}"
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if x == int(x) else str(x)
 

@@ -7,17 +7,9 @@ import hashlib
 from collections.abc import Iterator, Mapping
 
 from leadline.radar.context import RunContext
-from leadline.radar.registry import Contact, Evidence, Signal, Subject, Threshold, rule
+from leadline.radar.registry import Contact, Evidence, Signal, Subject, Threshold, plural, rule
 
 from .services import never_done_actions, overdue_actions, recurring_themes, retros_without_actions
-
-
-def _team(ctx: RunContext, slug: str):  # type: ignore[no-untyped-def]
-    return next((t for t in ctx.teams if t.slug == slug), None)
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
 
 
 @rule(
@@ -37,17 +29,19 @@ def retro_action_overdue(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Si
         late = (ctx.today - a["due_on"]).days
         if late <= t["grace_days"]:
             continue
-        team = _team(ctx, a["team"])
+        team = ctx.team_by_slug(a["team"])
         n = carried.get(a["id"], 0)
         url = ctx.url("retro-board", a["retro"])
         yield Signal(
             subject=Subject("retro_action", str(a["id"]), a["title"], url),
             severity="high" if n >= t["carried"] else "medium",
-            title=f"Retro action “{a['title']}” is {_days(late)} overdue"
+            title=f"Retro action “{a['title']}” is {plural(late, 'day')} overdue"
             + (f" and was carried into {n} later retros" if n else ""),
             evidence=(
-                Evidence("Agreed in", f"{a['retro_title']} ({_days(a['age_days'])} ago)", url),
-                Evidence("Due", f"{a['due_on']:%Y-%m-%d} ({_days(late)} ago)", url),
+                Evidence(
+                    "Agreed in", f"{a['retro_title']} ({plural(a['age_days'], 'day')} ago)", url
+                ),
+                Evidence("Due", f"{a['due_on']:%Y-%m-%d} ({plural(late, 'day')} ago)", url),
                 Evidence(
                     "Carried into later retros",
                     str(n),
@@ -56,7 +50,7 @@ def retro_action_overdue(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Si
             ),  # fmt: skip
             talk_to=(Contact("person", f"{a['owner_name']} (owner)"), *ctx.team_leads(team)[:1]),
             conversation=(
-                f"“{a['title']}” was agreed {_days(a['age_days'])} ago. Is it still the right "
+                f"“{a['title']}” was agreed {plural(a['age_days'], 'day')} ago. Is it still the right "
                 f"action — and if it is, what would let it happen before the next retro?"
             ),
             score=float(late),
@@ -76,7 +70,7 @@ def retro_action_overdue(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Si
 )
 def retro_no_actions(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     for q in retros_without_actions(ctx.workspace, int(t["rounds"])):
-        team = _team(ctx, q["team"])
+        team = ctx.team_by_slug(q["team"])
         n = q["retros_without_actions"]
         url = ctx.url("retro-board", q["last_retro"])
         yield Signal(
@@ -114,7 +108,7 @@ def retro_recurring_theme(ctx: RunContext, t: Mapping[str, float]) -> Iterator[S
     for theme in recurring_themes(ctx.workspace, min_retros=int(t["retros"])):
         if (ctx.today - theme["last_seen"]).days > t["recent_days"]:
             continue
-        team = _team(ctx, theme["team"])
+        team = ctx.team_by_slug(theme["team"])
         digest = hashlib.sha256(theme["title"].lower().encode()).hexdigest()[:12]
         url = ctx.url("retro-themes", query=f"team={theme['team']}")
         seen = theme["history"][-3:]

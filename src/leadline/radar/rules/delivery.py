@@ -379,7 +379,7 @@ def data_quality(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
             number, page, effect = QUALITY_NUMBERS[name]
             url = ctx.url("quality", query=f"team={team.slug}")
             what = (
-                plural(count, "unmapped status")
+                plural(count, "unmapped status", "unmapped statuses")
                 if name == "unmapped_statuses"
                 else f"{count} of {items} items ({pct(share)})"
             )

@@ -20,6 +20,7 @@ from leadline import defaults
 from leadline.delivery.frames import ScopeFilter, read_delivery
 
 from ..context import RunContext
+from ..registry import plural as plural  # the rules' one pluraliser
 
 # Production deployments less than this apart are one release (a release deploys each of a
 # team's services in turn, and a train's deployments can run past midnight).
@@ -134,7 +135,3 @@ def hours(x: float | None) -> str:
     if x is None:
         return "none"
     return f"{x * 60:.0f} minutes" if x < 1 else f"{x:.1f} hours"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from leadline import defaults
 from leadline.workspaces.models import Team
 
+from ..registry import plural as plural  # the rules' one pluraliser
+
 if TYPE_CHECKING:
     from leadline.dashboards.results.flow import FlowOut
 
@@ -27,12 +29,6 @@ if TYPE_CHECKING:
 # A team whose tracker shows no change at all for this long is read as a stopped feed, not as
 # a team that stopped working: its flow rules stay quiet (stale data is a data-quality matter).
 STALE_DAYS = 14
-
-
-def plural(n: float, word: str, words: str | None = None) -> str:
-    """Return "1 item", "3 items" (``words`` for irregular plurals)."""
-    shown = f"{n:g}" if isinstance(n, float) else str(n)
-    return f"{shown} {word if n == 1 else (words or word + 's')}"
 
 
 def percent(share: float) -> str:

@@ -18,13 +18,13 @@ from leadline.records import StageCategory
 from leadline.workspaces.models import ROLE_RANK, Person, Role, Team
 
 from ..context import RunContext
-from ..registry import Contact
+from ..registry import Contact, plural
 
 FINISHED = {StageCategory.DONE.value, StageCategory.REMOVED.value}
 
 
 def days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+    return plural(n, "day")
 
 
 def names(items: Iterable[str], most: int = 0) -> str:
