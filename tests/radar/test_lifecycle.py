@@ -157,6 +157,10 @@ def test_thresholds_are_per_workspace_and_checked(world, risk):
     assert _run(world, 10).raised == 1
     with pytest.raises(ValidationError, match="outside 1–365"):
         services.set_rule(world.access, "risk_unmitigated", world.owner, thresholds={"days": 10**9})
+    with pytest.raises(ValidationError, match="inf is outside 1–365"):
+        services.set_rule(world.access, "risk_unmitigated", world.owner, thresholds={"days": "inf"})
+    with pytest.raises(ValidationError, match="1000000 is outside 1–365"):
+        services.set_rule(world.access, "risk_unmitigated", world.owner, thresholds={"days": 1e6})
     with pytest.raises(ValidationError, match="no threshold"):
         services.set_rule(world.access, "risk_unmitigated", world.owner, thresholds={"nope": 1})
     rule = next(r for r in services.rules(world.workspace) if r["key"] == "risk_unmitigated")

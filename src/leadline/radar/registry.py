@@ -99,7 +99,7 @@ class Threshold:
             raise ValueError(f"{self.key}: {value!r} is not a number") from None
         if number != number or not self.minimum <= number <= self.maximum:
             raise ValueError(
-                f"{self.key}: {value} is outside {_fmt(self.minimum)}–{_fmt(self.maximum)}"
+                f"{self.key}: {_fmt(number)} is outside {_fmt(self.minimum)}–{_fmt(self.maximum)}"
                 + (f" {self.unit}" if self.unit else "")
             )
         if self.integer and number != int(number):
@@ -114,6 +114,8 @@ def plural(n: float, word: str, words: str | None = None) -> str:
 
 
 def _fmt(x: float) -> str:
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
     return str(int(x)) if x == int(x) else str(x)
 
 
