@@ -58,11 +58,12 @@ cli-help: dev
 test-sqlite: dev
 	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not browser"
 
-# The same suite on PostgreSQL, in a throwaway database created and dropped here.
+# The same suite on PostgreSQL, in a throwaway database created and dropped here: every test
+# that touches the database (the others do not depend on it and ran on SQLite already).
 test-postgres: dev
 	@db=leadline_ci_$$$$; \
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" && \
-	DATABASE_URL="$(PG_URL)/$$db" $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not browser"; status=$$?; \
+	DATABASE_URL="$(PG_URL)/$$db" LEADLINE_TESTS_DATABASE_ONLY=1 $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not browser"; status=$$?; \
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db"; exit $$status
 
 # Real-browser tests in Debian's Chromium (Playwright with executable_path=/usr/bin/chromium).

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 from django.test import Client
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Fixtures through which a test reaches the database (directly or via another fixture).
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a collected test touches the database: marked django_db, or asks for a fixture
+    that needs it (``fixturenames`` is the whole closure, so ``make_user`` counts)."""
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(names & _DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With LEADLINE_TESTS_DATABASE_ONLY=1 (``make test-postgres``), run only the tests that
+    touch the database: the others (engines, connectors against recorded responses, charts)
+    do not depend on it and already ran on SQLite."""
+    if os.environ.get("LEADLINE_TESTS_DATABASE_ONLY") != "1":
+        return
+    keep = [item for item in items if uses_database(item)]
+    dropped = [item for item in items if not uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
