@@ -199,6 +199,7 @@ def mount() -> None:
     from leadline.agreements.api import router as agreements_router
     from leadline.alignment.api import router as alignment_router
     from leadline.changes.api import router as changes_router
+    from leadline.clauses.api import router as clauses_router
     from leadline.dashboards.api import router as metrics_router
     from leadline.decisions.api import router as decisions_router
     from leadline.delivery.api import router as delivery_router
@@ -219,6 +220,7 @@ def mount() -> None:
     api.add_router("/", delivery_router)
     api.add_router("/", metrics_router)
     api.add_router("/", alignment_router)
+    api.add_router("/", clauses_router)
     api.add_router("/", home_router)
     api.add_router("/", radar_router)
     api.add_router("/", pulse_router)

@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "leadline.changes",
     "leadline.notify",
     "leadline.alignment",
+    "leadline.clauses",
     "leadline.delivery",
     "leadline.dashboards",
     "leadline.radar",

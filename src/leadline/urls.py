@@ -9,6 +9,7 @@ from leadline.agreements.urls import urlpatterns as agreements_urls
 from leadline.alignment.urls import urlpatterns as alignment_urls
 from leadline.api import api, mount
 from leadline.changes.urls import urlpatterns as changes_urls
+from leadline.clauses.urls import urlpatterns as clauses_urls
 from leadline.dashboards.urls import urlpatterns as metrics_urls
 from leadline.decisions.urls import urlpatterns as decisions_urls
 from leadline.delivery.urls import urlpatterns as delivery_urls
@@ -52,6 +53,7 @@ workspace_urls = (
     + raid_urls
     + decisions_urls
     + agreements_urls
+    + clauses_urls
     + alignment_urls
     + changes_urls
     + notify_urls

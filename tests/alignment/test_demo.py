@@ -41,3 +41,19 @@ def test_the_demo_checks_show_a_real_disagreement_then_convergence_and_build_onc
     }  # fmt: skip
     open_ones = alignment.open_disagreements(Workspace.objects.get(slug=DEMO_SLUG))
     assert any(d["kind"] == "who_decides" and d["check_id"] == kickoff.pk for d in open_ones)
+
+
+def test_the_demo_checks_are_one_series_whose_trend_shows_them_converging():
+    from leadline.alignment.series import drifts, trend
+
+    build_demo()
+    kickoff = AlignmentCheck.objects.get(title__endswith="kickoff")
+    later = AlignmentCheck.objects.get(title__endswith="six weeks in")
+    assert kickoff.series_id is not None and later.series_id == kickoff.series_id
+    t = trend(kickoff.series)
+    assert t["checks"] == [kickoff.pk, later.pk] and t["every_weeks"] == 7
+    rows = {r["kind"]: r for r in t["questions"]}
+    for kind in ("success_criteria", "metrics", "who_decides"):
+        assert rows[kind]["converged"], kind  # apart at kickoff, agreed six weeks in
+    assert not any(r["drift"] for r in t["questions"])
+    assert drifts(Workspace.objects.get(slug=DEMO_SLUG)) == []

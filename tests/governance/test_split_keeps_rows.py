@@ -138,8 +138,15 @@ def _check_orm(env: dict[str, str], before: dict[str, list[tuple[Any, ...]]]) ->
 
 # Apps added after the split, and later migrations of older apps: their tables, content types
 # and migrations are not the split's.
-NEW_APPS = ("alignment", "pulse", "radar", "retro")
-LATER = {("workspaces", "0004_alter_stakeholderlink_purpose")}
+NEW_APPS = ("alignment", "clauses", "pulse", "radar", "retro")
+LATER = {
+    ("workspaces", "0004_alter_stakeholderlink_purpose"),
+    ("workspaces", "0005_decision_input_links"),
+    ("decisions", "0002_decisioninput"),
+}
+# Models added to older apps after the split: (app, model) and their tables.
+LATER_MODELS = {("decisions", "decisioninput")}
+LATER_TABLES = ("decisions_input",)
 
 
 def _permission_type(row: tuple[Any, ...]) -> Any:
@@ -148,13 +155,17 @@ def _permission_type(row: tuple[Any, ...]) -> Any:
 
 
 def _compare(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> None:
-    new_types = {r[0] for r in after.get("django_content_type", []) if r[1] in NEW_APPS}
+    new_types = {
+        r[0]
+        for r in after.get("django_content_type", [])
+        if r[1] in NEW_APPS or tuple(r[1:3]) in LATER_MODELS
+    }
     after = {
         t: [r for r in rows if not (t == "auth_permission" and _permission_type(r) in new_types)
             and not (t == "django_content_type" and r[0] in new_types)
             and not (t == "django_migrations" and (r[1] in NEW_APPS or r[1:3] in LATER))]
         for t, rows in after.items()
-        if not t.startswith(tuple(f"{a}_" for a in NEW_APPS))
+        if not t.startswith(tuple(f"{a}_" for a in NEW_APPS)) and t not in LATER_TABLES
     }  # fmt: skip
     assert set(after) == set(before), "no table is created or dropped"
     for table, rows in before.items():
@@ -171,7 +182,11 @@ def _content_types(rows: list[tuple[Any, ...]]) -> dict[int, tuple[str, str]]:
 def _check_types(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]) -> None:
     """Every content type keeps its id (so permissions follow); the moved ones name their app."""
     old = _content_types(before)
-    new = {pk: t for pk, t in _content_types(after).items() if t[0] not in NEW_APPS}
+    new = {
+        pk: t
+        for pk, t in _content_types(after).items()
+        if t[0] not in NEW_APPS and t not in LATER_MODELS
+    }
     assert set(new) == set(old), "no content type is added or removed"
     for pk, (app, model) in old.items():
         if app == "governance" and model != "governancesettings":
@@ -206,8 +221,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 executor = MigrationExecutor(connection)
 moved = {"raid", "decisions", "agreements", "changes", "notify", "governance"}
-new_apps = {"alignment", "pulse", "radar", "retro"}  # NEW_APPS: apps added after the split
-later = {("workspaces", "0004_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones")}
+new_apps = {"alignment", "clauses", "pulse", "radar", "retro"}  # NEW_APPS: added after the split
+later = {("workspaces", "0004_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones"),
+         ("workspaces", "0005_decision_input_links"): ("workspaces", "0003_time_zones")}
 targets = [later.get(n, n) for n in executor.loader.graph.leaf_nodes()
            if n[0] not in moved | new_apps]
 targets.append(("governance", "0002_decision_comments_change_scope"))

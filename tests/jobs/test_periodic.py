@@ -17,18 +17,16 @@ def test_escalation_the_radar_and_the_digest_start_once_per_interval():
     now = timezone.now()
     kinds = sorted(j.kind for j in start_due(now))
     assert kinds == [
-        "alignment.remind", "governance.digest", "governance.escalate", "pulse.schedule",
-        "radar.run",
+        "alignment.remind", "alignment.repeat", "governance.digest", "governance.escalate",
+        "pulse.schedule", "radar.run",
     ]  # fmt: skip
     # A second worker checking a minute later starts nothing.
     assert start_due(now + timedelta(minutes=1)) == []
     # An hour later escalation and the Radar are due again; the digest is not.
-    hourly = ["governance.escalate", "pulse.schedule", "radar.run"]
+    hourly = ["alignment.repeat", "governance.escalate", "pulse.schedule", "radar.run"]
     assert sorted(j.kind for j in start_due(now + timedelta(hours=1))) == hourly
-    assert sorted(j.kind for j in start_due(now + timedelta(days=1, hours=1))) == [
-        "alignment.remind",
-        "governance.digest",
-        *hourly,
-    ]
+    assert sorted(j.kind for j in start_due(now + timedelta(days=1, hours=1))) == sorted(
+        ["alignment.remind", "governance.digest", *hourly]
+    )
     assert Job.objects.filter(kind="governance.escalate").count() == 3
     assert Job.objects.filter(kind="radar.run", workspace=None).count() == 3

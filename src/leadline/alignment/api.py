@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,7 @@ from .models import AlignmentCheck
 from .notices import send_invitations
 from .results import CheckResults, results_for
 from .rounds import second_round
+from .series import SeriesTrend, get_series, repeat, stop, trend
 
 router = Router(tags=["alignment"])
 WS = "/workspaces/{workspace}"
@@ -31,10 +32,18 @@ KindName = Literal[
 ]
 
 
+class AlignmentWorkItemIn(Input):
+    """An item picked from the workspace's work items or epics, by its key."""
+
+    work_item: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class AlignmentQuestionIn(Input):
     kind: KindName
     text: Annotated[str, Field(min_length=1, max_length=500)]
-    items: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=30)] = []
+    items: Annotated[
+        list[Annotated[str, Field(max_length=200)] | AlignmentWorkItemIn], Field(max_length=30)
+    ] = []
     domain: Annotated[str, Field(max_length=120)] = ""
 
 
@@ -52,12 +61,32 @@ class CheckIn(Input):
     audience: AudienceIn
 
 
+class AlignmentItemRefOut(Schema):
+    """The work item or epic a listed item stands for; ``url`` is its tracker page or ""."""
+
+    key: str
+    type: str
+    url: str
+
+
 class QuestionOut(Schema):
     id: int
     kind: str
     text: str
     items: list[str]
     domain: str
+    item_refs: dict[str, AlignmentItemRefOut] = {}
+
+
+def _question_out(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.pk,
+        "kind": q.kind,
+        "text": q.text,
+        "items": q.items,
+        "domain": q.domain,
+        "item_refs": q.refs,
+    }
 
 
 class RespondentRef(Schema):
@@ -82,6 +111,7 @@ class AlignmentCheckOut(Schema):
     consensus: int
     round: int
     previous: int | None
+    series: int | None
     invited: int
     answered: int
     answered_names: list[str]
@@ -104,11 +134,9 @@ def _check_out(
         "consensus": check.consensus,
         "round": check.round,
         "previous": check.previous_id,
+        "series": check.series_id,
         **progress,
-        "questions": [
-            {"id": q.pk, "kind": q.kind, "text": q.text, "items": q.items, "domain": q.domain}
-            for q in check.questions.all()
-        ],
+        "questions": [_question_out(q) for q in check.questions.all()],
         "links": [
             {
                 "respondent": {
@@ -235,10 +263,7 @@ def _response_out(r: Any) -> dict[str, Any]:
         "check": check.title,
         "closes_at": check.closes_at,
         "submitted_at": r.submitted_at,
-        "questions": [
-            {"id": q.pk, "kind": q.kind, "text": q.text, "items": q.items, "domain": q.domain}
-            for q in check.questions.all()
-        ],
+        "questions": [_question_out(q) for q in check.questions.all()],
         "answers": {a.question_id: a.value for a in r.answers.all()},
     }
 
@@ -283,3 +308,44 @@ def answer(request: HttpRequest, token: str, payload: ResponseIn) -> dict[str, A
     assert respondent.link is not None
     links.record_use(respondent.link, "submit", f"answered {respondent.alignment_check}")
     return _response_out(respondent)
+
+
+class RepeatIn(Input):
+    every_weeks: Annotated[int, Field(ge=1, le=26)] | None = None
+    dates: Annotated[list[date], Field(max_length=12)] = []
+    open_days: Annotated[int, Field(ge=1, le=366)] | None = None
+
+
+@router.post(WS + "/alignment-checks/{check_id}/repeat", response=SeriesTrend)
+def repeat_check(
+    request: HttpRequest, workspace: str, check_id: int, payload: RepeatIn
+) -> SeriesTrend:
+    """Repeat a check on a schedule (lead role): every N weeks, or on a list of dates. Each
+    repeat is a new check in the same series, with the same questions and audience and new
+    links; returns the series with its trend."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    check = alignment.get_check(access, check_id)
+    series = repeat(
+        access,
+        check,
+        every_weeks=payload.every_weeks,
+        dates=payload.dates,
+        open_days=payload.open_days,
+        actor=request.user,
+    )
+    return trend(series)
+
+
+@router.get(WS + "/alignment-series/{series_id}", response=SeriesTrend)
+def series_trend(request: HttpRequest, workspace: str, series_id: int) -> SeriesTrend:
+    """A repeating check's trend: per question its measure in each repeat, and whether the
+    agreement drifted (fell) or converged between the last two shown repeats."""
+    access = access_for(request.user, workspace)
+    return trend(get_series(access, series_id))
+
+
+@router.post(WS + "/alignment-series/{series_id}/stop", response=SeriesTrend)
+def stop_series(request: HttpRequest, workspace: str, series_id: int) -> SeriesTrend:
+    """Stop sending repeats (lead role); the checks sent so far stay."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    return trend(stop(access, get_series(access, series_id), actor=request.user))

@@ -10,12 +10,19 @@ class AlignmentConfig(AppConfig):
         from datetime import timedelta
 
         from leadline.jobs.registry import register_periodic
+        from leadline.web.today import register_source_module
 
         # Registers the reminder job handler with the job runner, and the Radar rules.
         from . import jobs, radar_rules  # noqa: F401
 
+        register_source_module("leadline.alignment.today")  # answers and checks needing someone
         register_periodic(
             "alignment.remind",
             "Remind people who have not answered an alignment check closing soon",
             timedelta(days=1),
+        )
+        register_periodic(
+            "alignment.repeat",
+            "Send the alignment checks that repeat on a schedule when they are due",
+            timedelta(hours=1),
         )

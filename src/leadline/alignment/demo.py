@@ -23,6 +23,7 @@ from leadline.workspaces.models import Person
 
 from . import services as alignment
 from .models import AlignmentCheck
+from .series import repeat
 
 AUDIENCE = ["Dev Patel", "Grace Kim", "Olivia Grant", "Amira Haddad", "Jonas Berg", "Peter Novak"]
 PRODUCT = ["Dev Patel", "Grace Kim", "Olivia Grant"]
@@ -133,9 +134,10 @@ def _check(
     people: dict[str, Person],
     *,
     close: bool,
-) -> None:
-    if AlignmentCheck.objects.filter(workspace=ctx.workspace, title=title).exists():
-        return
+) -> AlignmentCheck:
+    found = AlignmentCheck.objects.filter(workspace=ctx.workspace, title=title).first()
+    if found is not None:
+        return found
     access = system_access(ctx.workspace)
     check, _ = alignment.create_check(
         access,
@@ -158,6 +160,7 @@ def _check(
         alignment.close_check(access, check, now=start + timedelta(days=days))
     else:
         alignment.show_results(access, check)
+    return check
 
 
 @step("Alignment checks")
@@ -166,7 +169,15 @@ def build(ctx: DemoContext) -> None:
     """Create the kickoff check (closed, disagreeing) and the one six weeks in (converging)."""
     people = {p.name: p for p in Person.objects.filter(workspace=ctx.workspace)}
     now = timezone.now()
-    _check(ctx, "Checkout replatforming: kickoff", now - timedelta(days=52), 14,
-           _before(people), people, close=True)  # fmt: skip
-    _check(ctx, "Checkout replatforming: six weeks in", now - timedelta(days=3), 10,
-           _after(), people, close=False)  # fmt: skip
+    kickoff = _check(ctx, "Checkout replatforming: kickoff", now - timedelta(days=52), 14,
+                     _before(people), people, close=True)  # fmt: skip
+    later = _check(ctx, "Checkout replatforming: six weeks in", now - timedelta(days=3), 10,
+                   _after(), people, close=False)  # fmt: skip
+    if kickoff.series_id is None:
+        # One series: the trend shows the kickoff's disagreements converged six weeks in.
+        series = repeat(system_access(ctx.workspace), kickoff, every_weeks=7, open_days=10,
+                        now=now)  # fmt: skip
+        series.title = "Checkout replatforming"
+        series.save(update_fields=["title"])
+        later.series = series
+        later.save(update_fields=["series"])

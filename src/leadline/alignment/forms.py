@@ -43,7 +43,11 @@ def parse_questions(text: str) -> list[QuestionSpec]:
         if not line:
             continue
         if line.startswith("-") and specs:
-            specs[-1].setdefault("items", []).append(line[1:].strip())
+            item = line[1:].strip()
+            if item.startswith("#") and len(item) > 1:  # a work item or epic by its key
+                specs[-1].setdefault("items", []).append({"work_item": item[1:].strip()})
+            else:
+                specs[-1].setdefault("items", []).append(item)
         elif line.startswith("@") and specs:
             specs[-1]["domain"] = line[1:].strip()
         elif ":" in line:
@@ -72,13 +76,15 @@ class CheckForm(forms.Form):
     )
     questions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="One block per question: “scope: What is in?” then “- item” lines; kinds: "
+        help_text="One block per question: “scope: What is in?” then “- item” lines (“- #KEY” "
+        "picks a work item or epic); kinds: "
         "success, scope, priorities, metrics, who decides (“@ domain” or “@ cross-domain”), "
         "likert, text.",
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.workspace = workspace
         self.fields["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         self.fields["audience"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
             workspace=workspace, active=True
@@ -87,7 +93,7 @@ class CheckForm(forms.Form):
     def clean_questions(self) -> list[QuestionSpec]:
         try:
             specs = parse_questions(self.cleaned_data["questions"])
-            return clean_questions(specs)
+            return clean_questions(specs, self.workspace)
         except ValidationError as exc:  # the service's errors name "questions": this field
             raise ValidationError(exc.message_dict["questions"]) from None
 

@@ -18,3 +18,13 @@ def remind_job(ctx: JobContext) -> dict[str, Any]:
     sent = send_reminders(timezone.now())
     ctx.log(f"{sent} reminder{'s' if sent != 1 else ''} sent")
     return {"reminders_sent": sent}
+
+
+@handler("alignment.repeat")
+def repeat_job(ctx: JobContext) -> dict[str, Any]:
+    """Send every scheduled repeat of a check that is due."""
+    from .series import run_due
+
+    sent = run_due(timezone.now())
+    ctx.log(f"{len(sent)} repeat{'s' if len(sent) != 1 else ''} sent")
+    return {"repeats_sent": len(sent)}

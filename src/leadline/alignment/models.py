@@ -25,6 +25,35 @@ class Kind(models.TextChoices):
 ITEM_KINDS = {Kind.SCOPE, Kind.PRIORITIES, Kind.METRICS}
 
 
+class AlignmentSeries(models.Model):
+    """A check repeated on a schedule: each repeat is a new check with the same questions and
+    audience, so the trend shows whether a team aligned at kickoff is still aligned later."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="alignment_series"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="alignment_series"
+    )
+    title = models.CharField(max_length=200)
+    # Either every N weeks from the first check, or on the listed dates (ISO strings).
+    every_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    dates = models.JSONField(default=list, blank=True)
+    open_days = models.PositiveSmallIntegerField(default=7, help_text="How long a repeat is open")
+    # When the next repeat is sent; None once the schedule has no more dates (or it stopped).
+    next_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        db_table = "alignment_series"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class AlignmentCheck(models.Model):
     """One check: questions, an audience, a close date; results hidden until a lead shows them."""
 
@@ -44,6 +73,10 @@ class AlignmentCheck(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_rounds"
     )
     round = models.PositiveSmallIntegerField(default=1)
+    # The repeating series this check belongs to (its first check or a scheduled repeat).
+    series = models.ForeignKey(
+        AlignmentSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by_name = models.CharField(max_length=150, blank=True)
@@ -68,6 +101,9 @@ class Question(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.CharField(max_length=500)
     items = models.JSONField(default=list, blank=True)
+    # Items picked from the workspace's work items or epics: item label → {"key", "type",
+    # "url"} (the url is the tracker's page, "" when the item has none).
+    refs = models.JSONField(default=dict, blank=True)
     # Who decides: the decision domain asked about (its name), "cross-domain" for a decision
     # the framework routes to the triage group, or "" to compare with no framework.
     domain = models.CharField(max_length=120, blank=True)

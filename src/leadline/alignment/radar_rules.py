@@ -125,3 +125,57 @@ def alignment_unanswered(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Si
             score=float(waiting),
             team=team.pk if team else None,
         )
+
+
+@rule(
+    "alignment_drift",
+    area="alignment",
+    title="Agreement on a repeating alignment check is falling",
+    why="Alignment is not settled once: a team aligned at kickoff drifts as people, scope and "
+    "pressure change. A question that agreed in one repeat and disagrees in the next is the "
+    "moment to talk again, before the work diverges.",
+    source="Repeated Delphi rounds; consensus threshold of 75 % (Diamond et al. 2014)",
+    thresholds=(
+        Threshold("min_drop", "Fall of the measure that counts, from", 0.2, 0.01, 1, "", False),
+    ),
+)
+def alignment_drift(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
+    from .series import drifts
+
+    for d in drifts(ctx.workspace, ctx.now, min_drop=t["min_drop"]):
+        url = ctx.url("alignment-series", d["series_id"])
+        team = ctx.team(d["team_id"])
+        about = KIND_NAMES.get(d["kind"], d["kind"])
+        measure = d["measure"].replace("_", " ")
+        drop = (d["before"] or 0) - (d["after"] or 0)
+        yield Signal(
+            subject=Subject(
+                "alignment_series",
+                f"{d['series_id']}:{d['question'][:80]}",
+                f"{d['series']}: {d['question']}",
+                url,
+            ),  # fmt: skip
+            severity="high" if d["newly_apart"] else "medium",
+            title=f"“{d['series']}”: agreement on {about} is falling"
+            + (" (now a disagreement)" if d["newly_apart"] else ""),
+            evidence=(
+                Evidence("Question", d["question"], url),
+                Evidence(f"{measure}, {d['before_check']}", _num(d["before"]), url),
+                Evidence(
+                    f"{measure}, {d['after_check']}",
+                    _num(d["after"]),
+                    ctx.url("alignment-results", d["after_check_id"]),
+                ),  # fmt: skip
+            ),
+            talk_to=ctx.team_leads(team),
+            conversation=(
+                f"The answers to “{d['question']}” agreed more in “{d['before_check']}” than "
+                "now. What changed since then, and does everyone still share the same picture?"
+            ),
+            score=float(max(drop, 0.1)) + (1 if d["newly_apart"] else 0),
+            team=team.pk if team else None,
+        )
+
+
+def _num(v: float | None) -> str:
+    return "—" if v is None else f"{v:g}"

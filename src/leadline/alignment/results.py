@@ -35,6 +35,7 @@ class QuestionResult(TypedDict):
     kind: str
     text: str
     items: list[str]
+    item_refs: dict[str, Any]
     responses: int
     answers: dict[str, int]
     groups: dict[str, dict[str, int]]
@@ -220,6 +221,7 @@ def _question(
         "kind": q.kind,
         "text": q.text,
         "items": list(q.items),
+        "item_refs": dict(q.refs),
         "responses": len(rows),
         "answers": dict(answers.most_common()),
         "groups": {g: dict(c.most_common()) for g, c in sorted(groups.items())},

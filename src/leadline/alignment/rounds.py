@@ -46,6 +46,7 @@ def second_round(
                 "text": q["text"],
                 "items": q["items"],
                 "domain": sources[q["id"]].domain,
+                "refs": sources[q["id"]].refs,
             }
             for q in contested
         ],

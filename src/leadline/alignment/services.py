@@ -25,7 +25,7 @@ from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, StakeholderLink, Team
 from leadline.workspaces.services import Access, audit
 
-from .models import AlignmentCheck, Answer, Kind, Question, Respondent
+from .models import ITEM_KINDS, AlignmentCheck, Answer, Kind, Question, Respondent
 
 PURPOSE = StakeholderLink.Purpose.ALIGNMENT
 MAX_QUESTIONS = 20
@@ -37,11 +37,60 @@ MAX_METRICS = 3
 MAX_AUDIENCE = 200
 
 
+class ItemRef(TypedDict):
+    key: str
+    type: str
+    url: str
+
+
 class QuestionSpec(TypedDict, total=False):
     kind: str
     text: str
-    items: list[str]
+    # Each item is a text, or a work item or epic of the workspace: {"work_item": key}
+    # ({"epic": key} is the same); it is stored as "KEY title" with a reference in ``refs``.
+    items: list[Any]
     domain: str
+    refs: dict[str, ItemRef]
+
+
+def work_item_label(key: str, title: str) -> str:
+    """The item text a work item or epic stands as in a question: "KEY title"."""
+    return f"{key} {title}".strip()[:MAX_ITEM_LENGTH]
+
+
+def _resolve_items(workspace: Any, n: int, raw: list[Any]) -> tuple[list[str], dict[str, ItemRef]]:
+    """Turn a question's items (texts or {"work_item": key}) into texts and references."""
+    from leadline.delivery.models import WorkItem
+
+    keys = []
+    for i in raw:
+        if isinstance(i, dict):
+            if set(i) - {"work_item", "epic"} or len(i) != 1:
+                raise ValidationError(
+                    {"questions": f'Question {n}: an item is a text or {{"work_item": key}}.'}
+                )
+            keys.append(str(next(iter(i.values()))).strip())
+    found: dict[str, Any] = {}
+    if keys:
+        if workspace is None:
+            raise ValidationError({"questions": f"Question {n}: work items need a workspace."})
+        rows = WorkItem.objects.filter(workspace=workspace, key__in=keys).order_by("key", "id")
+        found = {w.key: w for w in rows}
+    items: list[str] = []
+    refs: dict[str, ItemRef] = {}
+    for i in raw:
+        if not isinstance(i, dict):
+            items.append(str(i).strip())
+            continue
+        key = str(next(iter(i.values()))).strip()
+        w = found.get(key)
+        if w is None:
+            raise ValidationError({"questions": f"Question {n}: no work item {key[:60]!r}."})
+        label = work_item_label(w.key, w.title)
+        url = w.url if w.url.startswith(("https://", "http://")) else ""
+        items.append(label)
+        refs[label] = {"key": w.key, "type": w.type, "url": url}
+    return items, refs
 
 
 @dataclass
@@ -55,7 +104,9 @@ def link_path(check: AlignmentCheck, token: str) -> str:
     return reverse("alignment-link", args=[check.workspace.slug, token])
 
 
-def clean_questions(questions: list[QuestionSpec]) -> list[QuestionSpec]:
+def clean_questions(questions: list[QuestionSpec], workspace: Any = None) -> list[QuestionSpec]:
+    """Validate question specs; items given as {"work_item": key} are looked up in
+    ``workspace`` (an unknown key names itself)."""
     if not questions:
         raise ValidationError({"questions": "Ask at least one question."})
     if len(questions) > MAX_QUESTIONS:
@@ -68,7 +119,9 @@ def clean_questions(questions: list[QuestionSpec]) -> list[QuestionSpec]:
         text = (q.get("text") or "").strip()
         if not text or len(text) > 500:
             raise ValidationError({"questions": f"Question {n}: give a text of 1–500 characters."})
-        items = [str(i).strip() for i in q.get("items") or [] if str(i).strip()]
+        raw = [i for i in q.get("items") or [] if isinstance(i, dict) or str(i).strip()]
+        items, refs = _resolve_items(workspace, n, raw)
+        refs.update({k: v for k, v in (q.get("refs") or {}).items() if k in items})
         if len(items) != len(set(items)):
             raise ValidationError({"questions": f"Question {n}: an item is listed twice."})
         if len(items) > MAX_ITEMS or any(len(i) > MAX_ITEM_LENGTH for i in items):
@@ -79,7 +132,10 @@ def clean_questions(questions: list[QuestionSpec]) -> list[QuestionSpec]:
         if kind in (Kind.SCOPE, Kind.PRIORITIES) and len(items) < 2:
             raise ValidationError({"questions": f"Question {n}: list at least two items."})
         domain = (q.get("domain") or "").strip()[:120]
-        out.append({"kind": kind, "text": text, "items": items, "domain": domain})
+        if refs and kind not in ITEM_KINDS:
+            raise ValidationError({"questions": f"Question {n}: only scope, priorities and "
+                                   "metrics list work items."})  # fmt: skip
+        out.append({"kind": kind, "text": text, "items": items, "domain": domain, "refs": refs})
     return out
 
 
@@ -115,7 +171,7 @@ def create_check(
         raise ValidationError({"consensus": "The consensus threshold is 50 to 100 percent."})
     if team is not None and team.workspace_id != access.workspace.pk:
         raise Http404("No such team")
-    specs = clean_questions(questions)
+    specs = clean_questions(questions, access.workspace)
     audience = {p.pk: p for p in people}
     if not audience:
         raise ValidationError({"audience": "Invite at least one person."})

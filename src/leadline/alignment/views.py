@@ -3,6 +3,7 @@ results, and the respondent's page behind a personal link (no account)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from .models import AlignmentCheck, Kind
 from .notices import send_invitations
 from .results import QuestionResult, decider_candidates, results_csv, results_for
 from .rounds import first_round_answers, second_round
+from .series import get_series, repeat, stop, trend
 
 
 def _issued(request: HttpRequest, issued: list[alignment.IssuedLink]) -> list[dict[str, Any]]:
@@ -115,6 +117,17 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                 send_invitations(nxt, issued, timezone.now())
                 messages.success(request, f"Started “{nxt.title}” on the contested questions.")
                 return _detail(request, access, nxt, fresh=_issued(request, issued))
+            if action == "repeat":
+                series = repeat(
+                    access,
+                    check,
+                    every_weeks=_pk(request.POST.get("every_weeks")) or None,
+                    dates=_dates(request.POST.get("dates", "")),
+                    open_days=_pk(request.POST.get("open_days")) or None,
+                    actor=request.user,
+                )
+                messages.success(request, f"“{check.title}” repeats; its trend is on this page.")
+                return redirect("alignment-series", access.workspace.slug, series.pk)
             if action == "link":
                 person = get_object_or_404(
                     Person, workspace=access.workspace, pk=_pk(request.POST.get("person"))
@@ -129,6 +142,43 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 
 def _pk(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and len(raw) < 10 else 0
+
+
+def _dates(raw: str) -> list[date]:
+    """The repeat form's dates: ISO dates separated by commas or spaces."""
+    out = []
+    for part in raw.replace(",", " ").split()[:20]:
+        try:
+            out.append(date.fromisoformat(part))
+        except ValueError:
+            raise ValidationError({"dates": f"{part[:20]!r} is not a date (YYYY-MM-DD)."}) from None
+    return out
+
+
+@workspace_view(Role.VIEWER, write=Role.LEAD)
+@json_twin("/workspaces/{workspace}/alignment-series/{pk}", query=False)
+def series_page(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """A repeating check: per question its measure in each repeat, drift and convergence."""
+    series = get_series(access, pk)
+    if request.method == "POST" and request.POST.get("action") == "stop":
+        stop(access, series, actor=request.user)
+        messages.success(request, "Stopped: no more repeats are sent.")
+        return redirect("alignment-series", access.workspace.slug, series.pk)
+    t = trend(series)
+    checks = {c.pk: c for c in series.checks.all()}
+    return render(
+        request,
+        "alignment/series.html",
+        {
+            "series": series,
+            "trend": t,
+            "columns": [checks[pk] for pk in t["checks"]],
+            "rows": [
+                {**row, "label": MEASURE_LABELS.get(row["measure"], row["measure"])}
+                for row in t["questions"]
+            ],
+        },
+    )
 
 
 @workspace_view(Role.VIEWER)

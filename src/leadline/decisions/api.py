@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema, Status
+from ninja.errors import HttpError
 
 from leadline.api_input import Id, Input, in_workspace, text
 from leadline.decisions.models import Decision, DecisionComment, DecisionDomain
@@ -16,6 +17,7 @@ from leadline.governance.api import WS, GovernanceRouter
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import Access, access_for
 
+from . import inputs
 from . import services as decisions
 
 router = GovernanceRouter("decisions")
@@ -247,3 +249,153 @@ def save_domain(request: HttpRequest, workspace: str, payload: DomainIn) -> Stat
     )
     row = next(r for r in decisions.who_decides(access) if r["name"] == payload.name.strip())
     return Status(201, row)
+
+
+# --- Stakeholder input by personal link --------------------------------------------------------
+class DecisionInputRequestIn(Input):
+    people: Annotated[list[Id], Field(min_length=1, max_length=50)]
+    days: Annotated[int, Field(ge=1, le=366)] | None = None
+
+
+class DecisionInputPersonOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class DecisionInputLinkOut(Schema):
+    person: DecisionInputPersonOut
+    url: str
+    token: str
+    expires_at: datetime
+
+
+class DecisionInputOut(Schema):
+    person: DecisionInputPersonOut
+    stance: str = Field(description='"support", "concerns", "object", "neutral" or "" (none).')
+    text: str
+    requested_at: datetime
+    submitted_at: datetime | None
+    updated_at: datetime | None
+
+
+def _person_ref(p: Person) -> dict[str, Any]:
+    return {"id": p.pk, "name": p.name, "kind": p.kind}
+
+
+def _input_out(i: Any) -> dict[str, Any]:
+    return {
+        "person": _person_ref(i.person),
+        "stance": i.stance,
+        "text": i.text,
+        "requested_at": i.requested_at,
+        "submitted_at": i.submitted_at,
+        "updated_at": i.updated_at,
+    }
+
+
+@router.post(
+    WS + "/decisions/{decision_id}/input-requests", response={201: list[DecisionInputLinkOut]}
+)
+def request_input(
+    request: HttpRequest, workspace: str, decision_id: int, payload: DecisionInputRequestIn
+) -> Status[list[dict[str, Any]]]:
+    """Ask people for their input on a proposed decision (lead role): each gets a personal
+    link, returned here once, that opens only their input to this decision."""
+    access = access_for(request.user, workspace, Role.LEAD)
+    d = decisions.get_decision(access, decision_id)
+    people = _people(access, "people", payload.people)
+    issued = inputs.request_input(access, d, people, days=payload.days, actor=request.user)
+    return Status(
+        201,
+        [
+            {
+                "person": _person_ref(i.input.person),
+                "url": i.url,
+                "token": i.token,
+                "expires_at": i.input.link.expires_at if i.input.link else d.due_at,
+            }
+            for i in issued
+        ],
+    )
+
+
+@router.get(WS + "/decisions/{decision_id}/inputs", response=list[DecisionInputOut])
+def list_inputs(request: HttpRequest, workspace: str, decision_id: int) -> list[dict[str, Any]]:
+    """The people asked for input on a decision and what they said (by name)."""
+    access = access_for(request.user, workspace)
+    return [_input_out(i) for i in inputs.inputs_of(decisions.get_decision(access, decision_id))]
+
+
+class DecisionInputIn(Input):
+    text: Annotated[str, Field(max_length=inputs.MAX_INPUT)] = ""
+    stance: Literal["support", "concerns", "object", "neutral", ""] = ""
+
+
+class DecisionInputPageOut(Schema):
+    decision: str
+    context: str
+    options: str
+    routed_to: str
+    due_at: datetime
+    link_expires_at: datetime
+    input: DecisionInputOut
+
+
+class DecisionLinkGoneOut(Schema):
+    """A link that existed but expired, was withdrawn, or whose decision is made."""
+
+    detail: str
+
+
+def _by_token(token: str) -> Any:
+    from leadline.workspaces import links
+
+    try:
+        return inputs.resolve_token(token)
+    except links.LinkRefused as refused:
+        if refused.reason == "unknown":
+            raise Http404("This link does not open: it is incomplete or was replaced.") from None
+        if refused.reason == "closed":
+            raise HttpError(410, "This decision is made: it takes no more input.") from None
+        raise HttpError(
+            410, f"This link is {refused.reason}: ask {links.whom_to_ask(refused)} for a new one."
+        ) from None
+
+
+def _input_page(i: Any) -> dict[str, Any]:
+    d = i.decision
+    return {
+        "decision": d.title,
+        "context": d.context,
+        "options": d.options,
+        "routed_to": d.routed_name,
+        "due_at": d.due_at,
+        "link_expires_at": i.link.expires_at,
+        "input": _input_out(i),
+    }
+
+
+INPUT_GONE = {200: DecisionInputPageOut, 410: DecisionLinkGoneOut}
+
+
+@router.get("/decisions/input/{token}", response=INPUT_GONE, auth=None)
+def read_input(request: HttpRequest, token: str) -> dict[str, Any]:
+    """The link's decision and its holder's own input (no account: the token is the access)."""
+    from leadline.workspaces import links
+
+    i = _by_token(token)
+    links.record_use(i.link, "open", f"input on {i.decision}")
+    return _input_page(i)
+
+
+@router.post("/decisions/input/{token}", response=INPUT_GONE, auth=None)
+def give_input(request: HttpRequest, token: str, payload: DecisionInputIn) -> dict[str, Any]:
+    """Give (or change) one's input to a proposed decision through a personal link; 404 for an
+    altered link, 410 for an expired or withdrawn one or once the decision is made."""
+    from leadline.workspaces import links
+
+    i = _by_token(token)
+    inputs.submit_input(i, payload.text, payload.stance)
+    links.record_use(i.link, "submit", f"input on {i.decision}")
+    return _input_page(i)

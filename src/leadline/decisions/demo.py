@@ -16,6 +16,7 @@ from leadline.demo.builder import DemoContext, step
 from leadline.governance.services import settings_for, system_access
 from leadline.workspaces.models import Person
 
+from . import inputs
 from . import services as decisions
 
 DOMAINS = [
@@ -113,9 +114,32 @@ def _decisions(ctx: DemoContext, access: Any, people: dict[str, Person], now: An
             )
 
 
+INPUTS = {
+    "Grace Kim": ("support", "Saved cards are what returning customers ask for most."),
+    "Jonas Berg": ("concerns", "The provider's vault is fine; storing card tokens ourselves is not."),
+    "Quinn Adeyemi": ("object", "Not before the fraud screening is rewritten: chargebacks are up."),
+}  # fmt: skip
+
+
+def _inputs(ctx: DemoContext, access: Any, people: dict[str, Person], now: Any) -> None:
+    """The stalled checkout redesign asks its consulted people (and a stakeholder) for input."""
+    d = Decision.objects.filter(
+        workspace=ctx.workspace, title__startswith="Checkout redesign", status="proposed"
+    ).first()
+    if d is None or d.inputs.exists():
+        return
+    asked = [people[n] for n in INPUTS if n in people]
+    issued = inputs.request_input(access, d, asked, now=now - timedelta(hours=70))
+    for i in issued:
+        stance, text = INPUTS[i.input.person.name]
+        inputs.submit_input(i.input, text, stance, now=now - timedelta(hours=60))
+
+
 @step("Decision rights and decisions")
 @transaction.atomic
 def build(ctx: DemoContext) -> None:
     """Create the demo's decision rights and decisions (idempotent)."""
     people = {p.name: p for p in Person.objects.filter(workspace=ctx.workspace)}
-    _decisions(ctx, system_access(ctx.workspace), people, timezone.now())
+    now = timezone.now()
+    _decisions(ctx, system_access(ctx.workspace), people, now)
+    _inputs(ctx, system_access(ctx.workspace), people, now)

@@ -61,3 +61,20 @@ class DomainForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("decider_person", "consulted", "informed"):
             self.fields[name].queryset = Person.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class InputRequestForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        widget=SearchableSelectMultiple,
+        help_text="Each gets a personal link to give their input on this decision only.",
+    )
+    days = forms.IntegerField(
+        min_value=1, required=False, help_text="How long the links work (empty: the default)."
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            workspace=workspace, active=True
+        )

@@ -125,3 +125,41 @@ class DecisionComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.decision_id}: {self.text[:40]}"
+
+
+class DecisionInput(models.Model):
+    """A consulted person's input on a proposed decision, asked for by a personal link (no
+    account needed) and stored with the decision; editable through the link until it is
+    decided or superseded."""
+
+    class Stance(models.TextChoices):
+        SUPPORT = "support", "I support it"
+        CONCERNS = "concerns", "I have concerns"
+        OBJECT = "object", "I object"
+        NEUTRAL = "neutral", "No strong view"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="inputs")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="decision_inputs")
+    link = models.ForeignKey(
+        "workspaces.StakeholderLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stance = models.CharField(max_length=16, choices=Stance.choices, blank=True)
+    text = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by_name = models.CharField(max_length=150, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "decisions_input"
+        ordering = ["person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "person"], name="decision_input_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.decision}"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.detail, name="decision"),
     path("decisions/who-decides/", views.who_decides, name="who-decides"),
     path("decisions/framework/", views.framework, name="decision-framework"),
+    path("decisions/input/<str:token>/", views.input_link, name="decision-input-link"),
 ]

@@ -5,20 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_protect
 
 from leadline import bounds
 from leadline.decisions.models import Decision
 from leadline.governance.services import settings_for
 from leadline.governance.views import page, report
+from leadline.web.linkpages import link_refused
+from leadline.workspaces import links
 from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 from leadline.workspaces.twins import json_twin
 
+from . import inputs
 from . import services as decisions
-from .forms import CommentForm, DecideForm, DecisionForm, DomainForm
+from .forms import CommentForm, DecideForm, DecisionForm, DomainForm, InputRequestForm
 
 
 @workspace_view(Role.VIEWER, write=Role.MEMBER)
@@ -69,9 +73,31 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     form = DecideForm(request.POST if action == "decide" else None)
     comment_form = CommentForm(request.POST if action == "comment" else None)
+    input_form = InputRequestForm(
+        request.POST if action == "ask" else None,
+        workspace=access.workspace,
+        initial={"people": inputs.consulted(d)},
+    )
+    fresh: list[dict[str, str]] = []
     status = 200
     if request.method == "POST":
         try:
+            if action == "ask" and input_form.is_valid():
+                issued = inputs.request_input(
+                    access,
+                    d,
+                    list(input_form.cleaned_data["people"]),
+                    days=input_form.cleaned_data["days"],
+                    actor=request.user,
+                )
+                fresh = [
+                    {
+                        "name": i.input.person.name,
+                        "url": request.build_absolute_uri(inputs.link_path(d, i.token)),
+                    }
+                    for i in issued
+                ]
+                messages.success(request, f"Asked {len(issued)} people for their input.")
             if action == "supersede":
                 raw = request.POST.get("superseded_by", "")
                 if not (raw.isascii() and raw.isdigit()) or bounds.ID.problem(int(raw)):
@@ -112,12 +138,43 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         form=form,
         comment_form=comment_form,
         comments=d.comments.all(),
+        input_form=input_form,
+        inputs=inputs.inputs_of(d),
+        fresh=fresh,
         right=decisions.decide_right(access, d, request.user),
         others=others,
         now=timezone.now(),
     )
     response.status_code = status
     return response
+
+
+@csrf_protect
+def input_link(request: HttpRequest, ws: str, token: str) -> HttpResponse:
+    """A consulted person's page behind their personal link (no account): ONE decision, their
+    own input, changeable until it is decided. Refused links get a page saying why."""
+    try:
+        inp = inputs.resolve_link(ws, token)
+    except links.LinkRefused as refused:
+        return link_refused(request, refused)
+    link = inp.link
+    assert link is not None  # resolve_link found the input by its link
+    if request.method == "POST":
+        try:
+            inputs.submit_input(inp, request.POST.get("text", ""), request.POST.get("stance", ""))
+        except ValidationError as exc:
+            report(request, exc)
+        else:
+            links.record_use(link, "submit", f"input on {inp.decision}")
+            messages.success(request, "Thank you: your input is stored with the decision.")
+            return redirect("decision-input-link", ws, token)
+    else:
+        links.record_use(link, "open", f"input on {inp.decision}")
+    return render(
+        request,
+        "decisions/decision_input.html",
+        {"d": inp.decision, "inp": inp, "link": link, "stances": inp.Stance.choices},
+    )
 
 
 @workspace_view(Role.VIEWER)

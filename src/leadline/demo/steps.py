@@ -13,6 +13,7 @@ STEP_MODULES = (
     "leadline.raid.demo",
     "leadline.decisions.demo",
     "leadline.agreements.demo",
+    "leadline.clauses.demo",
     "leadline.changes.demo",
     "leadline.pulse.demo",
     "leadline.retro.demo",

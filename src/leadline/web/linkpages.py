@@ -7,8 +7,9 @@ from django.shortcuts import render
 
 from leadline.workspaces.links import LinkRefused, whom_to_ask
 
-# An expired, revoked or replaced link existed: 410 Gone. A made-up or altered one: 404.
-_STATUS = {"expired": 410, "revoked": 410, "replaced": 410, "unknown": 404}
+# An expired, revoked or replaced link existed, or what it was for is over (closed): 410 Gone.
+# A made-up or altered one: 404.
+_STATUS = {"expired": 410, "revoked": 410, "replaced": 410, "closed": 410, "unknown": 404}
 
 
 def link_refused(request: HttpRequest, refused: LinkRefused) -> HttpResponse:

@@ -228,6 +228,7 @@ class StakeholderLink(models.Model):
     class Purpose(models.TextChoices):
         AGREEMENT = "agreement", "Working agreement"
         ALIGNMENT = "alignment", "Alignment check"
+        DECISION = "decision", "Input to a decision"
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="stakeholder_links"

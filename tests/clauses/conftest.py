@@ -1,0 +1,3 @@
+"""The governance test world (see tests/governance/world.py)."""
+
+from tests.governance.world import world  # noqa: F401
