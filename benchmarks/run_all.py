@@ -3,7 +3,10 @@
     .venv/bin/python benchmarks/run_all.py [--quick]
 
 Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M items, and
-forecasts, with its per-item Python baseline measured in the same run), bench_import.py
+forecasts, with its per-item Python baseline measured in the same run; the default forecast
+method against today's on 500 teams x 10,000 trials), bench_calibration.py (both forecast
+methods backtested over the 39 TAWOS projects: do 85 % answers come true 85 % of the time?),
+bench_import.py
 (`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
 team flow page at 10k items against loading through ORM objects; on SQLite, and with --postgres
 URL also on PostgreSQL), bench_radar.py (every registered Radar rule over 500 teams against
@@ -53,6 +56,10 @@ def main() -> None:
     if args.quick:
         flow += ["--items", "100000", "--teams", "50", "--baseline-items", "5000"]
     jobs.append(("engine + forecasts (bench_flow)", flow))
+    calibration = [PY, str(HERE / "bench_calibration.py")]
+    if args.quick:
+        calibration.append("--quick")
+    jobs.append(("forecast calibration over 39 TAWOS projects (bench_calibration)", calibration))
     imports = [PY, str(HERE / "bench_import.py")]
     if args.quick:
         imports += ["--sizes", "10000", "--baseline-items", "1000"]

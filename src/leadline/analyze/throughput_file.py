@@ -77,11 +77,12 @@ def _several(shown: str, n: int, text: str) -> ThroughputFileError | None:
 def read_throughput(
     path: str | Path,
     *,
-    window_days: int = defaults.WINDOW_DAYS,
+    window_days: int | None = defaults.WINDOW_DAYS,
     as_of: date | None = None,
     as_of_option: str = "as_of",
 ) -> Throughput:
-    """Return the last ``window_days`` daily counts of a file (zero days included).
+    """Return the last ``window_days`` daily counts of a file (zero days included); with
+    ``window_days=None`` every day: all counts, or the dates from the first one to ``as_of``.
 
     Counts: one non-negative whole number per line, oldest first; the last ``window_days``
     lines are used (fewer when the file is shorter). Dates: one finish date (ISO) per line,
@@ -123,7 +124,7 @@ def read_throughput(
     return _dates(shown, rows, window_days, as_of)
 
 
-def _counts(shown: str, rows: list[tuple[int, str]], window_days: int) -> Throughput:
+def _counts(shown: str, rows: list[tuple[int, str]], window_days: int | None) -> Throughput:
     counts = []
     for n, text in rows:
         if not _INT.fullmatch(text):
@@ -137,11 +138,11 @@ def _counts(shown: str, rows: list[tuple[int, str]], window_days: int) -> Throug
         if value < 0:
             raise ThroughputFileError(f"{shown} line {n}: a daily count cannot be negative")
         counts.append(value)
-    return Throughput(counts[-window_days:], "counts", None, len(rows))
+    return Throughput(counts[-window_days:] if window_days else counts, "counts", None, len(rows))
 
 
 def _dates(
-    shown: str, rows: list[tuple[int, str]], window_days: int, as_of: date | None
+    shown: str, rows: list[tuple[int, str]], window_days: int | None, as_of: date | None
 ) -> Throughput:
     days = []
     for n, text in rows:
@@ -155,6 +156,8 @@ def _dates(
             )
         days.append(day)
     end = as_of or max(days)
+    if window_days is None:
+        window_days = max((end - min(days)).days + 1, 1)
     begin = end - timedelta(days=window_days - 1)
     samples = [0] * window_days
     for day in days:

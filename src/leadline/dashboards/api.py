@@ -14,6 +14,8 @@ from ninja import Query, Router
 
 from leadline import bounds, defaults
 from leadline.api_input import PlausibleDate, number
+from leadline.flow.methods import DEFAULT_METHOD
+from leadline.flow.methods import MethodName as ForecastMethodName
 from leadline.workspaces.services import access_for
 
 from . import services
@@ -96,12 +98,15 @@ def forecast_when(
     trials: Annotated[int, number(bounds.TRIALS)] = defaults.TRIALS,
     seed: Annotated[int, number(bounds.SEED)] = defaults.SEED,
     epics: Query[list[str]] = None,  # type: ignore[assignment]
+    method: ForecastMethodName = DEFAULT_METHOD,
 ) -> ForecastWhenOut:
     """Return when ``items`` items will be done (50/70/85/95%), the outcome histogram, the
     inputs and the backtest calibration. ``teams`` (comma-separated) forecasts teams together;
     ``end`` is the as-of date (default today). ``epics`` (comma-separated keys, in priority
     order) adds when each epic's remaining items will be done, working through the epics in
-    that order; an unknown key is a 422 naming it.
+    that order; an unknown key is a 422 naming it. ``method`` names the forecast method
+    (default calibrated_blocks; independent_days is the classic one); every answer states it
+    and the team's own track record.
     """
     scope, inputs = _forecast_scope(request, workspace)
     return when_service(scope, **inputs)
@@ -119,9 +124,11 @@ def forecast_how_many(
     window_days: Annotated[int, number(bounds.WINDOW_DAYS)] = defaults.WINDOW_DAYS,
     trials: Annotated[int, number(bounds.TRIALS)] = defaults.TRIALS,
     seed: Annotated[int, number(bounds.SEED)] = defaults.SEED,
+    method: ForecastMethodName = DEFAULT_METHOD,
 ) -> ForecastHowManyOut:
     """Return how many items will be done in ``days`` days (or by the date ``by``), read
-    downward at 50/70/85/95%, with the outcome histogram, the inputs and the backtest.
+    downward at 50/70/85/95%, with the outcome histogram, the inputs, the method, the team's
+    own track record and the backtest.
     """
     scope, inputs = _forecast_scope(request, workspace)
     return how_many_service(scope, **inputs)

@@ -52,9 +52,11 @@ def _samples(
     workspace: str | None,
     window: int,
     as_of: date | None,
+    history: int = 0,
 ) -> tuple[list[int], tuple[date, date] | None, dict[str, Any], Any]:
-    """Return the window's daily counts, its dates, a description of where they came from and,
-    for the database, the scope they were read for (None for a file)."""
+    """Return the window's daily counts (and the ``history`` days before it, when asked:
+    the window is then the last ``window`` of them), its dates, a description of where they
+    came from and, for the database, the scope they were read for (None for a file)."""
     if throughput is not None and (team or workspace):
         _fail("give either --throughput FILE or --workspace (with --team), not both")
     if throughput is not None:
@@ -62,11 +64,14 @@ def _samples(
 
         try:
             got = read_throughput(
-                throughput, window_days=window, as_of=as_of, as_of_option="--as-of"
+                throughput, window_days=window + history, as_of=as_of, as_of_option="--as-of"
             )
         except ThroughputFileError as error:
             _fail(str(error))
-        return got.samples, got.window, {"source": throughput, "file_holds": got.kind}, None
+        dates = got.window
+        if dates is not None and history:
+            dates = (dates[1] - timedelta(days=window - 1), dates[1])
+        return got.samples, dates, {"source": throughput, "file_holds": got.kind}, None
     if not workspace and team:
         _fail("--team needs --workspace SLUG (or give --throughput FILE)")
     if not workspace:
@@ -74,8 +79,10 @@ def _samples(
     scope = _database_scope(str(workspace), team, as_of)
     from leadline.dashboards.forecasts import daily_throughput, window_samples
 
-    since = scope.end - timedelta(days=window - 1)  # read the window only, not all history
-    samples, window_dates = window_samples(daily_throughput(scope, since), scope.end, window)
+    since = scope.end - timedelta(days=window + history - 1)  # the window (and history) only
+    daily = daily_throughput(scope, since)
+    samples, _ = window_samples(daily, scope.end, window + history)
+    _, window_dates = window_samples(daily, scope.end, window)
     origin = {
         "source": "database",
         "workspace": workspace,
@@ -158,6 +165,12 @@ _AS_OF = typer.Option(
     help="Last day of the window (default: today, or a dates file's last date; not for counts).",
 )
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+_METHOD = typer.Option(
+    "calibrated_blocks",
+    "--method",
+    metavar="NAME",
+    help="Forecast method: calibrated_blocks (default), week_blocks or independent_days.",
+)
 _EPIC = typer.Option(
     None,
     "--epic",
@@ -179,18 +192,62 @@ def _emit(
     title: str,
     column: str,
     samples: int,
+    made: Any,
+    question: str,
 ) -> None:
-    """Print a forecast as JSON (percentiles, the question, inputs) or as a table."""
+    """Print a forecast as JSON (percentiles, the question, inputs, the method and the
+    team's track record) or as a table."""
+    record = made.track[question]
     result = {
         "percentiles": {str(p): values[p] for p in _PCTS},
         key[0]: key[1],
         "unit": unit,
+        "method": {"name": made.method, "description": made.description},
+        "track_record": {
+            "question": record.question,
+            "percentile": record.percentile,
+            "forecasts": record.forecasts,
+            "hit_rate": record.hit_rate,
+            "enough": record.enough,
+            "text": record.text,
+        },
         "inputs": _inputs_json(inputs, _origin(origin, window_dates)),
     }
     if as_json:
         typer.echo(json.dumps(result))
         return
-    _print_table(title, column, values, _caption(inputs, samples))
+    caption = f"{_caption(inputs, samples)}\nMethod: {made.method}. {record.text}"
+    _print_table(title, column, values, caption)
+
+
+def _made(
+    history: list[int],
+    window_dates: Any,
+    *,
+    window: int,
+    horizon: int,
+    items: int,
+    trials: int,
+    seed: int,
+    method: str,
+) -> tuple[Any, Any]:
+    """Return the forecast with ``method`` (the page's and API's, for the same inputs) and
+    what it was computed from."""
+    from leadline import defaults
+    from leadline.flow.forecast import sampled_inputs
+    from leadline.flow.methods import check_method, forecast_with_method
+
+    try:
+        check_method(method)
+    except ValueError as error:
+        _fail(f"--method: {error}")
+    made = forecast_with_method(
+        history, window_days=window, horizon=horizon, items=items, trials=trials, seed=seed,
+        method=method, percentiles=_PCTS, history_trials=defaults.BACKTEST_TRIALS,
+    )  # fmt: skip
+    sampling = "negbin" if method == "independent_days" else "week_blocks"
+    samples = history[-window:] if len(history) >= window else history
+    return made, sampled_inputs(samples, trials, seed, sampling, window_dates)
 
 
 def _origin(origin: dict[str, Any], window_dates: Any) -> dict[str, Any]:
@@ -223,6 +280,7 @@ def forecast_when_cmd(
     window: int = _WINDOW,
     as_of: str | None = _AS_OF,
     as_json: bool = _JSON,
+    method: str = _METHOD,
 ) -> None:
     """Forecast in how many days ITEMS will be done (day 1 = the first forecast day).
 
@@ -241,17 +299,18 @@ def forecast_when_cmd(
     if items is None:
         _fail("give --items N (or --epic KEY[,KEY...] with --workspace)")
     day = parse_date(as_of, "--as-of")
-    samples, window_dates, origin, _ = _samples(throughput, team, workspace, window, day)
-    from leadline.flow.forecast import forecast_when
-
-    try:
-        fc = forecast_when(samples, items, trials=trials, seed=seed, percentiles=_PCTS)
-    except ValueError as error:
-        _fail(str(error))
+    history, window_dates, origin, _ = _samples(
+        throughput, team, workspace, window, day, bounds.BACKTEST_DAYS
+    )
+    made, inputs = _made(
+        history, window_dates, window=window, horizon=defaults.FORECAST_DAYS, items=items,
+        trials=trials, seed=seed, method=method,
+    )  # fmt: skip
     _emit(
-        fc.days, fc.inputs, origin, window_dates, as_json,
+        made.when, inputs, origin, window_dates, as_json,
         key=("items", items), unit="days (day 1 = the first forecast day)",
-        title=f"When will {items} items be done?", column="within days", samples=len(samples),
+        title=f"When will {items} items be done?", column="within days",
+        samples=min(len(history), window), made=made, question="when",
     )  # fmt: skip
 
 
@@ -354,21 +413,173 @@ def forecast_how_many_cmd(
     window: int = _WINDOW,
     as_of: str | None = _AS_OF,
     as_json: bool = _JSON,
+    method: str = _METHOD,
 ) -> None:
     """Forecast how many items DAYS days will finish, read downward (at least N with p%)."""
     day = parse_date(as_of, "--as-of")
-    samples, window_dates, origin, _ = _samples(throughput, team, workspace, window, day)
-    from leadline.flow.forecast import forecast_how_many
+    history, window_dates, origin, _ = _samples(
+        throughput, team, workspace, window, day, bounds.BACKTEST_DAYS
+    )
+    made, inputs = _made(
+        history, window_dates, window=window, horizon=days, items=defaults.FORECAST_ITEMS,
+        trials=trials, seed=seed, method=method,
+    )  # fmt: skip
+    _emit(
+        made.how_many, inputs, origin, window_dates, as_json,
+        key=("days", days), unit="items, at least (read downward)",
+        title=f"How many items in {days} days?", column="at least items",
+        samples=min(len(history), window), made=made, question="how_many",
+    )  # fmt: skip
+
+
+@forecast_app.command("backtest")
+def forecast_backtest_cmd(
+    throughput: list[str] | None = typer.Option(
+        None,
+        "--throughput",
+        metavar="FILE",
+        help="CSV of one team (daily counts or finish dates); repeat for several teams, "
+        "backtested together and their calibration pooled.",
+    ),
+    team: str | None = typer.Option(
+        None,
+        "--team",
+        "-t",
+        help="Team slug(s), comma-separated, each backtested on its own and pooled "
+        "(reads the database; all teams without it).",
+    ),
+    workspace: str | None = _WORKSPACE,
+    window: int = _WINDOW,
+    horizon: int = typer.Option(
+        14,
+        "--horizon",
+        min=1,
+        max=bounds.FORECAST_DAYS.high,
+        help="Days ahead asked by 'how many'.",
+    ),  # fmt: skip
+    items: int = typer.Option(
+        10, "--items", min=1, max=bounds.ITEMS.high, help="Items asked by 'when'."
+    ),
+    every: int = typer.Option(
+        14, "--every", min=1, max=bounds.BACKTEST_DAYS, help="Days between past as-of dates."
+    ),
+    trials: int = typer.Option(
+        defaults.BACKTEST_TRIALS,
+        "--trials",
+        min=1,
+        max=bounds.TRIALS.high,
+        help="Monte Carlo trials per past forecast.",
+    ),  # fmt: skip
+    seed: int = _SEED,
+    method: str = _METHOD,
+    as_json: bool = _JSON,
+) -> None:
+    """Replay forecasts from past dates and say how often each percentile came true.
+
+    At every --every days with a full window behind and a full horizon ahead, forecast "how
+    many in --horizon days" and "when will --items items be done" with the data then known,
+    and compare with what happened. A calibrated p% answer comes true p% of the time.
+    """
+    from leadline.flow.methods import check_method
 
     try:
-        fc = forecast_how_many(samples, days, trials=trials, seed=seed, percentiles=_PCTS)
+        check_method(method)
     except ValueError as error:
-        _fail(str(error))
-    _emit(
-        fc.items, fc.inputs, origin, window_dates, as_json,
-        key=("days", days), unit="items, at least (read downward)",
-        title=f"How many items in {days} days?", column="at least items", samples=len(samples),
+        _fail(f"--method: {error}")
+    daily = _backtest_frame(throughput or [], team, workspace)
+    from leadline.flow.backtest import backtest
+
+    run = backtest(
+        daily, every_days=every, window_days=window, horizon_days=horizon, items=items,
+        trials=trials, seed=seed, method=method,
     )  # fmt: skip
+    calibration = [
+        {
+            "question": row["question"],
+            "percentile": row["percentile"],
+            "forecasts": row["forecasts"],
+            "hit_rate": None if row["hit_rate"] is None else round(row["hit_rate"], 4),
+        }
+        for row in run.calibration.sort(
+            ["question", "percentile"], descending=[True, False]
+        ).iter_rows(named=True)
+    ]
+    teams = daily.get_column("team").n_unique() if daily.height else 0
+    if as_json:
+        typer.echo(json.dumps({
+            "method": method,
+            "calibration": calibration,
+            "teams": teams,
+            "as_of_dates": run.rows.select("team", "as_of").n_unique() if run.rows.height else 0,
+            "excluded": run.excluded,
+            "settings": {"window": window, "horizon": horizon, "items": items, "every": every,
+                         "trials": trials, "seed": seed},
+        }))  # fmt: skip
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"Backtest of {method}: how often each answer came true",
+        caption=f"{teams} team(s), a forecast every {every} days from the {window} days "
+        f"before it, {trials:,} trials each; {run.excluded} 'when' answers unknown (left out)",
+    )
+    for name in ("question", "percentile", "past forecasts", "came true"):
+        table.add_column(name, justify="left" if name == "question" else "right")
+    for row in calibration:
+        rate = "—" if row["hit_rate"] is None else f"{row['hit_rate'] * 100:.1f} %"
+        question = "how many" if row["question"] == "how_many" else "when"
+        table.add_row(question, f"{row['percentile']} %", str(row["forecasts"]), rate)
+    Console().print(table)
+
+
+def _backtest_frame(files: list[str], team: str | None, workspace: str | None) -> Any:
+    """Return the daily throughput (team, day, count) of every file, or of each team in the
+    database (its whole history, at most ten years back)."""
+    import polars as pl
+
+    if files and (team or workspace):
+        _fail("give either --throughput FILE or --workspace (with --team), not both")
+    schema = {"team": pl.Utf8, "day": pl.Date, "count": pl.Int64}
+    parts = []
+    if files:
+        from leadline.analyze.throughput_file import ThroughputFileError, read_throughput
+
+        for n, path in enumerate(files):
+            try:
+                got = read_throughput(path, window_days=None)
+            except ThroughputFileError as error:
+                _fail(str(error))
+            first = got.window[0] if got.window else date(2000, 1, 1)  # counts: any start
+            days = [first + timedelta(days=i) for i in range(len(got.samples))]
+            parts.append(pl.DataFrame(
+                {"team": f"{n}:{path}", "day": days, "count": got.samples}, schema=schema
+            ))  # fmt: skip
+        return pl.concat(parts)
+    if not workspace:
+        _fail("give --throughput FILE (repeatable), or --workspace SLUG [--team SLUG[,SLUG...]]")
+    scope = _database_scope(str(workspace), None, None)
+    from leadline.dashboards.forecasts import daily_throughput
+
+    slugs = [t.strip() for t in team.split(",") if t.strip()] if team else None
+    if slugs is None:
+        from leadline.workspaces.models import Team
+
+        slugs = list(
+            Team.objects.filter(workspace=scope.workspace)
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        )
+    for slug in slugs:
+        one = _database_scope(str(workspace), slug, None)
+        frame = daily_throughput(one)
+        if frame.height:
+            parts.append(
+                frame.select(pl.lit(slug).alias("team"), "day", pl.col("count").cast(pl.Int64))
+            )
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(parts)
 
 
 def register(app: typer.Typer) -> None:

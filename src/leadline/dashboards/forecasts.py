@@ -26,7 +26,9 @@ from leadline.flow.forecast import (
     DEFAULT_TRIALS,
     DEFAULT_WINDOW_DAYS,
     ForecastInputs,
+    sampled_inputs,
 )
+from leadline.flow.methods import DEFAULT_METHOD, check_method
 
 from .caching import cached_by_data
 from .results.forecasts import (
@@ -51,7 +53,9 @@ EPICS_ASSUMPTION = (
     "throughput of the window (as ActionableAgile's multiple-feature forecast assumes). "
     "Remaining = the epic's child items (of any team) not finished and not removed as of "
     "{as_of}. Every epic is read from the same {trials:,} trials, so no epic is forecast "
-    "before the one ahead of it; an epic with nothing remaining is done (0 days)."
+    "before the one ahead of it; an epic with nothing remaining is done (0 days). Epics are "
+    "forecast with independent_days (every day drawn independently, no correction), whatever "
+    "method the forecast above uses."
 )
 
 
@@ -98,6 +102,7 @@ def forecast(
     seed: int = defaults.SEED,
     backtest: bool = True,
     epics: Sequence[str] = (),
+    method: str = DEFAULT_METHOD,
 ) -> Forecast:
     """Return both forecasts from ``scope.end`` (the as-of date), their inputs and a backtest.
 
@@ -107,21 +112,56 @@ def forecast(
     ``epics`` (keys in priority order) adds "epics" and "epics_definition": per epic, when it
     will be done working through them in that order (:func:`epic_forecast`); an unknown key
     raises ValidationError before anything is computed.
+
+    ``method`` names the forecast method (:data:`leadline.flow.methods.METHODS`); every
+    answer states it and the team's own track record: how its past forecasts (weekly, over
+    the last BACKTEST_DAYS) came true (:func:`leadline.flow.methods.forecast_with_method`).
     """
     from leadline.flow import forecast_how_many, forecast_when
+    from leadline.flow.methods import forecast_with_method
 
+    try:
+        check_method(method)
+    except ValueError as error:
+        raise ValidationError({"method": [str(error)]}) from None
     wanted = epic_remaining(scope, epics) if epics else None  # unknown keys fail before work
     as_of = scope.end
-    # The window, and for the backtest the weekly as-of dates of the last BACKTEST_DAYS with
-    # a full window behind each: nothing older is read.
-    reach = window_days + (bounds.BACKTEST_DAYS if backtest else 0)
+    # The window, and for the track record (and backtest) the weekly as-of dates of the last
+    # BACKTEST_DAYS with a full window behind each: nothing older is read.
+    reach = window_days + bounds.BACKTEST_DAYS
     daily = daily_throughput(scope, since=as_of - timedelta(days=reach - 1))
     samples, window = window_samples(daily, as_of, window_days)
+    history, _ = window_samples(daily, as_of, reach)
     start = as_of + timedelta(days=1)
-    when = forecast_when(samples, items, trials=trials, seed=seed, start=start, window=window)
-    how = forecast_how_many(samples, days, trials=trials, seed=seed, window=window)
-    inputs = asdict(when.inputs)
+    made = forecast_with_method(
+        history, window_days=window_days, horizon=days, items=items, trials=trials, seed=seed,
+        method=method, percentiles=DEFAULT_PERCENTILES, history_trials=BACKTEST_TRIALS,
+    )  # fmt: skip
+    if method == "independent_days":  # today's answers, exactly (forecast_when's dates)
+        when = forecast_when(samples, items, trials=trials, seed=seed, start=start, window=window)
+        how = forecast_how_many(samples, days, trials=trials, seed=seed, window=window)
+        inputs = asdict(when.inputs)
+        when_days, when_dates, when_outcomes = when.days, when.dates, when.outcomes
+        how_items, how_outcomes = how.items, how.outcomes
+    else:
+        inputs = asdict(sampled_inputs(samples, trials, seed, "week_blocks", window))
+        when_days = made.when
+        when_dates = {
+            p: None if n is None else start + timedelta(days=max(n - 1, 0))
+            for p, n in when_days.items()
+        }
+        never = np.full(trials, np.iinfo(np.int64).max, dtype=np.int64)
+        when_outcomes = never if made.when_outcomes is None else made.when_outcomes
+        how_items, how_outcomes = made.how_many, made.how_many_outcomes
     text = {"trials": trials, "window": window_days, "as_of": as_of, "seed": seed}
+    suffix = "" if method == "independent_days" else "_blocks"
+    corrected = (
+        DEFINITIONS["forecast_corrected"].format(as_of=as_of)
+        if method == "calibrated_blocks"
+        else ""
+    )
+    if suffix:
+        text["corrected"] = corrected
     epic_part: ForecastEpics = {}
     if wanted is not None:
         rows, _ = epic_forecast(
@@ -135,37 +175,51 @@ def forecast(
         **scope.named(),
         "as_of": as_of,
         "inputs": cast(Any, {**inputs, "percentiles": list(DEFAULT_PERCENTILES)}),
+        "method": {"name": cast(Any, method), "description": made.description},
+        "track_record": [
+            {
+                "question": cast(Any, t.question),
+                "percentile": t.percentile,
+                "forecasts": t.forecasts,
+                "hit_rate": t.hit_rate,
+                "enough": t.enough,
+                "text": t.text,
+            }
+            for t in made.track.values()
+        ],
         "when": {
             "items": items,
-            "definition": DEFINITIONS["forecast_when"].format(items=plural(items, "items"), **text),
+            "definition": DEFINITIONS["forecast_when" + suffix].format(
+                items=plural(items, "items"), **text
+            ),
             "percentiles": [
-                {"percentile": p, "days": when.days[p], "date": when.dates[p]}
+                {"percentile": p, "days": when_days[p], "date": when_dates[p]}
                 for p in DEFAULT_PERCENTILES
             ],
-            "histogram": _histogram(when.outcomes, "days"),
+            "histogram": _histogram(when_outcomes, "days"),
         },
         "how_many": {
             "days": days,
             "by": as_of + timedelta(days=days),
-            "definition": DEFINITIONS["forecast_how_many"].format(
+            "definition": DEFINITIONS["forecast_how_many" + suffix].format(
                 days=plural(days, "days"), **text
             ),
-            "percentiles": [{"percentile": p, "items": how.items[p]} for p in DEFAULT_PERCENTILES],
-            "histogram": _histogram(how.outcomes, "items"),
+            "percentiles": [{"percentile": p, "items": how_items[p]} for p in DEFAULT_PERCENTILES],
+            "histogram": _histogram(how_outcomes, "items"),
         },
         **epic_part,
-        "backtest": _backtest(daily, window_days, days, items, seed) if backtest else None,
+        "backtest": _backtest(daily, window_days, days, items, seed, method) if backtest else None,
     }
 
 
 def _backtest(
-    daily: pl.DataFrame, window_days: int, days: int, items: int, seed: int
+    daily: pl.DataFrame, window_days: int, days: int, items: int, seed: int, method: str
 ) -> ForecastBacktest:
     from leadline.flow import backtest
 
     run = backtest(
         daily, window_days=window_days, horizon_days=days, items=items,
-        trials=BACKTEST_TRIALS, seed=seed, by=SCOPE,
+        trials=BACKTEST_TRIALS, seed=seed, by=SCOPE, method=method,
     )  # fmt: skip
     return {
         "definition": DEFINITIONS["calibration"],

@@ -18,6 +18,7 @@ from django.shortcuts import render
 
 from leadline import bounds, csvsafe, defaults
 from leadline.charts import images
+from leadline.flow.methods import DEFAULT_METHOD, METHODS
 from leadline.web.labels import field_label
 from leadline.workspaces.access import workspace_view
 from leadline.workspaces.services import Access
@@ -209,7 +210,7 @@ DORA_COLUMNS = [
 
 
 def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
-    """Return items, days, window, trials, seed and epics from a query; ``by`` (a date) sets
+    """Return items, days, window, trials, seed, epics and method from a query; ``by`` (a date) sets
     days; ``epics`` (comma-separated keys, in priority order) may repeat."""
     days = bounded_int(query, "days", defaults.FORECAST_DAYS, bounds.FORECAST_DAYS)
     by = query.get("by")
@@ -225,7 +226,11 @@ def forecast_inputs(query: Any, as_of: date) -> dict[str, Any]:
         days = min((target - as_of).days, bounds.FORECAST_DAYS.high)
     getlist = getattr(query, "getlist", None)
     epics = epic_list(getlist("epics") if getlist else query.get("epics"))
+    method = query.get("method") or DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValidationError({"method": [f"must be one of {', '.join(METHODS)}"]})
     return {
+        "method": method,
         "items": bounded_int(query, "items", defaults.FORECAST_ITEMS, bounds.FORECAST_ITEMS),
         "days": days,
         "window_days": bounded_int(query, "window_days", defaults.WINDOW_DAYS, bounds.WINDOW_DAYS),
@@ -304,6 +309,7 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
             "epics_csv": _csv_link(request, table="epics"),
             "epics_text": ",".join(inputs["epics"]) or request.GET.get("epics", ""),
             "epic_keys": epic_keys(access.workspace)[:500],  # the form's suggestions
+            "methods": list(METHODS),
         },
     )
 

@@ -57,6 +57,7 @@ def backtest(
     seed: int | None = 0,
     percentiles: Sequence[int] = DEFAULT_PERCENTILES,
     by: str = "team",
+    method: str = "independent_days",
 ) -> Backtest:
     """Replay history from ``daily`` (<by>, day, count with zero days) at as_of dates every
     ``every_days`` days and compare forecasts with what happened.
@@ -67,7 +68,14 @@ def backtest(
     passed within the data while the items were not done yet is a miss; only answers whose
     outcome the data cannot tell (it ends before both their day and the completion) are
     excluded, and counted. Windows with no throughput give no "when" row.
+
+    ``method`` names the forecast method (:data:`leadline.flow.methods.METHODS`);
+    ``calibrated_blocks`` learns each past forecast's correction from the earlier as-of dates
+    of the same replay whose outcome was known by then (:func:`leadline.flow.methods.replay`).
     """
+    from leadline.flow.methods import check_method
+
+    check_method(method)
     rows: list[dict[str, object]] = []
     for (team,), part in daily.sort("day").group_by(by, maintain_order=True):
         days = part.get_column("day").to_list()
@@ -79,6 +87,13 @@ def backtest(
         np.add.at(series, np.array([(d - first).days for d in days]), counts)
         lo = max(window_days - 1, ((start - first).days if start else 0))
         hi = min(series.size - 1 - horizon_days, (end - first).days if end else series.size)
+        if method != "independent_days":
+            rows += _replayed_rows(
+                series, first, list(range(lo, hi + 1, every_days)), team, by,
+                window_days=window_days, horizon_days=horizon_days, items=items,
+                trials=trials, seed=seed, percentiles=percentiles, method=method,
+            )  # fmt: skip
+            continue
         for i in range(lo, hi + 1, every_days):
             as_of = first + timedelta(days=i)
             window = series[i - window_days + 1 : i + 1]
@@ -139,6 +154,52 @@ def backtest(
     )
     excluded = int(frame.get_column("hit").null_count())
     return Backtest(frame, calibration, window_days, horizon_days, items, trials, seed, excluded)
+
+
+def _replayed_rows(
+    series: np.ndarray,
+    first: date,
+    as_of: list[int],
+    team: object,
+    by: str,
+    *,
+    window_days: int,
+    horizon_days: int,
+    items: int,
+    trials: int,
+    seed: int | None,
+    percentiles: Sequence[int],
+    method: str,
+) -> list[dict[str, object]]:
+    """Backtest rows of a method replayed by :func:`leadline.flow.methods.replay`."""
+    from leadline.flow.methods import replay
+
+    if not as_of:
+        return []
+    run = replay(
+        series, as_of, window_days=window_days, horizon=horizon_days, items=items,
+        trials=trials, seed=seed, method=method, percentiles=percentiles,
+    )  # fmt: skip
+    rows: list[dict[str, object]] = []
+    for f in run.past:
+        i = f.at
+        day = first + timedelta(days=i)
+        ahead = series[i + 1 :]
+        actual = int(ahead[:horizon_days].sum())
+        for p in percentiles:
+            k = int(f.answers["how_many"][p] or 0)
+            rows.append({by: team, "as_of": day, "question": "how_many", "percentile": p,
+                         "forecast": k, "actual": actual, "hit": actual >= k})  # fmt: skip
+        if f.when is None:
+            continue
+        reached = np.nonzero(np.cumsum(ahead) >= items)[0]
+        took = int(reached[0]) + 1 if reached.size else None
+        for p in percentiles:
+            days_p = f.answers["when"][p]
+            rows.append({by: team, "as_of": day, "question": "when", "percentile": p,
+                         "forecast": days_p, "actual": took,
+                         "hit": _when_hit(days_p, took, ahead.size)})  # fmt: skip
+    return rows
 
 
 def _when_hit(forecast_days: int | None, took: int | None, days_known: int) -> bool | None:

@@ -103,6 +103,22 @@ DEFINITIONS: dict[str, str] = {
         "throughput of the {window} days up to {as_of} (zero days included), seed {seed}. Read "
         "downward: at p% at least that many items finished in p% of trials."
     ),
+    "forecast_when_blocks": (
+        "Monte Carlo: {trials:,} trials, each chaining whole 7-day blocks drawn at random from "
+        "the daily throughput of the {window} days up to {as_of} (any start day, zero days "
+        "included, so bursts and stalls stay together), seed {seed}. The date at p% is the date "
+        "by which that share of trials had finished {items}{corrected}."
+    ),
+    "forecast_how_many_blocks": (
+        "Monte Carlo: {trials:,} trials, each chaining whole 7-day blocks drawn at random from "
+        "the daily throughput of the {window} days up to {as_of} for {days} (any start day, "
+        "zero days included), seed {seed}. Read downward: at p% at least that many items "
+        "finished in that share of trials{corrected}."
+    ),
+    "forecast_corrected": (
+        ", where the share is the level at which this team's own past forecasts (weekly over "
+        "the last 104 weeks, judged only by what was known on {as_of}) came true p% of the time"
+    ),
     "calibration": (
         "Backtest: from past dates every week, forecast with the data then available and compare "
         "with what happened. A calibrated forecast at p% comes true about p% of the time "

@@ -129,6 +129,17 @@ def _inputs(
     )
 
 
+def sampled_inputs(
+    samples: Sequence[int] | np.ndarray,
+    trials: int,
+    seed: int | None,
+    method: str,
+    window: tuple[date, date] | None,
+) -> ForecastInputs:
+    """Return what a forecast over ``samples`` was computed from (shown beside its answers)."""
+    return _inputs(as_samples(samples), trials, seed, method, window)
+
+
 def _when_one(
     s: np.ndarray, items: int, trials: int, rng: np.random.Generator, method: str
 ) -> np.ndarray | None:

@@ -18,7 +18,10 @@ from . import fixed
 class ForecastInputs(TypedDict):
     trials: Annotated[int, Field(description="Monte Carlo trials.")]
     seed: Annotated[int | None, Field(description="Random seed; null for an unseeded run.")]
-    method: Annotated[str, Field(description='Sampling method (e.g. "negbin", "daily").')]
+    method: Annotated[
+        str,
+        Field(description='Sampling (e.g. "negbin", "daily" for independent days, "week_blocks").'),
+    ]
     window_days: Annotated[int, Field(description="Days of throughput history sampled (days).")]
     window_start: Annotated[dt.date | None, Field(description="First day of the sampled window.")]
     window_end: Annotated[
@@ -141,6 +144,47 @@ class ForecastBacktest(TypedDict):
 
 
 @fixed
+class ForecastMethodInfo(TypedDict):
+    name: Annotated[
+        Literal["calibrated_blocks", "week_blocks", "independent_days"],
+        Field(description="The forecast method (default calibrated_blocks)."),
+    ]
+    description: Annotated[str, Field(description="What the method does, in a sentence.")]
+
+
+@fixed
+class ForecastTrackRecord(TypedDict):
+    question: Annotated[
+        Literal["how_many", "when"], Field(description="Which forecast the record is of.")
+    ]
+    percentile: Annotated[int, Field(description="Confidence level judged (%), 85.")]
+    forecasts: Annotated[
+        int,
+        Field(
+            description="This team's past forecasts (weekly, same method and inputs, over the "
+            "last 104 weeks) whose answer at that level could be judged by the as-of date."
+        ),
+    ]
+    hit_rate: Annotated[
+        float | None,
+        Field(
+            description="Share of them that came true (ratio 0-1, 3 decimals); null when too "
+            "few could be judged (``enough`` false)."
+        ),
+    ]
+    enough: Annotated[
+        bool, Field(description="Whether there were enough judged forecasts (8) for a rate.")
+    ]
+    text: Annotated[
+        str,
+        Field(
+            description="The record in words: \"On this team's last N forecasts, 85 % answers "
+            'came true M % of the time", or that there is too little history.'
+        ),
+    ]
+
+
+@fixed
 class _ForecastHead(TypedDict):
     workspace: Annotated[str, Field(description="Workspace slug.")]
     team: Annotated[
@@ -154,6 +198,11 @@ class _ForecastHead(TypedDict):
     ]
     as_of: Annotated[dt.date, Field(description="The as-of date; day 1 is the day after.")]
     inputs: Annotated[ForecastInputs, Field(description="What the forecast was computed from.")]
+    method: Annotated[ForecastMethodInfo, Field(description="How the forecast was made.")]
+    track_record: Annotated[
+        list[ForecastTrackRecord],
+        Field(description="Per question, how this team's own past forecasts came true."),
+    ]
 
 
 @fixed
