@@ -13,7 +13,8 @@ URL also on PostgreSQL), bench_radar.py (every registered Radar rule over 500 te
 the flow figures of the same teams; SQLite, and with --postgres also PostgreSQL; --quick: 50
 teams), bench_load.py (signed-in users against `leadline serve` on the demo data
 at 20 requests/s for 30 s, open loop, on SQLite and with --postgres on PostgreSQL; --quick: 10 s),
-and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
+bench_impact.py (the before/after analysis of a daily series of ten years against plain numpy's
+median of it), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
 whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
 measured in the same run (the Python baseline, the peer tool).
 """
@@ -64,6 +65,9 @@ def main() -> None:
     if args.quick:
         imports += ["--sizes", "10000", "--baseline-items", "1000"]
     jobs.append(("imports (bench_import)", imports))
+    jobs.append(
+        ("before/after of ten years of days (bench_impact)", [PY, str(HERE / "bench_impact.py")])
+    )
     jobs.append(
         ("team dashboard, SQLite (bench_dashboard)", [PY, str(HERE / "bench_dashboard.py")])
     )

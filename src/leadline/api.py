@@ -203,6 +203,7 @@ def mount() -> None:
     from leadline.dashboards.api import router as metrics_router
     from leadline.decisions.api import router as decisions_router
     from leadline.delivery.api import router as delivery_router
+    from leadline.impact.api import router as impact_router
     from leadline.jobs.api import router as jobs_router
     from leadline.notify.api import router as notify_router
     from leadline.pulse.api import router as pulse_router
@@ -225,3 +226,4 @@ def mount() -> None:
     api.add_router("/", radar_router)
     api.add_router("/", pulse_router)
     api.add_router("/", retro_router)
+    api.add_router("/", impact_router)

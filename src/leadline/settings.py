@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "leadline.radar",
     "leadline.pulse",
     "leadline.retro",
+    "leadline.impact",
     "leadline.demo",
 ]
 

@@ -14,6 +14,7 @@ from leadline.dashboards.urls import urlpatterns as metrics_urls
 from leadline.decisions.urls import urlpatterns as decisions_urls
 from leadline.delivery.urls import urlpatterns as delivery_urls
 from leadline.governance import views as governance
+from leadline.impact.urls import urlpatterns as impact_urls
 from leadline.jobs import views as jobs
 from leadline.notify.urls import urlpatterns as notify_urls
 from leadline.pulse.urls import urlpatterns as pulse_urls
@@ -62,6 +63,7 @@ workspace_urls = (
     + radar_urls
     + pulse_urls
     + retro_urls
+    + impact_urls
 )
 
 urlpatterns = [

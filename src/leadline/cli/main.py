@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "leadline.pulse.cli",  # pulse
     "leadline.retro.cli",  # retro actions, retro themes
     "leadline.radar.cli",  # radar list, run, rules
+    "leadline.impact.cli",  # before-after (no database)
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

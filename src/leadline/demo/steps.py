@@ -18,6 +18,7 @@ STEP_MODULES = (
     "leadline.pulse.demo",
     "leadline.retro.demo",
     "leadline.alignment.demo",
+    "leadline.impact.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

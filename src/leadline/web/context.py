@@ -31,6 +31,7 @@ DELIVERY_TABS = [
     ("delivery", "Flow"),
     ("dora", "DORA"),
     ("portfolio", "Portfolio"),
+    ("before-after", "Before/after"),
     ("delivery-data", "Imports & connections"),
     ("workflow", "Workflow"),
     ("quality", "Data quality"),
