@@ -206,6 +206,7 @@ def mount() -> None:
     from leadline.impact.api import router as impact_router
     from leadline.jobs.api import router as jobs_router
     from leadline.notify.api import router as notify_router
+    from leadline.outcomes.api import router as outcomes_router
     from leadline.pulse.api import router as pulse_router
     from leadline.radar.api import router as radar_router
     from leadline.raid.api import router as raid_router
@@ -227,3 +228,4 @@ def mount() -> None:
     api.add_router("/", pulse_router)
     api.add_router("/", retro_router)
     api.add_router("/", impact_router)
+    api.add_router("/", outcomes_router)

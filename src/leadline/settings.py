@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "leadline.pulse",
     "leadline.retro",
     "leadline.impact",
+    "leadline.outcomes",
     "leadline.demo",
 ]
 

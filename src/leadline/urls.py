@@ -17,6 +17,7 @@ from leadline.governance import views as governance
 from leadline.impact.urls import urlpatterns as impact_urls
 from leadline.jobs import views as jobs
 from leadline.notify.urls import urlpatterns as notify_urls
+from leadline.outcomes.urls import urlpatterns as outcomes_urls
 from leadline.pulse.urls import urlpatterns as pulse_urls
 from leadline.radar.urls import urlpatterns as radar_urls
 from leadline.raid.urls import urlpatterns as raid_urls
@@ -49,7 +50,8 @@ workspace_urls = (
         path(f"{area}/", web.area_view(area), name=area)
         for area in web.AREAS
         # Feature pages replace the empty states of their areas.
-        if area not in {"raid", "decisions", "delivery", "forecasts", "radar", "alignment"}
+        if area
+        not in {"raid", "decisions", "delivery", "forecasts", "radar", "alignment", "outcomes"}
     ]
     + raid_urls
     + decisions_urls
@@ -64,6 +66,7 @@ workspace_urls = (
     + pulse_urls
     + retro_urls
     + impact_urls
+    + outcomes_urls
 )
 
 urlpatterns = [

@@ -221,3 +221,17 @@ def test_the_dependency_on_platform_is_past_its_need_by_date(demo, db):
     ]
     assert found and found[0].status == "open" and found[0].evidence
     assert any("Jonas Berg" in c["name"] for c in found[0].talk_to)
+
+
+def test_product_and_it_were_measured_on_their_own_output_before_the_change(demo, db):
+    from leadline.radar.demo import look_back
+
+    found = {(f.rule, f.subject_name): f for f in Finding.objects.filter(
+        workspace=demo.workspace, rule__in=["siloed_function", "opposing_kpis"])}  # fmt: skip
+    assert set(found) == {("siloed_function", "Product"), ("siloed_function", "IT"),
+                          ("opposing_kpis", "IT and Product")}  # fmt: skip
+    product = found[("siloed_function", "Product")]
+    # Raised by the look back (the old KPIs were in use then), cleared once they were retired.
+    assert product.first_seen_at == look_back() and product.status == "resolved"
+    assert set(evidence(product)) == {"Hand-offs on deadline", "Specification completeness"}
+    assert product.talk_to and "Nadia Ivanova" in product.talk_to[0]["name"]

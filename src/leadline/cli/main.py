@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "leadline.dashboards.cli",  # forecast
     "leadline.pulse.cli",  # pulse
     "leadline.retro.cli",  # retro actions, retro themes
+    "leadline.outcomes.cli",  # kpi list, push, import; scorecard
     "leadline.radar.cli",  # radar list, run, rules
     "leadline.impact.cli",  # before-after (no database)
 )

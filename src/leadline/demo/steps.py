@@ -19,6 +19,7 @@ STEP_MODULES = (
     "leadline.retro.demo",
     "leadline.alignment.demo",
     "leadline.impact.demo",
+    "leadline.outcomes.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

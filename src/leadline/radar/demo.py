@@ -2,7 +2,7 @@
 
 The release train's story happened before the change to fortnightly releases, so the Radar
 first looks at the workspace as it stood 500 days ago, after the train's second release (time
-frozen then, only the delivery trend rules): what it raised then, and cleared once the
+frozen then, only the delivery trend rules and the outcomes' siloed-incentive rules): what it raised then, and cleared once the
 fortnightly releases took over, is on the Radar with its evidence and history. Then every rule
 runs as of now. Idempotent: the look back runs once (unless its findings are gone), and a second
 run as of now changes no finding (and raises no notification: the demo runs the engine, not the
@@ -20,7 +20,9 @@ from leadline.demo.builder import DemoContext, step
 from . import engine
 from .models import Finding
 
-LOOK_BACK_RULES = ["releases_bigger_rarer", "failure_rate_rising"]
+LOOK_BACK_RULES = [
+    "releases_bigger_rarer", "failure_rate_rising", "siloed_function", "opposing_kpis",
+]  # fmt: skip
 
 
 LOOK_BACK_DAYS = 500  # the train's second release was three weeks before

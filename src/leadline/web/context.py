@@ -19,6 +19,7 @@ NAV_AREAS = [
     ("raid", "RAID", "⚠"),
     ("decisions", "Decisions", "⚖"),
     ("alignment", "Alignment", "⇆"),
+    ("outcomes", "Outcomes", "◈"),
     ("cadence", "Cadence", "↻"),
     ("retros", "Retros", "⟲"),
     ("people", "People", "☺"),

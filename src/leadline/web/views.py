@@ -83,6 +83,17 @@ AREAS: dict[str, dict[str, Any]] = {
         ],
         "cli": None,
     },
+    "outcomes": {
+        "title": "Outcomes",
+        "lede": "Who is measured on what: shared KPIs and scorecards, siloed incentives found, and "
+        "a benefits roadmap of what the plan promised and what arrived.",
+        "icon": "◈",
+        "steps": [
+            "Add the KPIs your functions and teams are measured on, with their targets.",
+            "Link each KPI to the outcome it serves; share outcomes between functions.",
+        ],
+        "cli": "leadline scorecard --workspace WS --json",
+    },
     "cadence": {
         "title": "Cadence",
         "lede": "Weekly team status, biweekly stakeholder check-ins, monthly milestone reviews and "

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "leadline.outcomes"
+    label = "outcomes"
+    verbose_name = "Outcomes"
+
+    def ready(self) -> None:
+        # Registers the outcomes' Radar rules (leadline.radar.registry) and Leadline's own
+        # computed KPI sources (leadline.outcomes.sources).
+        from . import radar_rules, sources  # noqa: F401
