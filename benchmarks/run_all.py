@@ -11,7 +11,8 @@ bench_import.py
 team flow page at 10k items against loading through ORM objects; on SQLite, and with --postgres
 URL also on PostgreSQL), bench_radar.py (every registered Radar rule over 500 teams against
 the flow figures of the same teams; SQLite, and with --postgres also PostgreSQL; --quick: 50
-teams), bench_load.py (signed-in users against `leadline serve` on the demo data
+teams), bench_concentration.py (the truck factor of a generated 50,000-commit repository
+against `git log --numstat` alone; --quick: 5,000 commits), bench_load.py (signed-in users against `leadline serve` on the demo data
 at 20 requests/s for 30 s, open loop, on SQLite and with --postgres on PostgreSQL; --quick: 10 s),
 bench_impact.py (the before/after analysis of a daily series of ten years against plain numpy's
 median of it), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
@@ -89,6 +90,10 @@ def main() -> None:
                 [*radar, "--postgres", args.postgres],
             )
         )
+    concentration = [PY, str(HERE / "bench_concentration.py")]
+    if args.quick:
+        concentration += ["--commits", "5000"]
+    jobs.append(("truck factor of 50,000 commits vs git log (bench_concentration)", concentration))
     load = [PY, str(HERE / "bench_load.py")]
     if args.postgres:
         load += ["--postgres", args.postgres]

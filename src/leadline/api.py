@@ -200,6 +200,7 @@ def mount() -> None:
     from leadline.alignment.api import router as alignment_router
     from leadline.changes.api import router as changes_router
     from leadline.clauses.api import router as clauses_router
+    from leadline.concentration.api import router as concentration_router
     from leadline.dashboards.api import router as metrics_router
     from leadline.decisions.api import router as decisions_router
     from leadline.delivery.api import router as delivery_router
@@ -229,3 +230,4 @@ def mount() -> None:
     api.add_router("/", retro_router)
     api.add_router("/", impact_router)
     api.add_router("/", outcomes_router)
+    api.add_router("/", concentration_router)

@@ -183,6 +183,7 @@ INSTALLED_APPS = [
     "leadline.retro",
     "leadline.impact",
     "leadline.outcomes",
+    "leadline.concentration",
     "leadline.demo",
 ]
 

@@ -10,6 +10,7 @@ from leadline.alignment.urls import urlpatterns as alignment_urls
 from leadline.api import api, mount
 from leadline.changes.urls import urlpatterns as changes_urls
 from leadline.clauses.urls import urlpatterns as clauses_urls
+from leadline.concentration.urls import urlpatterns as concentration_urls
 from leadline.dashboards.urls import urlpatterns as metrics_urls
 from leadline.decisions.urls import urlpatterns as decisions_urls
 from leadline.delivery.urls import urlpatterns as delivery_urls
@@ -67,6 +68,7 @@ workspace_urls = (
     + retro_urls
     + impact_urls
     + outcomes_urls
+    + concentration_urls
 )
 
 urlpatterns = [

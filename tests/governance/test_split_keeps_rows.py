@@ -138,7 +138,7 @@ def _check_orm(env: dict[str, str], before: dict[str, list[tuple[Any, ...]]]) ->
 
 # Apps added after the split, and later migrations of older apps: their tables, content types
 # and migrations are not the split's.
-NEW_APPS = ("alignment", "clauses", "impact", "outcomes", "pulse", "radar", "retro")
+NEW_APPS = ("alignment", "clauses", "concentration", "impact", "outcomes", "pulse", "radar", "retro")
 LATER = {
     ("workspaces", "0004_alter_stakeholderlink_purpose"),
     ("workspaces", "0005_decision_input_links"),

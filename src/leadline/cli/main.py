@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "leadline.pulse.cli",  # pulse
     "leadline.retro.cli",  # retro actions, retro themes
     "leadline.outcomes.cli",  # kpi list, push, import; scorecard
+    "leadline.concentration.cli",  # concentration (no database)
     "leadline.radar.cli",  # radar list, run, rules
     "leadline.impact.cli",  # before-after (no database)
 )

@@ -20,6 +20,7 @@ STEP_MODULES = (
     "leadline.alignment.demo",
     "leadline.impact.demo",
     "leadline.outcomes.demo",
+    "leadline.concentration.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

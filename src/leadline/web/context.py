@@ -23,6 +23,7 @@ NAV_AREAS = [
     ("cadence", "Cadence", "↻"),
     ("retros", "Retros", "⟲"),
     ("people", "People", "☺"),
+    ("concentration", "Key people", "⚇"),
     ("radar", "Radar", "◉"),
 ]
 
