@@ -201,6 +201,7 @@ def mount() -> None:
     from leadline.changes.api import router as changes_router
     from leadline.clauses.api import router as clauses_router
     from leadline.concentration.api import router as concentration_router
+    from leadline.competency.api import router as competency_router
     from leadline.dashboards.api import router as metrics_router
     from leadline.decisions.api import router as decisions_router
     from leadline.delivery.api import router as delivery_router
@@ -231,3 +232,4 @@ def mount() -> None:
     api.add_router("/", impact_router)
     api.add_router("/", outcomes_router)
     api.add_router("/", concentration_router)
+    api.add_router("/", competency_router)

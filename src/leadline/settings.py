@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "leadline.impact",
     "leadline.outcomes",
     "leadline.concentration",
+    "leadline.competency",
     "leadline.demo",
 ]
 

@@ -138,7 +138,10 @@ def _check_orm(env: dict[str, str], before: dict[str, list[tuple[Any, ...]]]) ->
 
 # Apps added after the split, and later migrations of older apps: their tables, content types
 # and migrations are not the split's.
-NEW_APPS = ("alignment", "clauses", "concentration", "impact", "outcomes", "pulse", "radar", "retro")
+NEW_APPS = (
+    "alignment", "clauses", "competency", "concentration", "impact", "outcomes", "pulse", "radar",
+    "retro",
+)  # fmt: skip
 LATER = {
     ("workspaces", "0004_alter_stakeholderlink_purpose"),
     ("workspaces", "0005_decision_input_links"),
@@ -221,7 +224,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 executor = MigrationExecutor(connection)
 moved = {"raid", "decisions", "agreements", "changes", "notify", "governance"}
-new_apps = {"alignment", "clauses", "pulse", "radar", "retro"}  # NEW_APPS: added after the split
+new_apps = {"alignment", "clauses", "competency", "concentration", "impact", "outcomes", "pulse",
+            "radar", "retro"}  # NEW_APPS: added after the split
 later = {("workspaces", "0004_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones"),
          ("workspaces", "0005_decision_input_links"): ("workspaces", "0003_time_zones")}
 targets = [later.get(n, n) for n in executor.loader.graph.leaf_nodes()

@@ -17,8 +17,8 @@ def test_escalation_the_radar_and_the_digest_start_once_per_interval():
     now = timezone.now()
     kinds = sorted(j.kind for j in start_due(now))
     assert kinds == [
-        "alignment.remind", "alignment.repeat", "concentration.refresh", "governance.digest",
-        "governance.escalate", "pulse.schedule", "radar.run",
+        "alignment.remind", "alignment.repeat", "competency.remind", "concentration.refresh",
+        "governance.digest", "governance.escalate", "pulse.schedule", "radar.run",
     ]  # fmt: skip
     # A second worker checking a minute later starts nothing.
     assert start_due(now + timedelta(minutes=1)) == []
@@ -26,7 +26,7 @@ def test_escalation_the_radar_and_the_digest_start_once_per_interval():
     hourly = ["alignment.repeat", "governance.escalate", "pulse.schedule", "radar.run"]
     assert sorted(j.kind for j in start_due(now + timedelta(hours=1))) == hourly
     assert sorted(j.kind for j in start_due(now + timedelta(days=1, hours=1))) == sorted(
-        ["alignment.remind", "concentration.refresh", "governance.digest", *hourly]
+        ["alignment.remind", "competency.remind", "concentration.refresh", "governance.digest", *hourly]
     )
     assert Job.objects.filter(kind="governance.escalate").count() == 3
     assert Job.objects.filter(kind="radar.run", workspace=None).count() == 3

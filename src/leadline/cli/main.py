@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "leadline.retro.cli",  # retro actions, retro themes
     "leadline.outcomes.cli",  # kpi list, push, import; scorecard
     "leadline.concentration.cli",  # concentration (no database)
+    "leadline.competency.cli",  # competency show (your own only)
     "leadline.radar.cli",  # radar list, run, rules
     "leadline.impact.cli",  # before-after (no database)
 )

@@ -21,6 +21,7 @@ STEP_MODULES = (
     "leadline.impact.demo",
     "leadline.outcomes.demo",
     "leadline.concentration.demo",
+    "leadline.competency.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

@@ -24,6 +24,7 @@ NAV_AREAS = [
     ("retros", "Retros", "⟲"),
     ("people", "People", "☺"),
     ("concentration", "Key people", "⚇"),
+    ("competency", "Competency", "✦"),
     ("radar", "Radar", "◉"),
 ]
 
