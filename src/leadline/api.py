@@ -200,8 +200,8 @@ def mount() -> None:
     from leadline.alignment.api import router as alignment_router
     from leadline.changes.api import router as changes_router
     from leadline.clauses.api import router as clauses_router
-    from leadline.concentration.api import router as concentration_router
     from leadline.competency.api import router as competency_router
+    from leadline.concentration.api import router as concentration_router
     from leadline.dashboards.api import router as metrics_router
     from leadline.decisions.api import router as decisions_router
     from leadline.delivery.api import router as delivery_router

@@ -10,8 +10,8 @@ from leadline.alignment.urls import urlpatterns as alignment_urls
 from leadline.api import api, mount
 from leadline.changes.urls import urlpatterns as changes_urls
 from leadline.clauses.urls import urlpatterns as clauses_urls
-from leadline.concentration.urls import urlpatterns as concentration_urls
 from leadline.competency.urls import urlpatterns as competency_urls
+from leadline.concentration.urls import urlpatterns as concentration_urls
 from leadline.dashboards.urls import urlpatterns as metrics_urls
 from leadline.decisions.urls import urlpatterns as decisions_urls
 from leadline.delivery.urls import urlpatterns as delivery_urls

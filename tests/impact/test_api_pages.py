@@ -186,22 +186,22 @@ def test_the_page_shows_the_chart_figures_and_json_twin_and_records_a_change(wor
 @pytest.mark.django_db
 def test_another_app_registers_series_and_families(world):
     def kpi_choices(ws):
-        return [("kpi:7", "Adoption")]
+        return [("probe:7", "Adoption")]
 
     def kpi_values(scope, key):
         return [(date(2025, 1, d), float(d < 15)) for d in range(1, 31)]
 
-    series.register_family("kpi:", choices=kpi_choices, fn=kpi_values, unit="share")
+    series.register_family("probe:", choices=kpi_choices, fn=kpi_values, unit="share")
     series.register(
         "const", "A constant", kind="series", fn=lambda scope: [(date(2025, 1, 1), 1.0)]
     )
     try:
         keys = [m["key"] for m in services.metrics(world.workspace)]
-        assert "kpi:7" in keys and "const" in keys
-        got = services.before_after(world.workspace, metric="kpi:7", detect=True,
+        assert "probe:7" in keys and "const" in keys
+        got = services.before_after(world.workspace, metric="probe:7", detect=True,
                                     end=date(2025, 12, 31))  # fmt: skip
         assert got["detected_at"] == "2025-01-15" and got["metric"]["label"] == "Adoption"
-        assert series.get(world.workspace, "kpi:8") is None
+        assert series.get(world.workspace, "probe:8") is None
     finally:
-        series.unregister("kpi:")
+        series.unregister("probe:")
         series.unregister("const")

@@ -26,7 +26,13 @@ def test_escalation_the_radar_and_the_digest_start_once_per_interval():
     hourly = ["alignment.repeat", "governance.escalate", "pulse.schedule", "radar.run"]
     assert sorted(j.kind for j in start_due(now + timedelta(hours=1))) == hourly
     assert sorted(j.kind for j in start_due(now + timedelta(days=1, hours=1))) == sorted(
-        ["alignment.remind", "competency.remind", "concentration.refresh", "governance.digest", *hourly]
+        [
+            "alignment.remind",
+            "competency.remind",
+            "concentration.refresh",
+            "governance.digest",
+            *hourly,
+        ]
     )
     assert Job.objects.filter(kind="governance.escalate").count() == 3
     assert Job.objects.filter(kind="radar.run", workspace=None).count() == 3
