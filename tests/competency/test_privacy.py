@@ -76,3 +76,17 @@ def test_sharing_needs_a_member_of_the_workspace(cw, api_for):
     r = api_for(cw.me).post(_api(cw, a) + "/shares", {"user": "nobody"},
                             content_type="application/json")  # fmt: skip
     assert r.status_code == 422 and "nobody" in r.content.decode()
+
+
+def test_a_workspace_with_assessments_can_be_deleted_but_not_a_model_version_in_use(cw):
+    from django.db.models import RestrictedError
+
+    from leadline.competency.models import Assessment, ModelVersion
+    from leadline.workspaces.models import Workspace
+
+    a = cw.assessment(communication=4)
+    with pytest.raises(RestrictedError):
+        a.model.delete()  # an assessment keeps the model version it was made with
+    Workspace.objects.filter(pk=cw.workspace.pk).delete()
+    assert not Assessment.objects.filter(pk=a.pk).exists()
+    assert not ModelVersion.objects.filter(workspace_id=cw.workspace.pk).exists()

@@ -53,7 +53,7 @@ class ModelVersion(models.Model):
 class Assessment(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    model = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="assessments")
+    model = models.ForeignKey(ModelVersion, on_delete=models.RESTRICT, related_name="assessments")
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 (
                     "model",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.RESTRICT,
                         related_name="assessments",
                         to="competency.modelversion",
                     ),
