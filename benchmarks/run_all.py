@@ -6,14 +6,15 @@ Runs, each as its own process: bench_flow.py (engine: all flow metrics at 1M ite
 forecasts, with its per-item Python baseline measured in the same run; the default forecast
 method against today's on 500 teams x 10,000 trials), bench_calibration.py (both forecast
 methods backtested over the 39 TAWOS projects: do 85 % answers come true 85 % of the time?),
-bench_import.py
-(`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
+bench_import.py (`leadline import` at 10k and 100k items against one ORM save per row), bench_dashboard.py (the
 team flow page at 10k items against loading through ORM objects; on SQLite, and with --postgres
 URL also on PostgreSQL), bench_radar.py (every registered Radar rule over 500 teams against
 the flow figures of the same teams; SQLite, and with --postgres also PostgreSQL; --quick: 50
 teams), bench_concentration.py (the truck factor of a generated 50,000-commit repository
-against `git log --numstat` alone; --quick: 5,000 commits), bench_load.py (signed-in users against `leadline serve` on the demo data
-at 20 requests/s for 30 s, open loop, on SQLite and with --postgres on PostgreSQL; --quick: 10 s),
+against `git log --numstat` alone; --quick: 5,000 commits), bench_cadence.py (a status pack
+for a demo team and a steering pack over 100 teams, against the flow figures of those teams;
+--quick: 20 teams), bench_load.py (signed-in users against `leadline serve` on the demo data at
+20 requests/s for 30 s, open loop, on SQLite and with --postgres on PostgreSQL; --quick: 10 s),
 bench_impact.py (the before/after analysis of a daily series of ten years against plain numpy's
 median of it), and bench_peer.py (Leadline's `analyze` against jira-agile-metrics, whole process vs
 whole process, at 5k, 20k and 100k issues; --quick: 1k only). Ratios are against baselines
@@ -83,6 +84,10 @@ def main() -> None:
     if args.quick:
         radar += ["--teams", "50"]
     jobs.append(("the Radar's rules over 500 teams, SQLite (bench_radar)", radar))
+    cadence = [PY, str(HERE / "bench_cadence.py")]
+    if args.quick:
+        cadence += ["--teams", "20"]
+    jobs.append(("status packs: a demo team, steering over 100 teams (bench_cadence)", cadence))
     if args.postgres:
         jobs.append(
             (

@@ -198,6 +198,7 @@ def mount() -> None:
     """Attach every app's router (called once from urls.py)."""
     from leadline.agreements.api import router as agreements_router
     from leadline.alignment.api import router as alignment_router
+    from leadline.cadence.api import router as cadence_router
     from leadline.changes.api import router as changes_router
     from leadline.clauses.api import router as clauses_router
     from leadline.competency.api import router as competency_router
@@ -233,3 +234,4 @@ def mount() -> None:
     api.add_router("/", outcomes_router)
     api.add_router("/", concentration_router)
     api.add_router("/", competency_router)
+    api.add_router("/", cadence_router)

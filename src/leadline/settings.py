@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "leadline.outcomes",
     "leadline.concentration",
     "leadline.competency",
+    "leadline.cadence",
     "leadline.demo",
 ]
 

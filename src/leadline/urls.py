@@ -8,6 +8,7 @@ from django.urls import include, path
 from leadline.agreements.urls import urlpatterns as agreements_urls
 from leadline.alignment.urls import urlpatterns as alignment_urls
 from leadline.api import api, mount
+from leadline.cadence.urls import urlpatterns as cadence_urls
 from leadline.changes.urls import urlpatterns as changes_urls
 from leadline.clauses.urls import urlpatterns as clauses_urls
 from leadline.competency.urls import urlpatterns as competency_urls
@@ -53,7 +54,16 @@ workspace_urls = (
         for area in web.AREAS
         # Feature pages replace the empty states of their areas.
         if area
-        not in {"raid", "decisions", "delivery", "forecasts", "radar", "alignment", "outcomes"}
+        not in {
+            "raid",
+            "decisions",
+            "delivery",
+            "forecasts",
+            "radar",
+            "alignment",
+            "outcomes",
+            "cadence",
+        }
     ]
     + raid_urls
     + decisions_urls
@@ -71,6 +81,7 @@ workspace_urls = (
     + outcomes_urls
     + concentration_urls
     + competency_urls
+    + cadence_urls
 )
 
 urlpatterns = [

@@ -139,12 +139,13 @@ def _check_orm(env: dict[str, str], before: dict[str, list[tuple[Any, ...]]]) ->
 # Apps added after the split, and later migrations of older apps: their tables, content types
 # and migrations are not the split's.
 NEW_APPS = (
-    "alignment", "clauses", "competency", "concentration", "impact", "outcomes", "pulse", "radar",
-    "retro",
+    "alignment", "cadence", "clauses", "competency", "concentration", "impact", "outcomes", "pulse",
+    "radar", "retro",
 )  # fmt: skip
 LATER = {
     ("workspaces", "0004_alter_stakeholderlink_purpose"),
     ("workspaces", "0005_decision_input_links"),
+    ("workspaces", "0006_alter_stakeholderlink_purpose"),
     ("decisions", "0002_decisioninput"),
 }
 # Models added to older apps after the split: (app, model) and their tables.
@@ -224,10 +225,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 executor = MigrationExecutor(connection)
 moved = {"raid", "decisions", "agreements", "changes", "notify", "governance"}
-new_apps = {"alignment", "clauses", "competency", "concentration", "impact", "outcomes", "pulse",
-            "radar", "retro"}  # NEW_APPS: added after the split
+new_apps = {"alignment", "cadence", "clauses", "competency", "concentration", "impact", "outcomes",
+            "pulse", "radar", "retro"}  # NEW_APPS: added after the split
 later = {("workspaces", "0004_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones"),
-         ("workspaces", "0005_decision_input_links"): ("workspaces", "0003_time_zones")}
+         ("workspaces", "0005_decision_input_links"): ("workspaces", "0003_time_zones"),
+         ("workspaces", "0006_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones")}
 targets = [later.get(n, n) for n in executor.loader.graph.leaf_nodes()
            if n[0] not in moved | new_apps]
 targets.append(("governance", "0002_decision_comments_change_scope"))

@@ -119,12 +119,12 @@ def test_the_team_lives_in_the_url_and_nothing_is_remembered(owner_client):
     # The navigation carries the team on ...
     assert 'href="/w/acme/cadence/?team=payments"' in page
     assert (
-        "Nothing here yet for Payments"
-        in owner_client.get("/w/acme/cadence/?team=payments").content.decode()
+        "<h2>Boards of Payments</h2>"
+        in owner_client.get("/w/acme/retros/?team=payments").content.decode()
     )
     # ... but a page opened without it is about all teams: no hidden memory overrides the URL.
-    again = owner_client.get("/w/acme/cadence/").content.decode()
-    assert "<h2>Nothing here yet</h2>" in again
+    again = owner_client.get("/w/acme/retros/").content.decode()
+    assert "<h2>Boards</h2>" in again
 
 
 def test_the_team_switcher_keeps_the_other_parameters_of_the_page(owner_client):

@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "leadline.outcomes.cli",  # kpi list, push, import; scorecard
     "leadline.concentration.cli",  # concentration (no database)
     "leadline.competency.cli",  # competency show (your own only)
+    "leadline.cadence.cli",  # cadence list, pack generate
     "leadline.radar.cli",  # radar list, run, rules
     "leadline.impact.cli",  # before-after (no database)
 )

@@ -22,6 +22,7 @@ STEP_MODULES = (
     "leadline.outcomes.demo",
     "leadline.concentration.demo",
     "leadline.competency.demo",
+    "leadline.cadence.demo",
     "leadline.radar.demo",  # last: the Radar reads what the steps above built
 )
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
-AREAS = ("flow", "delivery", "governance", "combined", "people", "alignment", "outcomes")
+AREAS = ("flow", "delivery", "governance", "combined", "people", "alignment", "outcomes", "cadence")
 
 
 @dataclass(frozen=True, slots=True)

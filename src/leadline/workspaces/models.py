@@ -229,6 +229,7 @@ class StakeholderLink(models.Model):
         AGREEMENT = "agreement", "Working agreement"
         ALIGNMENT = "alignment", "Alignment check"
         DECISION = "decision", "Input to a decision"
+        PACK = "pack", "Status pack"
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="stakeholder_links"

@@ -30,6 +30,7 @@ from .models import (
     Workspace,
     hash_token,
 )
+from .signals import workspace_created
 
 # Users are passed as Any: request.user is a union Django's stubs cannot narrow usefully.
 UserLike = Any
@@ -139,6 +140,7 @@ def create_workspace(
     if owner is not None:
         Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
     audit(workspace, owner, "create", workspace, f"Created workspace {name}")
+    workspace_created.send(sender=Workspace, workspace=workspace, actor=owner)
     return workspace
 
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CadenceConfig(AppConfig):
+    name = "leadline.cadence"
+    label = "cadence"
+    verbose_name = "Cadence"
+
+    def ready(self) -> None:
+        from leadline.workspaces.signals import workspace_created
+
+        # The pack sections built from the other apps' services, and the Radar rules.
+        from . import radar_rules, section_builders  # noqa: F401
+        from .defaults import on_workspace_created
+
+        workspace_created.connect(on_workspace_created, dispatch_uid="cadence-default-tiers")
