@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadline.competency import services
+from leadline.competency import plan, services
 from leadline.workspaces.models import Person
 from leadline.workspaces.services import access_for
 from tests.conftest import PASSWORD
@@ -77,7 +77,7 @@ def test_the_competency_pages_fit_a_phone(page, live_server, sign_in, make_user,
     access = access_for(mia, ws.slug)
     a = services.start(access, mia, title="Spring")
     services.rate(access, mia, a, [{"competency": "risk", "level": 3, "evidence": "x" * 300}])
-    services.add_goal(access, mia, a, competency="risk", text="Review aged risks every fortnight",
+    plan.add_goal(access, mia, a, competency="risk", text="Review aged risks every fortnight",
                       review_on=a.created_at.date())  # fmt: skip
     services.invite(access, mia, a, ["rita"])
     services.start(access, mia, title="Autumn")

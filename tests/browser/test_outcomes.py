@@ -20,7 +20,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def test_the_scorecard_and_the_benefits_roadmap_draw_their_charts(
     page, live_server, sign_in, make_user, make_workspace
 ):
-    from leadline.outcomes import services
+    from leadline.outcomes import services, values
     from leadline.workspaces.models import Function
     from leadline.workspaces.services import access_for
 
@@ -29,10 +29,10 @@ def test_the_scorecard_and_the_benefits_roadmap_draw_their_charts(
     access = access_for(lead, ws.slug)
     product = Function.objects.get_or_create(workspace=ws, name="Product")[0]
     it = Function.objects.get_or_create(workspace=ws, name="IT")[0]
-    kpi = services.save_kpi(access, {"name": "Time to delivery", "unit": "days",
+    kpi = values.save_kpi(access, {"name": "Time to delivery", "unit": "days",
                                      "direction": "lower", "target_value": 5,
                                      "functions": [product.pk, it.pk]})  # fmt: skip
-    services.record_values(access, kpi, [("2026-01-31", 40), ("2026-02-28", 20), ("2026-03-31", 9)])
+    values.record_values(access, kpi, [("2026-01-31", 40), ("2026-02-28", 20), ("2026-03-31", 9)])
     services.save_benefit(access, {"description": "Faster delivery", "kpi": kpi.pk,
                                    "points": [("2026-01-01", 40, None), ("2026-06-01", 5, None)]})  # fmt: skip
     page.add_init_script(RECORD_VIOLATIONS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from leadline.competency import demo, services
+from leadline.competency import demo, plan, services
 from leadline.competency.models import Assessment, Goal, Rating
 
 
@@ -21,7 +21,7 @@ def test_the_demo_step_builds_the_demo_users_assessment_and_plan_once(make_user)
     demo.build(ctx)
     assert (Assessment.objects.count(), Rating.objects.count(), Goal.objects.count()) == counts
     a = Assessment.objects.get()
-    assert a.user == ctx.user and counts[2] == services.MAX_GOALS
+    assert a.user == ctx.user and counts[2] == plan.MAX_GOALS
     assert Rating.objects.filter(assessment=a).exclude(evidence="").count() >= 10
     owner = make_user("boss")
     set_membership(ctx.workspace, owner, "owner")

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from leadline.competency import services
+from leadline.competency import plan, services
 
 
 def _api(cw, a, tail=""):
@@ -45,7 +45,7 @@ def test_absurd_and_past_review_dates_are_refused(cw, api_for):
     now = datetime(2026, 3, 2, tzinfo=UTC)
     for bad, words in ((date(3026, 1, 1), "outside the dates"), (date(2026, 1, 1), "has passed")):
         with pytest.raises(ValidationError) as err:
-            services.add_goal(cw.access(cw.me), cw.me, a, competency="risk", text="x",
+            plan.add_goal(cw.access(cw.me), cw.me, a, competency="risk", text="x",
                               review_on=bad, now=now)  # fmt: skip
         assert words in err.value.message_dict["review_on"][0]
     r = api_for(cw.me).post(_api(cw, a, "/goals"),

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from leadline.competency import jobs, services
+from leadline.competency import jobs, plan
 from leadline.competency.models import Goal
 from leadline.notify.models import Notification
 
@@ -17,7 +17,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _goal(cw, a, review_on, text="Run a forecast review with stakeholders"):
-    return services.add_goal(cw.access(cw.me), cw.me, a, competency="forecasting", text=text,
+    return plan.add_goal(cw.access(cw.me), cw.me, a, competency="forecasting", text=text,
                              review_on=review_on, now=NOW)  # fmt: skip
 
 
@@ -42,7 +42,7 @@ def test_a_plan_holds_at_most_three_open_goals(cw, client_for, api_for):
     assert Goal.objects.filter(assessment=a).count() == 3
     # A goal done makes room for the next one.
     g = Goal.objects.filter(assessment=a).first()
-    services.update_goal(cw.access(cw.me), cw.me, a, g.pk, done=True, now=NOW)
+    plan.update_goal(cw.access(cw.me), cw.me, a, g.pk, done=True, now=NOW)
     _goal(cw, a, date(2026, 4, 1), "Fourth")
     assert Goal.objects.filter(assessment=a, done=False).count() == 3
 
@@ -63,9 +63,7 @@ def test_a_due_goal_is_reminded_once_and_only_to_its_person(cw):
     # A new review date is a new reminder; a done goal is not reminded.
     later = due + timedelta(days=10)
     with time_machine.travel(due, tick=False):
-        services.update_goal(
-            cw.access(cw.me), cw.me, a, goal.pk, review_on=date(2026, 3, 12), now=due
-        )
+        plan.update_goal(cw.access(cw.me), cw.me, a, goal.pk, review_on=date(2026, 3, 12), now=due)
     with time_machine.travel(later, tick=False):
         assert jobs.send_reminders(later) == 1
         Goal.objects.filter(pk=goal.pk).update(done=True, review_on=date(2026, 3, 13))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from leadline.concentration import services
+from leadline.concentration import services, workload
 from leadline.concentration.models import CodeCommit, PaceWeek
 from leadline.radar import engine
 from leadline.radar.models import Finding
@@ -45,9 +45,9 @@ def _pace_commits(world) -> None:
 def test_the_out_of_hours_share_is_per_team_and_only_from_k_people(world):
     _pace_commits(world)
     # Checkout has 3 active people (Carol has left): below the default k of 5, nothing shows.
-    assert services.pace(world.workspace, NOW) == []
+    assert workload.pace(world.workspace, NOW) == []
     _k(world, 3)
-    assert services.pace(world.workspace, NOW) == [{
+    assert workload.pace(world.workspace, NOW) == [{
         "team": "checkout", "team_name": "Checkout", "members": 3,
         "recent_events": 20, "recent_share": 0.5, "earlier_events": 20, "earlier_share": 0.0,
     }]  # fmt: skip
@@ -69,7 +69,7 @@ def test_status_changes_count_for_the_items_team(world):
         item=item, seq=9, at=datetime(2026, 2, 7, 11, tzinfo=UTC), to_status="Done", by=""
     )  # an automation: not counted
     services.refresh(world.workspace, NOW)
-    [row] = services.pace(world.workspace, NOW)
+    [row] = workload.pace(world.workspace, NOW)
     assert (row["recent_events"], row["recent_share"]) == (24, round(14 / 24, 3))
 
 

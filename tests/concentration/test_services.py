@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from leadline.concentration import services
+from leadline.concentration import services, workload
 from leadline.concentration.models import AreaResult, CodeCommit
 
 from .conftest import NOW
@@ -108,24 +108,24 @@ def test_finishers_one_person_finished_most_of_an_epic(world):
                                 status="Done", resolved=NOW - timedelta(days=3),
                                 assignees=["Alice Smith" if i < 4 else "Bob Jones"])  # fmt: skip
     # Alice finished 4 of 6 = 0.667: shown from 60 %, not from 70 %.
-    rows = services.finishers(world.workspace, NOW, share=60)
+    rows = workload.finishers(world.workspace, NOW, share=60)
     assert [(f["kind"], f["key"], f["person"], f["share"], f["items"]) for f in rows] == [
         ("component", "payments", "Alice Smith", 0.667, 6),
         ("epic", "CHK-1", "Alice Smith", 0.667, 6)]  # fmt: skip
     assert rows[1]["title"] == "Payment provider migration"
-    assert services.finishers(world.workspace, NOW, share=70) == []
+    assert workload.finishers(world.workspace, NOW, share=70) == []
     # Fewer than 5 finished items: no signal.
-    assert services.finishers(world.workspace, NOW, share=60, min_items=7) == []
+    assert workload.finishers(world.workspace, NOW, share=60, min_items=7) == []
 
 
 def test_the_share_is_validated_naming_the_field():
     import pytest
     from django.core.exceptions import ValidationError
 
-    assert services.parse_share("") == 60 and services.parse_share("75") == 75
+    assert workload.parse_share("") == 60 and workload.parse_share("75") == 75
     for bad in ("49", "101", "x"):
         with pytest.raises(ValidationError) as exc:
-            services.parse_share(bad)
+            workload.parse_share(bad)
         assert "share" in exc.value.message_dict
 
 

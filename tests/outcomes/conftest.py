@@ -23,9 +23,9 @@ class OutcomesWorld:
     platform: Any
 
     def kpi(self, name: str, functions: list[Any] = (), **data: Any) -> Any:  # type: ignore[assignment]
-        from leadline.outcomes import services
+        from leadline.outcomes import values
 
-        return services.save_kpi(self.access, {"name": name,
+        return values.save_kpi(self.access, {"name": name,
                                                "functions": [f.pk for f in functions], **data})  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import time_machine
 
-from leadline.outcomes import curves, services
+from leadline.outcomes import curves, services, values
 from leadline.outcomes.models import Benefit, BenefitPoint, Kpi, Milestone
 from leadline.workspaces.services import access_for
 from tests.epic_data import AS_OF, build_epic_workspace
@@ -31,7 +31,7 @@ def test_the_expected_curve_moves_with_a_slipping_milestone(make_user, make_work
     ws, lead = build_epic_workspace(make_user, make_workspace)
     access = access_for(lead, ws.slug)
     with time_machine.travel(AS_OF + timedelta(hours=12), tick=False):
-        kpi = services.save_kpi(access, {"name": "Orders a day", "unit": "orders"})
+        kpi = values.save_kpi(access, {"name": "Orders a day", "unit": "orders"})
         on_time = Milestone.objects.create(workspace=ws, name="Login", epic_key="E-2",
                                            target_date=AS_OF + timedelta(days=1))  # fmt: skip
         # E-1 has 3 items left and Alpha finishes one every other day: not by tomorrow.

@@ -9,7 +9,7 @@ import time_machine
 
 from leadline.impact import series
 from leadline.impact import services as impact
-from leadline.outcomes import services
+from leadline.outcomes import values
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def test_an_entered_kpi_is_analysed_before_and_after_a_change(ow):
     for week in range(20):
         day = start + timedelta(weeks=week)
         rows.append((day.isoformat(), (10 + week % 3) if day < date(2026, 3, 1) else 2 + week % 2))
-    services.record_values(ow.access, kpi, rows)
+    values.record_values(ow.access, kpi, rows)
     key = f"kpi:{kpi.pk}"
     assert (key, "KPI: Hand-off delay (days)") in [
         (m.key, m.label) for m in series.choices(ow.workspace)

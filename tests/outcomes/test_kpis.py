@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from leadline.outcomes import services
+from leadline.outcomes import services, values
 from leadline.outcomes.models import KpiValue
 from leadline.outcomes.sources import SOURCES, SourceQuery, computed_source
 
@@ -32,10 +32,10 @@ def test_a_contribution_closing_a_cycle_is_refused_naming_the_chain(ow):
     a = ow.kpi("Outcome")
     b = ow.kpi("Progress", contributes_to=a.pk)
     with pytest.raises(ValidationError) as err:
-        services.save_kpi(ow.access, {"contributes_to": b.pk}, a)
+        values.save_kpi(ow.access, {"contributes_to": b.pk}, a)
     assert "cycle: Outcome → Progress → Outcome" in err.value.message_dict["contributes_to"][0]
     with pytest.raises(ValidationError):
-        services.save_kpi(ow.access, {"contributes_to": a.pk}, a)
+        values.save_kpi(ow.access, {"contributes_to": a.pk}, a)
 
 
 def test_an_unknown_source_or_another_workspaces_function_is_refused(ow):
@@ -52,10 +52,10 @@ def test_an_unknown_source_or_another_workspaces_function_is_refused(ow):
 
 def test_csv_import_names_line_and_field_and_keeps_stored_rows(ow):
     kpi = ow.kpi("Adoption", unit="%")
-    services.record_values(ow.access, kpi, [("2026-01-31", 10)])
+    values.record_values(ow.access, kpi, [("2026-01-31", 10)])
     bad = ("kpi,date,value\nAdoption,2026-02-28,12\nAdoption,2026-13-01,13\n"
            "Nope,2026-03-31,14\nAdoption,2026-04-30,lots\n")  # fmt: skip
-    out = services.import_csv(ow.access, bad)
+    out = values.import_csv(ow.access, bad)
     assert out["stored"] is False
     assert [(e["line"], e["field"]) for e in out["errors"]] == [
         (3, "date"),
@@ -71,17 +71,17 @@ def test_csv_import_names_line_and_field_and_keeps_stored_rows(ow):
 def test_csv_import_is_idempotent_and_a_changed_value_replaces_the_day(ow):
     kpi = ow.kpi("Adoption")
     text = f"kpi,date,value\n{kpi.pk},2026-02-28,12\nadoption,2026-03-31,14\n"
-    assert services.import_csv(ow.access, text)["created"] == 2
-    again = services.import_csv(ow.access, text)
+    assert values.import_csv(ow.access, text)["created"] == 2
+    again = values.import_csv(ow.access, text)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
-    changed = services.import_csv(ow.access, text.replace(",14", ",15"))
+    changed = values.import_csv(ow.access, text.replace(",14", ",15"))
     assert (changed["updated"], changed["unchanged"]) == (1, 1)
     assert services.kpi_series(ow.workspace, kpi.pk) == [(date(2026, 2, 28), 12.0),
                                                          (date(2026, 3, 31), 15.0)]  # fmt: skip
 
 
 def test_a_missing_column_is_reported_on_the_header_line(ow):
-    out = services.import_csv(ow.access, "date,value\n2026-01-01,3\n")
+    out = values.import_csv(ow.access, "date,value\n2026-01-01,3\n")
     assert out["errors"] == [{"line": 1, "field": "kpi",
                               "message": "no 'kpi' column (the header needs kpi, date, value)"}]  # fmt: skip
 
@@ -89,23 +89,23 @@ def test_a_missing_column_is_reported_on_the_header_line(ow):
 def test_a_computed_kpi_takes_no_entered_values(ow):
     kpi = ow.kpi("Decisions", source="decision_latency")
     with pytest.raises(ValidationError):
-        services.record_values(ow.access, kpi, [("2026-01-01", 3)])
+        values.record_values(ow.access, kpi, [("2026-01-01", 3)])
 
 
 def test_status_against_target_follows_the_straight_path_to_the_target(ow):
     kpi = ow.kpi("Adoption", target_value=100, target_date="2026-12-31")
-    services.record_values(ow.access, kpi, [("2026-01-01", 0), ("2026-06-01", 45)])
+    values.record_values(ow.access, kpi, [("2026-01-01", 0), ("2026-06-01", 45)])
     row = services.score(kpi, TODAY)
     # The path asks for 100 * 165/364 ≈ 45.3 by today: 45 is behind but above half of it.
     assert row["status"] == "at_risk" and row["current"] == 45
-    services.record_values(ow.access, kpi, [("2026-06-10", 50)])
+    values.record_values(ow.access, kpi, [("2026-06-10", 50)])
     assert services.score(kpi, TODAY)["status"] == "on_track"
-    services.record_values(ow.access, kpi, [("2026-06-12", 10)])
+    values.record_values(ow.access, kpi, [("2026-06-12", 10)])
     assert services.score(kpi, TODAY)["status"] == "off_track"
     lower = ow.kpi("Downtime", direction="lower", target_value=1, target_date="2026-03-01")
-    services.record_values(ow.access, lower, [("2026-01-01", 7), ("2026-06-01", 2)])
+    values.record_values(ow.access, lower, [("2026-01-01", 7), ("2026-06-01", 2)])
     assert services.score(lower, TODAY)["status"] == "off_track"  # the date passed unmet
-    services.record_values(ow.access, lower, [("2026-06-14", 0.5)])
+    values.record_values(ow.access, lower, [("2026-06-14", 0.5)])
     assert services.score(lower, TODAY)["status"] == "on_track"
 
 

@@ -23,6 +23,7 @@ from leadline.workspaces.models import Person
 
 from . import services as alignment
 from .models import AlignmentCheck
+from .questions import QuestionSpec
 from .series import repeat
 
 AUDIENCE = ["Dev Patel", "Grace Kim", "Olivia Grant", "Amira Haddad", "Jonas Berg", "Peter Novak"]
@@ -45,7 +46,7 @@ SCOPE = [
 PRIORITIES = ["Speed to market", "Stability", "Compliance", "Cost"]
 
 
-def _questions() -> list[alignment.QuestionSpec]:
+def _questions() -> list[QuestionSpec]:
     return [
         {"kind": "success_criteria", "text": "What result would convince you the checkout replatforming worked?"},
         {"kind": "metrics", "text": "Which three metrics matter most for it?", "items": METRICS},

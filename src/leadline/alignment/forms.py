@@ -17,7 +17,7 @@ from leadline.widgets import DateInput, SearchableSelectMultiple
 from leadline.workspaces.models import Person, Team, Workspace
 
 from .models import Kind, Question
-from .services import MAX_CRITERIA, MAX_METRICS, QuestionSpec, clean_questions
+from .questions import MAX_CRITERIA, MAX_METRICS, QuestionSpec, clean_questions
 
 # The words the builder accepts for each kind (besides the kind's own name).
 KIND_WORDS = {

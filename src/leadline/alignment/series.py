@@ -26,6 +26,7 @@ from leadline.workspaces.services import Access, audit
 
 from . import services as alignment
 from .models import AlignmentCheck, AlignmentSeries
+from .questions import QuestionSpec
 from .results import results_for
 
 MAX_EVERY_WEEKS = 26
@@ -155,7 +156,7 @@ def send_repeat(
         raise ValidationError({"series": "This series has no check to repeat."})
     access = system_access(series.workspace)
     people = [r.person for r in template.respondents.select_related("person") if r.person.active]
-    questions: list[alignment.QuestionSpec] = [
+    questions: list[QuestionSpec] = [
         {"kind": q.kind, "text": q.text, "items": q.items, "domain": q.domain, "refs": q.refs}
         for q in template.questions.all()
     ]

@@ -14,7 +14,7 @@ from pydantic import Field, StrictInt
 
 from leadline.api_input import Id, Input, PlausibleDate, text
 
-from . import evidence, services
+from . import evidence, plan, services
 from .models import MAX_EVIDENCE, Assessment, Goal
 from .results import (
     CompetencyAssessmentOut,
@@ -199,7 +199,7 @@ def add_goal(request: HttpRequest, workspace: str, pk: Id, body: CompetencyGoalI
     """Add a development goal (at most three open goals)."""
     access = _access(request, workspace)
     a = services.readable(access, request.user, pk)
-    goal = services.add_goal(access, request.user, a, competency=body.competency, text=body.text,
+    goal = plan.add_goal(access, request.user, a, competency=body.competency, text=body.text,
                              review_on=body.review_on)  # fmt: skip
     return Status(201, services.goal_out(goal, _names(a)))
 
@@ -212,9 +212,7 @@ def patch_goal(request: HttpRequest, workspace: str, pk: Id, goal: Id,
     a = services.readable(access, request.user, pk)
     if body.done is None and body.review_on is None:
         raise ValidationError({"done": ["Give done or review_on."]})
-    g = services.update_goal(
-        access, request.user, a, goal, done=body.done, review_on=body.review_on
-    )
+    g = plan.update_goal(access, request.user, a, goal, done=body.done, review_on=body.review_on)
     return services.goal_out(g, _names(a))
 
 
@@ -222,7 +220,7 @@ def patch_goal(request: HttpRequest, workspace: str, pk: Id, goal: Id,
 def delete_goal(request: HttpRequest, workspace: str, pk: Id, goal: Id) -> Any:
     """Remove a goal from the plan."""
     access = _access(request, workspace)
-    services.remove_goal(access, request.user, services.readable(access, request.user, pk), goal)
+    plan.remove_goal(access, request.user, services.readable(access, request.user, pk), goal)
     return Status(204, None)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from leadline.demo.builder import DemoContext, step
 from leadline.workspaces.services import access_for
 
-from . import services
+from . import plan, services
 from .models import Assessment
 
 TITLE = "Self-assessment, first round"
@@ -62,5 +62,5 @@ def build(ctx: DemoContext) -> None:
     have = set(a.goals.values_list("competency", flat=True))
     for key, text, days in GOALS:
         if key not in have:
-            services.add_goal(access, ctx.user, a, competency=key, text=text,
+            plan.add_goal(access, ctx.user, a, competency=key, text=text,
                               review_on=today + timedelta(days=days))  # fmt: skip

@@ -11,7 +11,7 @@ from leadline.web.validators import bound_date_field
 from leadline.widgets import DateInput
 
 from .models import MAX_EVIDENCE, Assessment, Goal
-from .services import MAX_GOALS
+from .plan import MAX_GOALS
 
 
 class StartForm(forms.Form):

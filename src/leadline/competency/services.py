@@ -1,6 +1,6 @@
 """Self-assessments against the workspace's competency model: start one, rate yourself with
-evidence, share it, ask raters, keep a development plan. Every page, API call and command goes
-through these functions.
+evidence, share it, ask raters. Every page, API call and command goes through these functions;
+the development plan (goals) is in :mod:`.plan`.
 
 Privacy is the first rule: :func:`readable` is the only way to an assessment, and it finds one
 only for its owner and the users it is shared with. Anyone else, owners of the workspace
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from statistics import mean
 from typing import Any
 
@@ -23,7 +23,6 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from leadline import bounds
 from leadline.workspaces.models import Membership, Role, Workspace
 from leadline.workspaces.services import Access, audit, person_for
 
@@ -49,11 +48,9 @@ from .results import (
 )
 
 MIN_RATERS = 3  # raters who must answer before any of their scores is shown
-MAX_GOALS = 3  # open goals in a development plan
 MAX_RATERS = 20
 ABOVE = 1.0  # a self-rating this many levels above the raters' mean gets a note
 MAX_TITLE = Assessment._meta.get_field("title").max_length or 200
-MAX_GOAL = Goal._meta.get_field("text").max_length or 300
 
 
 # --- The model ------------------------------------------------------------------------------
@@ -330,92 +327,6 @@ def answer(access: Access, user: Any, pk: int, scores: dict[str, Any]) -> None:
     RaterScore.objects.bulk_create(RaterScore(assessment=a, competency=k, level=v) for k, v in rows)
     inv.answered = True
     inv.save(update_fields=["answered"])
-
-
-# --- The development plan -------------------------------------------------------------------
-
-
-def _review_problem(review_on: Any, today: date) -> str | None:
-    if not isinstance(review_on, date):
-        return "Give a review date (YYYY-MM-DD)."
-    problem = bounds.date_problem(review_on, today)
-    if problem:
-        return problem
-    if review_on < today:
-        return f"{review_on.isoformat()} has passed; a review date is today or later."
-    return None
-
-
-@transaction.atomic
-def add_goal(
-    access: Access,
-    user: Any,
-    assessment: Assessment,
-    *,
-    competency: str,
-    text: str,
-    review_on: Any,
-    now: datetime | None = None,
-) -> Goal:
-    """Add a goal to the plan (owner only): a competency, what to do, a review date; at most
-    three open goals, so the plan stays one you can act on."""
-    a = owned(access, user, assessment.pk)
-    Assessment.objects.select_for_update().filter(pk=a.pk).first()  # one goal at a time
-    today = timezone.localdate(now or timezone.now())
-    if competency not in catalog.competencies(a.model.data):
-        raise ValidationError({"competency": [f"No competency {competency!r} in the model."]})
-    text = (text or "").strip()
-    if not text or len(text) > MAX_GOAL:
-        raise ValidationError({"text": [f"Say what you will do, in 1 to {MAX_GOAL} characters."]})
-    problem = _review_problem(review_on, today)
-    if problem:
-        raise ValidationError({"review_on": [problem]})
-    if a.goals.filter(done=False).count() >= MAX_GOALS:
-        raise ValidationError({"goals": [
-            f"A development plan has at most {MAX_GOALS} open goals; finish or remove one first."]})  # fmt: skip
-    return Goal.objects.create(workspace=a.workspace, assessment=a, competency=competency,
-                               text=text, review_on=review_on)  # fmt: skip
-
-
-def _goal(a: Assessment, goal_id: int) -> Goal:
-    goal = Goal.objects.filter(assessment=a, pk=goal_id).first()
-    if goal is None:
-        raise Http404("No such goal")
-    return goal
-
-
-@transaction.atomic
-def update_goal(
-    access: Access,
-    user: Any,
-    assessment: Assessment,
-    goal_id: int,
-    *,
-    done: bool | None = None,
-    review_on: Any = None,
-    now: datetime | None = None,
-) -> Goal:
-    """Mark a goal done (or open again) or move its review date (owner only)."""
-    a = owned(access, user, assessment.pk)
-    goal = _goal(a, goal_id)
-    if review_on is not None:
-        problem = _review_problem(review_on, timezone.localdate(now or timezone.now()))
-        if problem:
-            raise ValidationError({"review_on": [problem]})
-        goal.review_on = review_on
-    if done is not None:
-        if not done and goal.done and a.goals.filter(done=False).count() >= MAX_GOALS:
-            raise ValidationError({"goals": [
-                f"A development plan has at most {MAX_GOALS} open goals."]})  # fmt: skip
-        goal.done = done
-    goal.save()
-    return goal
-
-
-@transaction.atomic
-def remove_goal(access: Access, user: Any, assessment: Assessment, goal_id: int) -> None:
-    a = owned(access, user, assessment.pk)
-    _goal(a, goal_id).delete()
 
 
 # --- Reading --------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 from leadline.workspaces.twins import json_twin
 
-from . import catalog, chart, evidence, services
+from . import catalog, chart, evidence, plan, services
 from .forms import EditCompetencyForm, GoalForm, RatersForm, ShareForm, StartForm, posted_levels
 from .models import Assessment
 
@@ -118,14 +118,14 @@ def _post(request: HttpRequest, access: Access, a: Assessment) -> str:
         if not form.is_valid():
             raise ValidationError(form.errors)
         d = form.cleaned_data
-        services.add_goal(access, user, a, competency=d["competency"], text=d["text"],
+        plan.add_goal(access, user, a, competency=d["competency"], text=d["text"],
                           review_on=d["review_on"])  # fmt: skip
         return "Goal added to your plan."
     if op in {"goal-done", "goal-open"}:
-        services.update_goal(access, user, a, _int(p.get("goal")), done=op == "goal-done")
+        plan.update_goal(access, user, a, _int(p.get("goal")), done=op == "goal-done")
         return "Goal marked done." if op == "goal-done" else "Goal open again."
     if op == "goal-remove":
-        services.remove_goal(access, user, a, _int(p.get("goal")))
+        plan.remove_goal(access, user, a, _int(p.get("goal")))
         return "Goal removed."
     raise ValidationError({"op": [f"Unknown form {op!r}."]})
 
@@ -180,7 +180,7 @@ def assessment(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         "previous_title": previous["title"] if previous else "",
         "levels": list(enumerate(out["level_names"], start=1)),
         "goal_form": GoalForm(choices=_choices(a), open_goals=open_goals),
-        "open_goals": open_goals, "max_goals": services.MAX_GOALS,
+        "open_goals": open_goals, "max_goals": plan.MAX_GOALS,
         "share_form": ShareForm(), "raters_form": RatersForm(),
         "above": [r for r in out["ratings"] if r["above_raters"]],
     })  # fmt: skip

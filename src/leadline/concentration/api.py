@@ -13,12 +13,12 @@ from leadline.api_input import Id
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import access_for, audit
 
-from . import services
+from . import services, workload
 from .results import ConcentrationLeavesOut, ConcentrationOut
 
 router = Router(tags=["concentration"])
 WS = "/workspaces/{workspace}/concentration"
-LOW, HIGH, DEFAULT = services.FINISH_SHARE
+LOW, HIGH, DEFAULT = workload.FINISH_SHARE
 
 
 @router.get(WS, response=ConcentrationOut)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from leadline.radar.context import RunContext
 from leadline.radar.registry import Evidence, Signal, Subject, Threshold, plural, rule
 
-from . import services
+from . import services, workload
 from .results import ConcentrationEpicOut, ConcentrationPaceOut
 
 TF_SOURCE = (
@@ -121,9 +121,9 @@ def unmanaged_key_person_risk(ctx: RunContext, t: Mapping[str, float]) -> Iterat
 )
 def rising_out_of_hours(ctx: RunContext, t: Mapping[str, float]) -> Iterator[Signal]:
     rows: list[ConcentrationPaceOut] = ctx.memo(
-        "concentration-pace", lambda: services.pace(ctx.workspace, ctx.now)
+        "concentration-pace", lambda: workload.pace(ctx.workspace, ctx.now)
     )
-    weeks = services.PACE_WEEKS
+    weeks = workload.PACE_WEEKS
     for p in rows:
         recent, earlier = p["recent_share"], p["earlier_share"]
         if recent is None or earlier is None or p["recent_events"] < t["events"]:

@@ -15,7 +15,7 @@ from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import Access, audit
 from leadline.workspaces.twins import json_twin
 
-from . import services
+from . import services, workload
 
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
@@ -32,10 +32,10 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
         messages.success(request, "Concentration recomputed.")
         return redirect(reverse("concentration", args=[ws.slug]))
     try:
-        share = services.parse_share(request.GET.get("share"))
+        share = workload.parse_share(request.GET.get("share"))
         share_error = ""
     except ValidationError as exc:
-        share, share_error = services.FINISH_SHARE[2], " ".join(exc.message_dict["share"])
+        share, share_error = workload.FINISH_SHARE[2], " ".join(exc.message_dict["share"])
     data = services.overview(ws, now, share=share)
     team = getattr(request, "team", None)
     pace = [p for p in data["pace"] if team is None or p["team"] == team.slug]

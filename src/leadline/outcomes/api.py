@@ -14,6 +14,7 @@ from leadline.workspaces.models import Role
 from leadline.workspaces.services import access_for, team_by_slug
 
 from . import services
+from . import values as outcome_values
 from .results import (
     BenefitsRoadmapOut,
     KpiDetail,
@@ -57,7 +58,7 @@ class OutcomesValueIn(Input):
 
 class KpiValuesIn(Input):
     values: Annotated[
-        list[OutcomesValueIn], Field(min_length=1, max_length=services.MAX_IMPORT_LINES)
+        list[OutcomesValueIn], Field(min_length=1, max_length=outcome_values.MAX_IMPORT_LINES)
     ]
 
 
@@ -112,7 +113,7 @@ def list_kpis(request: HttpRequest, workspace: str) -> Any:
 def create_kpi(request: HttpRequest, workspace: str, body: KpiIn) -> Any:
     """Add a KPI (member role). A ``contributes_to`` closing a cycle is refused (422)."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    kpi = services.save_kpi(access, _kpi_data(access, body), actor=request.user)
+    kpi = outcome_values.save_kpi(access, _kpi_data(access, body), actor=request.user)
     return Status(201, services.kpi_out(kpi, services.today(access.workspace)))
 
 
@@ -129,7 +130,7 @@ def update_kpi(request: HttpRequest, workspace: str, pk: Id, body: KpiIn) -> Any
     """Replace a KPI's fields (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
     kpi = services.kpi_in(access.workspace, pk)
-    kpi = services.save_kpi(access, _kpi_data(access, body), kpi, request.user)
+    kpi = outcome_values.save_kpi(access, _kpi_data(access, body), kpi, request.user)
     return services.kpi_out(kpi, services.today(access.workspace))
 
 
@@ -137,7 +138,7 @@ def update_kpi(request: HttpRequest, workspace: str, pk: Id, body: KpiIn) -> Any
 def delete_kpi(request: HttpRequest, workspace: str, pk: Id) -> Any:
     """Delete a KPI and its values (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    services.delete_kpi(access, services.kpi_in(access.workspace, pk), request.user)
+    outcome_values.delete_kpi(access, services.kpi_in(access.workspace, pk), request.user)
     return Status(204, None)
 
 
@@ -154,8 +155,9 @@ def push_values(request: HttpRequest, workspace: str, pk: Id, body: KpiValuesIn)
     day already stored replaces it, the same values again change nothing."""
     access = access_for(request.user, workspace, Role.MEMBER)
     kpi = services.kpi_in(access.workspace, pk)
-    return services.record_values(access, kpi, [(v.date, v.value) for v in body.values], "api",
-                                  request.user)  # fmt: skip
+    return outcome_values.record_values(
+        access, kpi, [(v.date, v.value) for v in body.values], "api", request.user
+    )
 
 
 @router.post(WS + "/kpi-values/import", response=KpiImportOut)
@@ -165,7 +167,7 @@ def import_values(request: HttpRequest, workspace: str, body: KpiCsvIn) -> Any:
     from django.core.exceptions import ValidationError
 
     access = access_for(request.user, workspace, Role.MEMBER)
-    out = services.import_csv(access, body.csv, actor=request.user)
+    out = outcome_values.import_csv(access, body.csv, actor=request.user)
     if out["errors"]:
         problems: dict[str, list[str]] = {}
         for e in out["errors"]:

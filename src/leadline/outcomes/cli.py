@@ -55,13 +55,13 @@ def push(
     setup()
     from django.core.exceptions import ValidationError
 
-    from leadline.outcomes import services
+    from leadline.outcomes import services, values
 
     access = cli_access(workspace)
     try:
         found = services.kpi_in(access.workspace, kpi)
-        out = services.record_values(access, found, [(day or services.today(access.workspace), value)],
-                                     "api")  # fmt: skip
+        out = values.record_values(access, found, [(day or services.today(access.workspace), value)],
+                                   "api")  # fmt: skip
     except (ValidationError, Exception) as exc:  # Http404 for an unknown id
         _fail(exc)
         return
@@ -81,11 +81,11 @@ def import_file(
     """Import entered KPI values; every refused line is printed with its line and field, and
     then nothing is imported. Importing the same file again changes nothing."""
     setup()
-    from leadline.outcomes import services
+    from leadline.outcomes import services, values
 
     access = cli_access(workspace)
     target = services.kpi_in(access.workspace, kpi) if kpi else None
-    out = services.import_csv(access, file.read_text(encoding="utf-8-sig"), target)
+    out = values.import_csv(access, file.read_text(encoding="utf-8-sig"), target)
     if as_json:
         typer.echo(json.dumps(out, indent=2))
     elif out["errors"]:

@@ -14,7 +14,7 @@ from leadline.workspaces.models import Role
 from leadline.workspaces.services import Access
 from leadline.workspaces.twins import json_twin
 
-from . import charts, curves, services
+from . import charts, curves, services, values
 from .forms import BenefitForm, ImportForm, KpiForm, MilestoneForm, ValueForm, kpi_initial
 
 
@@ -29,7 +29,7 @@ def _import(request: HttpRequest, access: Access, kpi: object = None) -> bool:
     except UnicodeDecodeError:
         messages.error(request, "The file is not UTF-8 text; save it as CSV (UTF-8) and try again.")
         return False
-    out = services.import_csv(access, text, kpi, request.user)  # type: ignore[arg-type]
+    out = values.import_csv(access, text, kpi, request.user)  # type: ignore[arg-type]
     if out["errors"]:
         for e in out["errors"][:20]:
             messages.error(request, f"Line {e['line']}, {e['field'] or 'file'}: {e['message']}")
@@ -53,7 +53,7 @@ def scorecards(request: HttpRequest, access: Access) -> HttpResponse:
             return redirect("outcomes", ws.slug)
         if form.is_valid():
             try:
-                kpi = services.save_kpi(access, form.data_for_service(), actor=request.user)
+                kpi = values.save_kpi(access, form.data_for_service(), actor=request.user)
             except ValidationError as exc:
                 report(request, exc)
             else:
@@ -85,7 +85,7 @@ def kpi_page(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
                    initial=kpi_initial(kpi))  # fmt: skip
     value_form = ValueForm(request.POST if action == "value" else None)
     if action == "delete":
-        services.delete_kpi(access, kpi, request.user)
+        values.delete_kpi(access, kpi, request.user)
         messages.success(request, f"Deleted the KPI {kpi.name}.")
         return redirect("outcomes", ws.slug)
     if action == "import":
@@ -93,13 +93,13 @@ def kpi_page(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         return redirect("outcomes-kpi", ws.slug, kpi.pk)
     try:
         if action == "value" and value_form.is_valid():
-            services.record_values(access, kpi, [(value_form.cleaned_data["date"],
+            values.record_values(access, kpi, [(value_form.cleaned_data["date"],
                                                   value_form.cleaned_data["value"])],
                                    "page", request.user)  # fmt: skip
             messages.success(request, "Value recorded.")
             return redirect("outcomes-kpi", ws.slug, kpi.pk)
         if action == "edit" and form.is_valid():
-            services.save_kpi(access, form.data_for_service(), kpi, request.user)
+            values.save_kpi(access, form.data_for_service(), kpi, request.user)
             messages.success(request, "Saved.")
             return redirect("outcomes-kpi", ws.slug, kpi.pk)
     except ValidationError as exc:
