@@ -1,6 +1,6 @@
 """The demo's cadence: the four tiers, past weekly meetings with notes and actions (one carried
-and escalated), a right-track answer in the decision log, a published weekly pack; built twice it
-is the same."""
+and escalated), a right-track answer in the decision log, a published weekly pack, a draft
+milestone review pack with the outcomes sections; built twice it is the same."""
 
 from __future__ import annotations
 
@@ -38,3 +38,6 @@ def test_the_demo_step_builds_the_cadence_once():
     assert pack.published_at is not None and pack.narrative
     review = Occurrence.objects.get(tier__workspace=ws, tier__kind="milestone", right_track__gt="")
     assert review.right_track == "continue" and review.right_track_decision is not None
+    (draft,) = Pack.objects.filter(workspace=ws, tier__kind="milestone")
+    keys = [s["key"] for s in draft.sections]
+    assert {"milestones", "benefits", "scorecards"} <= set(keys) and draft.published_at is None

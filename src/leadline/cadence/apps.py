@@ -9,8 +9,9 @@ class CadenceConfig(AppConfig):
     def ready(self) -> None:
         from leadline.workspaces.signals import workspace_created
 
-        # The pack sections built from the other apps' services, and the Radar rules.
-        from . import radar_rules, section_builders  # noqa: F401
+        # The pack sections built from the other apps' services, the Radar rules, and the
+        # clause check "status shared weekly" (leadline.clauses.registry).
+        from . import clause_checks, radar_rules, section_builders  # noqa: F401
         from .defaults import on_workspace_created
 
         workspace_created.connect(on_workspace_created, dispatch_uid="cadence-default-tiers")

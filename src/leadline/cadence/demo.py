@@ -96,6 +96,9 @@ def build(ctx: DemoContext) -> None:
             review.vote(access, occ, None, person=people[name].pk, answer=answer, rationale=why,
                           now=last_review)  # fmt: skip
         review.record_right_track(access, occ, None, now=last_review + timedelta(hours=1))
+        # A draft pack of the review: milestones with their forecast, benefits against actuals
+        # and scorecards, from the sections the outcomes app registers (when it is installed).
+        packs.generate(access, milestone, None, occurrence=occ, as_of=now)
     pack = packs.generate(access, weekly, None, occurrence=last, as_of=now)
     packs.edit(access, pack, None, narrative=(
         "A steady week: the reorder stories are moving again after we stopped starting new work. "
