@@ -14,7 +14,7 @@ from leadline.cadence import packs
 from leadline.cadence.defaults import TEMPLATES
 from leadline.cadence.models import CadenceTier
 from leadline.cadence.sections import registered
-from leadline.outcomes import pack_sections, services
+from leadline.outcomes import pack_sections, services, values
 from leadline.outcomes.models import Benefit, BenefitPoint, KpiValue, Milestone
 from leadline.raid.models import RaidItem
 from leadline.workspaces.models import Function
@@ -43,7 +43,7 @@ def _world(make_user, make_workspace):
     access = access_for(lead, ws.slug)
     product = Function.objects.get_or_create(workspace=ws, name="Product")[0]
     it = Function.objects.get_or_create(workspace=ws, name="IT")[0]
-    kpi = services.save_kpi(access, {"name": "Orders a day", "unit": "orders",
+    kpi = values.save_kpi(access, {"name": "Orders a day", "unit": "orders",
                                      "target_value": 200, "target_date": str(AS_OF + timedelta(days=60)),
                                      "functions": [product.pk, it.pk]})  # fmt: skip
     KpiValue.objects.create(workspace=ws, kpi=kpi, day=AS_OF - timedelta(days=10), value=90)
