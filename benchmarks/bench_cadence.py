@@ -21,12 +21,10 @@ Run: ``.venv/bin/python benchmarks/bench_cadence.py [--teams 100] [--items-per-t
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from datetime import timedelta
 from typing import Any
 
-from bench_radar import _setup, _time, build
+from bench_radar import _time, build, main_on_a_database
 
 
 def run(args: argparse.Namespace, database: str) -> None:
@@ -102,33 +100,7 @@ def run(args: argparse.Namespace, database: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--teams", type=int, default=100)
-    parser.add_argument("--items-per-team", type=int, default=40)
-    parser.add_argument("--days", type=int, default=180)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--postgres", help="server URL; default: SQLite in a temporary folder")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="leadline-bench-") as home:
-        if not args.postgres:
-            _setup(home)
-            run(args, "SQLite")
-            return
-        import psycopg
-
-        name = f"leadline_bench_cadence_{os.getpid()}"
-        server = args.postgres.rstrip("/")
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-        try:
-            _setup(home, f"{server}/{name}")
-            run(args, "PostgreSQL")
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    main_on_a_database(run, "cadence", teams=100)
 
 
 if __name__ == "__main__":

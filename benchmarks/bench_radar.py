@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -219,9 +220,16 @@ def run(args: argparse.Namespace, database: str) -> None:
         print(f"# rules that failed: {', '.join(sorted(failed))}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--teams", type=int, default=500)
+def main_on_a_database(
+    run: Callable[[argparse.Namespace, str], None], name: str, teams: int
+) -> None:
+    """Parse the shared options and call ``run`` on SQLite in a temporary folder, or on a
+    throwaway database ``leadline_bench_NAME_PID`` of the ``--postgres`` server (dropped after);
+    bench_cadence uses it too."""
+    parser = argparse.ArgumentParser(
+        description=(sys.modules["__main__"].__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument("--teams", type=int, default=teams)
     parser.add_argument("--items-per-team", type=int, default=40)
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--repeat", type=int, default=3)
@@ -234,19 +242,23 @@ def main() -> None:
             return
         import psycopg
 
-        name = f"leadline_bench_radar_{os.getpid()}"
+        database = f"leadline_bench_{name}_{os.getpid()}"
         server = args.postgres.rstrip("/")
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
+            admin.execute(f"CREATE DATABASE {database}")
         try:
-            _setup(home, f"{server}/{name}")
+            _setup(home, f"{server}/{database}")
             run(args, "PostgreSQL")
         finally:
             from django.db import connections
 
             connections.close_all()
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {name}")
+                admin.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
+def main() -> None:
+    main_on_a_database(run, "radar", teams=500)
 
 
 if __name__ == "__main__":
