@@ -21,6 +21,16 @@ def uses_database(item: pytest.Item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(names & _DATABASE_FIXTURES)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hash the tests' passwords with a quick Argon2 (tests/hashers.py says why)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "tests.hashers.QuickArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With LEADLINE_TESTS_DATABASE_ONLY=1 (``make test-postgres``), run only the tests that
     touch the database: the others (engines, connectors against recorded responses, charts)
