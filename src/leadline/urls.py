@@ -49,22 +49,6 @@ workspace_urls = (
         path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
         path("jobs/<uuid:job_id>/cancel/", jobs.job_cancel, name="job-cancel"),
     ]
-    + [
-        path(f"{area}/", web.area_view(area), name=area)
-        for area in web.AREAS
-        # Feature pages replace the empty states of their areas.
-        if area
-        not in {
-            "raid",
-            "decisions",
-            "delivery",
-            "forecasts",
-            "radar",
-            "alignment",
-            "outcomes",
-            "cadence",
-        }
-    ]
     + raid_urls
     + decisions_urls
     + agreements_urls

@@ -1,9 +1,6 @@
-"""Shell pages: home, workspace home (what needs me today), the product areas' pages, audit log,
-health check."""
+"""Shell pages: home, workspace home (what needs me today), audit log, health check."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,97 +20,6 @@ from leadline.workspaces.twins import json_twin
 
 from .labels import change_rows, model_named
 from .today import today_for
-
-# What each area will show and what to do before it can. Pages that later features build
-# replace these entries with their own views; until then the page says honestly what is missing.
-AREAS: dict[str, dict[str, Any]] = {
-    "delivery": {
-        "title": "Delivery",
-        "lede": "Flow metrics from your tracker: WIP, throughput, cycle time, work item age, "
-        "cumulative flow; and DORA metrics from your deployments and incidents.",
-        "icon": "▤",
-        "steps": [
-            "Connect a tracker (Jira, GitHub, GitLab) or import a CSV export.",
-            "Map each status to a stage: backlog, active, done or removed.",
-            "Connect deployments and incidents for DORA metrics.",
-        ],
-        "cli": "leadline import jira-json FILE --team TEAM",
-    },
-    "forecasts": {
-        "title": "Forecasts",
-        "lede": "Monte Carlo forecasts: when will these N items be done, how many by this date — "
-        "with a check of how well past forecasts came true.",
-        "icon": "◔",
-        "steps": [
-            "Import at least a few weeks of finished work for a team.",
-            "Pick the team and ask “when” or “how many”.",
-        ],
-        "cli": "leadline forecast when --items 30 --throughput FILE",
-    },
-    "raid": {
-        "title": "RAID log",
-        "lede": "Risks, assumptions, issues and dependencies that age and escalate on their own, "
-        "with owners and need-by dates.",
-        "icon": "⚠",
-        "steps": [
-            "Log the risks the team already talks about, with an owner each.",
-            "Record dependencies on other teams with a need-by date.",
-        ],
-        "cli": None,
-    },
-    "decisions": {
-        "title": "Decisions",
-        "lede": "Who decides what: decision domains, deciders, a triage group with an SLA, and a "
-        "decision log that routes, times and escalates.",
-        "icon": "⚖",
-        "steps": [
-            "List the decision domains (user experience, architecture, compliance, …).",
-            "Name a decider for each, and a triage group for cross-domain decisions.",
-        ],
-        "cli": None,
-    },
-    "alignment": {
-        "title": "Alignment checks",
-        "lede": "Short surveys of stakeholders on success criteria, scope, priorities and who "
-        "decides — with disagreements shown side by side.",
-        "icon": "⇆",
-        "steps": [
-            "Add your stakeholders on the People page (they need no account).",
-            "Send an alignment check; stakeholders answer by link.",
-        ],
-        "cli": None,
-    },
-    "outcomes": {
-        "title": "Outcomes",
-        "lede": "Who is measured on what: shared KPIs and scorecards, siloed incentives found, and "
-        "a benefits roadmap of what the plan promised and what arrived.",
-        "icon": "◈",
-        "steps": [
-            "Add the KPIs your functions and teams are measured on, with their targets.",
-            "Link each KPI to the outcome it serves; share outcomes between functions.",
-        ],
-        "cli": "leadline scorecard --workspace WS --json",
-    },
-    "cadence": {
-        "title": "Cadence",
-        "lede": "Weekly team status, biweekly stakeholder check-ins, monthly milestone reviews and "
-        "steering committees, each with a status pack built from live data.",
-        "icon": "↻",
-        "steps": ["Choose the checkpoints your organisation runs and who attends each."],
-        "cli": None,
-    },
-    "radar": {
-        "title": "Radar",
-        "lede": "Findings raised from everything above, each with its evidence, why it matters, "
-        "whom to talk to and a suggested conversation.",
-        "icon": "◉",
-        "steps": [
-            "Import delivery data and keep the RAID and decision logs in Leadline.",
-            "The Radar then reads them and surfaces what needs a conversation.",
-        ],
-        "cli": None,
-    },
-}
 
 
 @login_required
@@ -161,17 +67,6 @@ def workspace_home(request: HttpRequest, access: Access) -> HttpResponse:
         "recent_audit": AuditEvent.objects.filter(workspace=ws).select_related("actor")[:8],
     }
     return render(request, "leadline/workspace_home.html", context)
-
-
-def area_view(area: str) -> Any:
-    """Build the page of one product area (an honest empty state until the area has data)."""
-
-    @workspace_view()
-    def view(request: HttpRequest, access: Access) -> HttpResponse:
-        return render(request, "leadline/area.html", {"area": AREAS[area], "area_key": area})
-
-    view.__name__ = f"{area}_page"
-    return view
 
 
 @workspace_view()
