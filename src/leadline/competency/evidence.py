@@ -35,13 +35,14 @@ def _led_teams(workspace: Workspace, person: Person) -> list[Any]:
     return list(person.teams.order_by("name")) if led.exists() else []
 
 
-@cached_by_data("competency-calibration", lambda scope: data_version(scope.workspace))
-def calibration(scope: Scope) -> list[dict[str, Any]]:
-    """The forecasts page's backtest calibration for ``scope`` (cached until the data changes)."""
+@cached_by_data("competency-track-record", lambda scope: data_version(scope.workspace))
+def track_record(scope: Scope) -> list[dict[str, Any]]:
+    """The team's own track record that the forecasts page states for ``scope`` (how its past
+    forecasts of the default method came true; cached until the data changes). The page's
+    backtest panel is not computed: it would replay the same history a second time."""
     from leadline.dashboards.forecasts import forecast
 
-    backtest = forecast(scope, backtest=True)["backtest"]
-    return [dict(c) for c in (backtest["calibration"] if backtest else [])]
+    return [dict(t) for t in forecast(scope, backtest=False)["track_record"]]
 
 
 def forecasts(workspace: Workspace, person: Person) -> list[CompetencyEvidenceOut]:
@@ -50,8 +51,8 @@ def forecasts(workspace: Workspace, person: Person) -> list[CompetencyEvidenceOu
     out: list[CompetencyEvidenceOut] = []
     for team in _led_teams(workspace, person):
         scope = parse_scope(workspace, team, {}, default_days=defaults.WINDOW_DAYS, fit="items")
-        row = next((c for c in calibration(scope)
-                    if c["question"] == "when" and c["percentile"] == 85), None)  # fmt: skip
+        row = next((t for t in track_record(scope)
+                    if t["question"] == "when" and t["percentile"] == 85), None)  # fmt: skip
         url = reverse("forecasts", args=[workspace.slug]) + f"?team={team.slug}"
         if row is None or not row["forecasts"] or row["hit_rate"] is None:
             text = (f"{team.name} (you lead it): no past forecasts to compare with outcomes yet. "
