@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from typer.testing import CliRunner
 
@@ -137,3 +139,20 @@ def test_the_readme_raid_import_example_works_with_the_short_option(make_workspa
     result = runner.invoke(app, ["raid", "import", str(path), "-w", workspace.slug])
     assert result.exit_code == 0, result.output
     assert "1 new" in result.output
+
+
+def test_serve_and_demo_point_written_links_at_their_own_port_unless_configured(monkeypatch):
+    from leadline.cli.main import default_base_url
+
+    monkeypatch.delenv("LEADLINE_BASE_URL", raising=False)
+    default_base_url("127.0.0.1", 8123)
+    assert os.environ["LEADLINE_BASE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.delenv("LEADLINE_BASE_URL")
+    default_base_url("0.0.0.0", 9000)  # noqa: S104
+    assert os.environ["LEADLINE_BASE_URL"] == "http://127.0.0.1:9000"
+    monkeypatch.delenv("LEADLINE_BASE_URL")
+    default_base_url("::1", 9000)
+    assert os.environ["LEADLINE_BASE_URL"] == "http://[::1]:9000"
+    monkeypatch.setenv("LEADLINE_BASE_URL", "https://leadline.example.com")
+    default_base_url("127.0.0.1", 8123)
+    assert os.environ["LEADLINE_BASE_URL"] == "https://leadline.example.com"

@@ -7,6 +7,7 @@ forecast from a file) start fast.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import time
 from typing import Any
@@ -124,6 +125,14 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> None:
             supervisor.stop()
 
 
+def default_base_url(host: str, port: int) -> None:
+    """Without LEADLINE_BASE_URL set, links the app writes out (calendar feeds, signed links in
+    emails) point at the address this server listens on, not at the default port 8000."""
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - compared, not bound
+    shown = f"[{shown}]" if ":" in shown else shown
+    os.environ.setdefault("LEADLINE_BASE_URL", f"http://{shown}:{port}")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
@@ -134,6 +143,7 @@ def serve(
     ),
 ) -> None:
     """Serve the web app and API (and, on the default queue, a job worker)."""
+    default_base_url(host, port)
     setup_django()
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -167,6 +177,7 @@ def demo(
     serve_: bool = typer.Option(True, "--serve/--no-serve", help="Serve after building."),
 ) -> None:
     """Migrate, build the demo workspace (idempotent) and serve it."""
+    default_base_url(host, port)
     if serve_:
         # Build in a child process, then serve from this one: the build computes with Polars,
         # whose thread pool does not survive a fork, and gunicorn forks its web workers from
