@@ -139,6 +139,41 @@ class ChangeRecord:
     merged: datetime | None = None
     sha: str = ""
     url: str = ""
+    # The commits of a pull/merge request (shas), where the source lists them.
+    commits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One review of a pull/merge request: an approval, a request for changes or a comment.
+
+    ``change_id`` is the reviewed change's ``external_id``; ``reviewer`` and ``change_author``
+    are accounts on the code host (logins), ``reviewer_name`` the display name where the source
+    gives one. ``state`` is one of approved, changes_requested, commented, dismissed, unapproved.
+    """
+
+    source: str
+    external_id: str
+    change_id: str
+    repository: str
+    reviewer: str
+    state: str
+    submitted: datetime
+    change_author: str = ""
+    reviewer_name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """An account on a code host (``login``) and a git identity its commits carry, so a
+    reviewer known only by a login can be found in the people registry by name or email."""
+
+    source: str
+    external_id: str
+    login: str
+    name: str = ""
+    email: str = ""
 
 
 @dataclass(slots=True)
@@ -197,7 +232,14 @@ class IncidentRecord:
 # --- The one rule every importer applies -----------------------------------------------------
 
 Record = (
-    WorkItemRecord | DeploymentRecord | ChangeRecord | ReleaseRecord | IncidentRecord | SprintRecord
+    WorkItemRecord
+    | DeploymentRecord
+    | ChangeRecord
+    | ReleaseRecord
+    | IncidentRecord
+    | SprintRecord
+    | ReviewRecord
+    | AccountRecord
 )
 
 
@@ -245,7 +287,8 @@ def check_record(record: Record) -> None:
     Every importer calls this (the CSV reader per row, the import service for every source), so
     one rule decides: an id that is empty or holds a NUL character, a date outside
     ``leadline.bounds``, a status change or resolution before the item was created, a deployment
-    finished before it started, an incident detected or resolved before it started.
+    finished before it started, an incident detected or resolved before it started, a review
+    naming no change or no reviewer.
     """
     if isinstance(record, WorkItemRecord):
         _check_id("key", record.key)
@@ -274,6 +317,12 @@ def check_record(record: Record) -> None:
             [("created", record.created), ("first commit", record.first_commit_at),
              ("merged", record.merged)]
         )  # fmt: skip
+    elif isinstance(record, ReviewRecord):
+        _check_id("change", record.change_id)
+        _check_id("reviewer", record.reviewer)
+        _check_dates([("submitted", record.submitted)])
+    elif isinstance(record, AccountRecord):
+        _check_id("login", record.login)
     elif isinstance(record, ReleaseRecord):
         _check_dates([("published", record.published)])
     elif isinstance(record, SprintRecord):

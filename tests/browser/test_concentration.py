@@ -1,5 +1,6 @@
 """The concentration pages of the demo in Chromium: the area table with the single-author
-loyalty area, its authors, "if Ben Okafor leaves"; each passes axe's WCAG 2 A/AA rules and
+loyalty area (which Amira Haddad alone reviews), the areas one person reviews, its authors,
+"if Ben Okafor leaves"; each passes axe's WCAG 2 A/AA rules and
 raises no script error (the pages have no script of their own: CSP)."""
 
 from __future__ import annotations
@@ -27,10 +28,27 @@ def test_the_demo_shows_loyalty_known_by_one_person_and_what_his_leaving_does(
     row = page.locator('tr[data-area="northwind-shop/loyalty"]')
     assert row.locator("td").nth(2).inner_text() == "1"
     assert "Ben Okafor (4)" in row.inner_text()
+    assert row.locator("td[data-one-reviewer]").inner_text() == "Amira Haddad, 5 of 5"
+    reviewed = page.locator("table[data-review-areas] tbody tr")
+    assert reviewed.count() == 2
+    assert (
+        "Hugo Laurent"
+        in page.locator('tr[data-review-area="northwind-shop/payments"]').inner_text()
+    )
     assert violations(axe, page) == []
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the tables scroll inside
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(axe, page) == []  # contrast in the dark scheme too
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_navigation():
         row.locator("a").first.click()
     assert page.locator("h1").inner_text() == "northwind-shop/loyalty"
+    assert (
+        "Amira Haddad reviewed 5 of the 5 changes"
+        in page.locator("[data-one-reviewer]").inner_text()
+    )
     assert violations(axe, page) == []
     with page.expect_navigation():
         page.click("text=If Ben Okafor leaves")

@@ -58,6 +58,12 @@ class Repo:
             old = (self.path / path).read_text()
             self.commit(who, {path: old + f"line {self._n}\n"})
 
+    def shas(self) -> list[str]:
+        """Every commit's sha, oldest first."""
+        out = subprocess.run(["git", "-C", str(self.path), "rev-list", "--reverse", "HEAD"],
+                             check=True, capture_output=True, text=True)  # fmt: skip
+        return out.stdout.split()
+
 
 def body(tag: str) -> str:
     """A file's content, long enough that a rename of it is recognised as one."""

@@ -91,11 +91,18 @@ def test_the_demo_dashboards_tell_a_varied_story():
 def test_the_demo_links_to_no_tracker_and_the_imports_page_says_it_is_generated(client_for):
     from django.contrib.auth import get_user_model
 
-    from leadline.delivery.models import Change, Deployment, Incident, Release, WorkItem
+    from leadline.delivery.models import (
+        Change,
+        CodeReview,
+        Deployment,
+        Incident,
+        Release,
+        WorkItem,
+    )
 
     build_demo()
     # Invented items have no page anywhere: no URL, so no dead outbound link.
-    for model in (WorkItem, Change, Deployment, Release, Incident):
+    for model in (WorkItem, Change, CodeReview, Deployment, Release, Incident):
         assert not model.objects.filter(workspace__slug=DEMO_SLUG).exclude(url="").exists()
     client = client_for(get_user_model().objects.get(username="demo"))
     quality = client.get(f"/w/{DEMO_SLUG}/delivery/quality/").content.decode()

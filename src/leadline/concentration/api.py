@@ -13,12 +13,13 @@ from leadline.api_input import Id
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import access_for, audit
 
-from . import services, workload
+from . import reviews, services, workload
 from .results import ConcentrationLeavesOut, ConcentrationOut
 
 router = Router(tags=["concentration"])
 WS = "/workspaces/{workspace}/concentration"
 LOW, HIGH, DEFAULT = workload.FINISH_SHARE
+R_LOW, R_HIGH, R_DEFAULT = reviews.REVIEW_SHARE
 
 
 @router.get(WS, response=ConcentrationOut)
@@ -28,11 +29,17 @@ def get_concentration(
     share: Annotated[
         int, Query(ge=LOW, le=HIGH, description="Share (%) from which one finisher shows.")
     ] = DEFAULT,
+    review_share: Annotated[
+        int, Query(ge=R_LOW, le=R_HIGH, description="Share (%) from which one reviewer shows.")
+    ] = R_DEFAULT,
 ) -> Any:
     """Truck factors per repository and area (people still here), one-person finishers in the
-    tracker, and the teams' out-of-hours share (teams of at least k people only)."""
+    tracker, areas whose changes one person reviews, and the teams' out-of-hours share (teams
+    of at least k people only)."""
     access = access_for(request.user, workspace)
-    return services.overview(access.workspace, timezone.now(), share=share)
+    return services.overview(
+        access.workspace, timezone.now(), share=share, review_share=review_share
+    )
 
 
 @router.post(WS + "/refresh", response=ConcentrationOut)

@@ -1,6 +1,7 @@
 """Key-person concentration as stored: commits with the files they touched (for repositories
 Leadline cannot read with git itself, e.g. the demo's), and the computed results per
-repository and area, plus each team's weekly out-of-hours counts (never per person).
+repository and area, the areas each reviewed change touched, plus each team's weekly
+out-of-hours counts (never per person).
 """
 
 from __future__ import annotations
@@ -79,4 +80,25 @@ class PaceWeek(models.Model):
         ordering = ["team_id", "week"]
         constraints = [
             models.UniqueConstraint(fields=["team", "week"], name="concentration_pace_unique")
+        ]
+
+
+class ChangeArea(models.Model):
+    """Where a reviewed pull/merge request changed the code: the repository whose history
+    holds its commits and the areas (top directories) of the files they touched. Recomputed
+    with the results; a reviewed change with no row counts for its own repository only."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=32)
+    change_id = models.CharField(max_length=200)
+    repository = models.CharField(max_length=300)
+    areas = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        db_table = "concentration_change_area"
+        ordering = ["source", "change_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source", "change_id"], name="concentration_change_area_unique"
+            )
         ]

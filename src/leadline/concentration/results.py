@@ -29,6 +29,29 @@ class ConcentrationEpicOut(TypedDict):
 
 
 @fixed
+class ConcentrationReviewerOut(TypedDict):
+    name: Annotated[
+        str, Field(description="The reviewer: their name in the people registry, else their login.")
+    ]
+    person: Annotated[int | None, Field(description="The person in the people registry (id).")]
+    left: Annotated[bool, Field(description="A person of the registry who has left.")]
+    reviewed: Annotated[int, Field(description="Changes here they reviewed in the period.")]
+    changes: Annotated[
+        int, Field(description="Changes here reviewed in the period by someone not their author.")
+    ]
+    share: Annotated[float, Field(description="reviewed / changes, 0..1.")]
+
+
+@fixed
+class ConcentrationReviewAreaOut(TypedDict):
+    repository: str
+    area: Annotated[str, Field(description="A top directory; empty for the whole repository.")]
+    reviewer: Annotated[
+        ConcentrationReviewerOut, Field(description="The one person who reviews most changes.")
+    ]
+
+
+@fixed
 class ConcentrationAreaOut(TypedDict):
     repository: str
     area: Annotated[str, Field(description="A top directory; empty for the whole repository.")]
@@ -43,6 +66,10 @@ class ConcentrationAreaOut(TypedDict):
     work_items: Annotated[int, Field(description="Tracker items named by commits here.")]
     epics: Annotated[
         list[ConcentrationEpicOut], Field(description="Epics of the items named by commits here.")
+    ]
+    one_reviewer: Annotated[
+        ConcentrationReviewerOut | None,
+        Field(description="One person reviewed at least the review share of its changes."),
     ]
 
 
@@ -76,6 +103,16 @@ class ConcentrationOut(TypedDict):
     areas: list[ConcentrationAreaOut]
     finish_share: Annotated[int, Field(description="Share (%) from which one finisher shows.")]
     finishers: list[ConcentrationFinisherOut]
+    review_share: Annotated[int, Field(description="Share (%) from which one reviewer shows.")]
+    review_min_changes: Annotated[int, Field(description="Reviewed changes an area needs.")]
+    review_days: Annotated[int, Field(description="Reviews of the last this many days count.")]
+    reviewed_changes: Annotated[
+        int, Field(description="Changes reviewed in the period by someone not their author.")
+    ]
+    review_areas: Annotated[
+        list[ConcentrationReviewAreaOut],
+        Field(description="Repositories and areas whose changes one person reviews."),
+    ]
     min_group_size: Annotated[int, Field(description="k: smaller teams show no pace figures.")]
     pace_weeks: int
     pace: list[ConcentrationPaceOut]

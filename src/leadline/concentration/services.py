@@ -1,6 +1,6 @@
 """Concentration services: truck factors per repository and area over the people still here,
 "if X leaves"; the page's overview also takes one-person finishers in the tracker and each team's
-out-of-hours share from :mod:`.workload`.
+out-of-hours share from :mod:`.workload`, and areas one person reviews from :mod:`.reviews`.
 
 Where the history comes from: every git connection whose path this server can read (one
 ``git log``, see :mod:`.truckfactor`), and the commits stored in :class:`.models.CodeCommit`
@@ -38,7 +38,7 @@ from leadline.delivery.models import Connection, WorkItem
 from leadline.pulse.services import min_group_size
 from leadline.workspaces.models import Person, Workspace
 
-from . import workload
+from . import reviews, workload
 from .models import AreaResult, CodeCommit
 from .results import (
     ConcentrationAreaOut,
@@ -48,6 +48,8 @@ from .results import (
     ConcentrationLeavesOut,
     ConcentrationLossOut,
     ConcentrationOut,
+    ConcentrationReviewAreaOut,
+    ConcentrationReviewerOut,
 )
 from .truckfactor import (
     Authorship,
@@ -180,6 +182,7 @@ def refresh(workspace: Workspace, now: datetime) -> list[str]:
             )
     AreaResult.objects.filter(workspace=workspace).delete()
     AreaResult.objects.bulk_create(rows)
+    reviews.store_change_areas(workspace, found)
     workload.store_pace(workspace, now, all_commits, _Registry.of(workspace, active=None).match)
     return problems
 
@@ -240,7 +243,11 @@ def epic_rows(workspace: Workspace, keys: Iterable[str]) -> dict[str, Concentrat
     }
 
 
-def _area_out(row: AreaResult, epics: dict[str, ConcentrationEpicOut]) -> ConcentrationAreaOut:
+OneReviewer = dict[tuple[str, str], ConcentrationReviewerOut]
+
+
+def _area_out(row: AreaResult, epics: dict[str, ConcentrationEpicOut],
+              one: OneReviewer | None = None) -> ConcentrationAreaOut:  # fmt: skip
     return {
         "repository": row.repository,
         "area": row.area,
@@ -250,7 +257,21 @@ def _area_out(row: AreaResult, epics: dict[str, ConcentrationEpicOut]) -> Concen
         "left_out": row.left_out,
         "work_items": len(row.work_items),
         "epics": [epics[k] for k in row.epics if k in epics],
+        "one_reviewer": (one or {}).get((row.repository, row.area)),
     }
+
+
+def review_areas(workspace: Workspace, now: datetime, *, share: int = reviews.REVIEW_SHARE[2],
+                 min_changes: int = reviews.REVIEW_MIN_CHANGES,
+                 ) -> tuple[int, list[ConcentrationReviewAreaOut]]:  # fmt: skip
+    """(changes reviewed in the period, areas whose changes one person reviews); reviewers are
+    matched to the registry like commit authors, people who left included (and marked)."""
+    match = _Registry.of(workspace, active=None).match
+    return reviews.review_areas(workspace, now, match, share=share, min_changes=min_changes)
+
+
+def _by_area(found: list[ConcentrationReviewAreaOut]) -> OneReviewer:
+    return {(r["repository"], r["area"]): r["reviewer"] for r in found}
 
 
 def results(workspace: Workspace, now: datetime) -> list[AreaResult]:
@@ -266,19 +287,27 @@ def results(workspace: Workspace, now: datetime) -> list[AreaResult]:
 
 
 def overview(workspace: Workspace, now: datetime, *, share: int = workload.FINISH_SHARE[2],
+             review_share: int = reviews.REVIEW_SHARE[2],
              problems: list[str] | None = None) -> ConcentrationOut:  # fmt: skip
     """Everything the concentration page shows (and the API returns)."""
     rows = results(workspace, now)
     epics = epic_rows(workspace, {k for r in rows for k in r.epics})
+    reviewed, by_review = review_areas(workspace, now, share=review_share)
+    one = _by_area(by_review)
     return {
         "computed_at": max((r.computed_at for r in rows), default=None),
-        "repositories": [_area_out(r, epics) for r in rows if not r.area],
+        "repositories": [_area_out(r, epics, one) for r in rows if not r.area],
         "areas": sorted(
-            (_area_out(r, epics) for r in rows if r.area),
+            (_area_out(r, epics, one) for r in rows if r.area),
             key=lambda a: (a["truck_factor"], a["repository"], a["area"]),
         ),  # fmt: skip
         "finish_share": share,
         "finishers": workload.finishers(workspace, now, share=share),
+        "review_share": review_share,
+        "review_min_changes": reviews.REVIEW_MIN_CHANGES,
+        "review_days": reviews.REVIEW_DAYS,
+        "reviewed_changes": reviewed,
+        "review_areas": by_review,
         "min_group_size": min_group_size(workspace),
         "pace_weeks": workload.PACE_WEEKS,
         "pace": workload.pace(workspace, now),
@@ -292,7 +321,9 @@ def area_authors(workspace: Workspace, now: datetime, repository: str,
                 if r.repository == repository and r.area == area), None)  # fmt: skip
     if row is None:
         return None
-    return _area_out(row, epic_rows(workspace, row.epics))
+    return _area_out(
+        row, epic_rows(workspace, row.epics), _by_area(review_areas(workspace, now)[1])
+    )
 
 
 def forecasts_for(workspace: Workspace, epics: Iterable[str]) -> list[ConcentrationForecastOut]:

@@ -1,5 +1,5 @@
-"""Concentration pages: the area table (with one-person finishers and the teams' pace), one
-area's authors, and "if X leaves". Leads recompute the results by a form on the first page."""
+"""Concentration pages: the area table (with one-person finishers and reviewers and the teams'
+pace), one area's authors, and "if X leaves". Leads recompute the results by a form on the first page."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import Access, audit
 from leadline.workspaces.twins import json_twin
 
-from . import services, workload
+from . import reviews, services, workload
 
 
 @workspace_view(Role.VIEWER, write=Role.LEAD)
 @json_twin("/workspaces/{workspace}/concentration")
 def index(request: HttpRequest, access: Access) -> HttpResponse:
-    """Truck factors per repository and area, one-person finishers, teams' out-of-hours share."""
+    """Truck factors per repository and area, one-person finishers and reviewers, teams'
+    out-of-hours share."""
     ws = access.workspace
     now = timezone.now()
     if request.method == "POST":
@@ -36,24 +37,33 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
         share_error = ""
     except ValidationError as exc:
         share, share_error = workload.FINISH_SHARE[2], " ".join(exc.message_dict["share"])
-    data = services.overview(ws, now, share=share)
+    try:
+        review_share = workload.parse_share(request.GET.get("review_share"),
+                                            field="review_share", bounds=reviews.REVIEW_SHARE)  # fmt: skip
+        review_error = ""
+    except ValidationError as exc:
+        review_share = reviews.REVIEW_SHARE[2]
+        review_error = " ".join(exc.message_dict["review_share"])
+    data = services.overview(ws, now, share=share, review_share=review_share)
     team = getattr(request, "team", None)
     pace = [p for p in data["pace"] if team is None or p["team"] == team.slug]
     return render(request, "concentration/index.html", {
-        "data": data, "pace": pace, "share_error": share_error,
+        "data": data, "pace": pace, "share_error": share_error, "review_error": review_error,
         "people": services.people_with_areas(ws, now), "can_lead": access.can_lead,
     })  # fmt: skip
 
 
 @workspace_view(Role.VIEWER)
 def area(request: HttpRequest, access: Access) -> HttpResponse:
-    """One repository's or area's authors (people still here) and the epics touching it."""
+    """One repository's or area's authors (people still here), its one reviewer if it has one,
+    and the epics touching it."""
     repository = request.GET.get("repository", "")
     name = request.GET.get("area", "")
     row = services.area_authors(access.workspace, timezone.now(), repository, name)
     if row is None:
         raise Http404("No such area")
-    return render(request, "concentration/area.html", {"row": row})
+    return render(request, "concentration/area.html",
+                  {"row": row, "review_days": reviews.REVIEW_DAYS})  # fmt: skip
 
 
 @workspace_view(Role.VIEWER)

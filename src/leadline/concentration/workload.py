@@ -31,17 +31,20 @@ PACE_KEEP_WEEKS = 26
 WORK_START, WORK_END = 8, 18
 
 
-def parse_share(value: Any) -> int:
-    """The finisher share (%), validated: a whole number from 50 to 100."""
-    low, high, default = FINISH_SHARE
+def parse_share(
+    value: Any, *, field: str = "share", bounds: tuple[int, int, int] = FINISH_SHARE
+) -> int:
+    """A share (%) from a form, validated: a whole number within ``bounds`` (low, high,
+    default), the default when empty; errors name ``field``."""
+    low, high, default = bounds
     if value in (None, ""):
         return default
     try:
         share = int(str(value).strip())
     except ValueError:
-        raise ValidationError({"share": f"Use a whole number from {low} to {high}."}) from None
+        raise ValidationError({field: f"Use a whole number from {low} to {high}."}) from None
     if not low <= share <= high:
-        raise ValidationError({"share": f"Use a whole number from {low} to {high}."})
+        raise ValidationError({field: f"Use a whole number from {low} to {high}."})
     return share
 
 

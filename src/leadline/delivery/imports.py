@@ -21,11 +21,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from leadline.records import (
+    AccountRecord,
     ChangeRecord,
     DeploymentRecord,
     Impossible,
     IncidentRecord,
     ReleaseRecord,
+    ReviewRecord,
     SprintRecord,
     StageCategory,
     StatusRecord,
@@ -36,6 +38,8 @@ from leadline.workspaces.models import Team, Workspace
 
 from .models import (
     Change,
+    CodeAccount,
+    CodeReview,
     Deployment,
     FlagPeriod,
     Incident,
@@ -48,16 +52,25 @@ from .models import (
     WorkItem,
 )
 from .record_fields import (
+    account_fields,
     change_fields,
     deployment_fields,
     incident_fields,
     release_fields,
+    review_fields,
     sprint_fields,
 )
 
 BATCH_SIZE = 500
 Record = (
-    WorkItemRecord | DeploymentRecord | ChangeRecord | ReleaseRecord | IncidentRecord | SprintRecord
+    WorkItemRecord
+    | DeploymentRecord
+    | ChangeRecord
+    | ReleaseRecord
+    | IncidentRecord
+    | SprintRecord
+    | ReviewRecord
+    | AccountRecord
 )
 
 ITEM_FIELDS = [
@@ -66,7 +79,8 @@ ITEM_FIELDS = [
     "updated", "sprints", "imported_at",
 ]  # fmt: skip
 # Counts a checkpoint carries, so a resumed import reports the whole file, not the rest of it.
-COUNTS = ("items", "transitions", "changes", "deployments", "releases", "incidents", "sprints")
+COUNTS = ("items", "transitions", "changes", "reviews", "accounts", "deployments", "releases",
+          "incidents", "sprints")  # fmt: skip
 MAX_LISTED = 20  # repeated keys named in a warning; the count is always complete
 
 
@@ -82,6 +96,8 @@ class ImportStats:
     items: int = 0
     transitions: int = 0
     changes: int = 0
+    reviews: int = 0
+    accounts: int = 0
     deployments: int = 0
     releases: int = 0
     incidents: int = 0
@@ -141,7 +157,8 @@ def where(record: Record) -> str:
     """Name a record the way a person would look for it (``item PROJ-12``, ``deployment 42``)."""
     kind, _source, ident = _identity(record)
     noun = {"DeploymentRecord": "deployment", "IncidentRecord": "incident",
-            "ChangeRecord": "change", "ReleaseRecord": "release", "SprintRecord": "sprint"}  # fmt: skip
+            "ChangeRecord": "change", "ReleaseRecord": "release", "SprintRecord": "sprint",
+            "ReviewRecord": "review", "AccountRecord": "account"}  # fmt: skip
     return f"{noun.get(kind, kind)} {ident.replace(chr(0), '<NUL>')}"
 
 
@@ -236,6 +253,8 @@ def _write_batch(
         _upsert_items(workspace, team, items, known, stats)
     simple: list[tuple[type, Any, Callable[[Any], dict[str, Any]], str]] = [
         (ChangeRecord, Change, change_fields, "changes"),
+        (ReviewRecord, CodeReview, review_fields, "reviews"),
+        (AccountRecord, CodeAccount, account_fields, "accounts"),
         (DeploymentRecord, Deployment, deployment_fields, "deployments"),
         (ReleaseRecord, Release, release_fields, "releases"),
         (IncidentRecord, Incident, incident_fields, "incidents"),

@@ -1,5 +1,5 @@
-"""Delivery data as stored: work items with their histories, workflows, code changes,
-deployments, releases, incidents, and the connections they are synced from.
+"""Delivery data as stored: work items with their histories, workflows, code changes and their
+reviews, deployments, releases, incidents, and the connections they are synced from.
 
 Every record has a natural key (workspace, source, key/external_id) with a unique constraint, so
 an import is an upsert: running it again changes nothing.
@@ -207,11 +207,57 @@ class Change(_DeliveryRecord):
     first_commit_at = models.DateTimeField(null=True, blank=True)
     merged = models.DateTimeField(null=True, blank=True)
     sha = models.CharField(max_length=64, blank=True)
+    # A pull/merge request's commits (shas) where the source lists them: which files, and so
+    # which areas of the code, it changed is read from the repository's history.
+    commits = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "source", "external_id"], name="change_unique"
+            )
+        ]
+
+
+class CodeReview(_DeliveryRecord):
+    """One review of a pull/merge request (``change_id``: the Change's ``external_id``).
+
+    ``state``: approved, changes_requested, commented, dismissed or unapproved. ``reviewer`` and
+    ``change_author`` are accounts on the code host; a review by the change's own author (a
+    reply in a thread) is stored as the source has it and left out by readers.
+    """
+
+    repository = models.CharField(max_length=300)
+    change_id = models.CharField(max_length=200)
+    change_author = models.CharField(max_length=200, blank=True)
+    reviewer = models.CharField(max_length=200)
+    reviewer_name = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=32)
+    submitted = models.DateTimeField()
+
+    class Meta:
+        db_table = "delivery_code_review"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source", "external_id"], name="code_review_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "submitted"])]
+
+
+class CodeAccount(_DeliveryRecord):
+    """An account on a code host (``login``) and a git identity (name, email) its commits carry:
+    how a reviewer known by a login is found in the people registry."""
+
+    login = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        db_table = "delivery_code_account"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source", "external_id"], name="code_account_unique"
             )
         ]
 

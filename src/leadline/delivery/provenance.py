@@ -12,7 +12,16 @@ from django.db.models import Count, Max
 from leadline.jobs.models import Job, JobStatus
 from leadline.workspaces.models import Workspace
 
-from .models import Change, Connection, Deployment, Incident, Release, Sprint, WorkItem
+from .models import (
+    Change,
+    CodeReview,
+    Connection,
+    Deployment,
+    Incident,
+    Release,
+    Sprint,
+    WorkItem,
+)
 
 # The systems records name as their source, as people write them.
 SOURCE_NAMES = {
@@ -21,7 +30,8 @@ SOURCE_NAMES = {
 }  # fmt: skip
 KINDS = [
     (WorkItem, "work items"), (Deployment, "deployments"), (Incident, "incidents"),
-    (Change, "code changes"), (Release, "releases"), (Sprint, "sprints"),
+    (Change, "code changes"), (CodeReview, "code reviews"), (Release, "releases"),
+    (Sprint, "sprints"),
 ]  # fmt: skip
 
 

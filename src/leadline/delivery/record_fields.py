@@ -1,4 +1,4 @@
-"""What a change, deployment, release, sprint or incident stores: its row's fields from the
+"""What a change, review, account, deployment, release, sprint or incident stores: its row's fields from the
 normalized record (texts cut to their columns' lengths). Work items, with their histories, are
 written by :mod:`leadline.delivery.imports` itself."""
 
@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from leadline.records import (
+    AccountRecord,
     ChangeRecord,
     DeploymentRecord,
     IncidentRecord,
     ReleaseRecord,
+    ReviewRecord,
     SprintRecord,
 )
 
@@ -29,7 +31,25 @@ def change_fields(r: ChangeRecord) -> dict[str, Any]:
         "merged": r.merged,
         "sha": r.sha,
         "url": r.url,
+        "commits": [c[:64] for c in r.commits],
     }
+
+
+def review_fields(r: ReviewRecord) -> dict[str, Any]:
+    return {
+        "repository": r.repository[:300],
+        "change_id": r.change_id[:200],
+        "change_author": r.change_author[:200],
+        "reviewer": r.reviewer[:200],
+        "reviewer_name": r.reviewer_name[:200],
+        "state": r.state[:32],
+        "submitted": r.submitted,
+        "url": r.url[:500],
+    }
+
+
+def account_fields(r: AccountRecord) -> dict[str, Any]:
+    return {"login": r.login[:200], "name": r.name[:200], "email": r.email[:254]}
 
 
 def deployment_fields(r: DeploymentRecord) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def connection_source(connection: Connection, secret: str, since: datetime | Non
 
         def github() -> Iterator[Any]:
             yield from gh.issues(since)
-            yield from gh.pull_requests(since)
+            yield from gh.reviewed_pull_requests(since)
             yield from gh.deployments(since)
             yield from gh.releases(since)
 
@@ -167,7 +167,7 @@ def connection_source(connection: Connection, secret: str, since: datetime | Non
 
         def gitlab() -> Iterator[Any]:
             yield from gl.issues(since)
-            yield from gl.merge_requests(since)
+            yield from gl.reviewed_merge_requests(since)
             yield from gl.deployments(since)
             yield from gl.releases(since)
             yield from gl.incidents(since)

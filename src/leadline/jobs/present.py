@@ -19,6 +19,8 @@ RESULT_LABELS = {
     "work_items": "Work items",
     "transitions": "Status changes",
     "changes": "Code changes (commits, pull and merge requests)",
+    "reviews": "Code reviews",
+    "accounts": "Code host accounts (with the git identities they commit as)",
     "deployments": "Deployments",
     "releases": "Releases",
     "incidents": "Incidents",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -258,3 +259,71 @@ def test_a_throttled_request_is_retried_after_the_wait_gitlab_asks_for() -> None
     http = HttpClient("https://gitlab.com/api/v4", transport=replay.transport, sleep=slept.append)
     assert list(GitLabClient(PROJECT, http=http).releases()) == []
     assert slept[0] >= 7
+
+
+def notes_replay() -> tuple[Replay, list[Any]]:
+    """The recorded merge requests of the notes recording, each with its recorded notes."""
+    replay = Replay()
+    mrs = bodies(GL / "_raw_gitlab_api_merge_requests_for_mr_notes_test.csv")
+    replay.serve(f"{BASE}/merge_requests", mrs)
+    notes = bodies_by_path(GL / "_raw_gitlab_api_merge_request_notes.csv")
+    for mr in mrs:
+        path = f"{BASE}/merge_requests/{mr['iid']}"
+        replay.serve(f"{path}/commits", [])
+        replay.serve(f"{path}/notes", notes.get(f"{path}/notes", []))
+    return replay, mrs
+
+
+def test_approvals_and_peoples_notes_are_reviews_other_system_notes_are_not() -> None:
+    """By hand: 26 recorded notes. MR 1 (by emilie): 10 system notes (assignments, commits,
+    "merged", ...) and emilie's comment; MR 3 (by martinguindon): emilie comments twice, he
+    answers once, 3 system notes; MR 4: 3 system notes; MRs 29, 30, 46: one approval each;
+    MR 37: approved, unapproved, approved again."""
+    from leadline.records import ChangeRecord, ReviewRecord
+
+    replay, mrs = notes_replay()
+    records = list(client(replay).reviewed_merge_requests())
+    assert sum(isinstance(r, ChangeRecord) for r in records) == len(mrs) == 16
+    reviews = [r for r in records if isinstance(r, ReviewRecord)]
+    assert len(reviews) == 10
+    assert Counter(r.state for r in reviews) == {"commented": 4, "approved": 5, "unapproved": 1}
+    assert Counter((r.change_id, r.change_author, r.reviewer) for r in reviews) == {
+        ("12345678!1", "emilie", "emilie"): 1,
+        ("12345678!3", "martinguindon", "emilie"): 2,
+        ("12345678!3", "martinguindon", "martinguindon"): 1,
+        ("12345678!29", "gary-beautypie", "liyongfeng"): 1,
+        ("12345678!30", "johnj4", "liyongfeng"): 1,
+        ("12345678!46", "PedramNavid", "hackwaly"): 1,
+        ("12345678!37", "paul_armstrong", "basicthinker"): 3,
+    }
+    approval = next(r for r in reviews if r.external_id == "note:135100359")
+    assert (approval.reviewer_name, approval.state) == ("Yongfeng Li", "approved")
+    assert approval.submitted == utc("2019-01-25T16:46:23.996Z")
+    # The note links into its merge request's page (the recording's MR 29 names MR 18's page).
+    web = next(mr["web_url"] for mr in mrs if mr["iid"] == 29)
+    assert approval.url == f"{web}#note_135100359"
+    # A display name with stray spaces is kept without them.
+    assert next(r for r in reviews if r.reviewer == "hackwaly").reviewer_name == "chinese"
+    assert replay.requests[2].url.params["sort"] == "asc"
+
+
+def test_a_bots_note_is_no_review() -> None:
+    from leadline.connectors.gitlab import map_note
+
+    note = {"id": 7, "body": "LGTM", "system": False, "created_at": "2024-01-01T00:00:00Z",
+            "author": {"username": "project_1_bot_x", "name": "Bot", "bot": True}}  # fmt: skip
+    assert map_note(note, project="p", iid=1) is None
+    assert map_note({**note, "author": {"username": "ana"}}, project="p", iid=1) is not None
+
+
+def test_a_merge_request_keeps_its_commits_shas() -> None:
+    replay = Replay()
+    mrs = bodies(GL / "_raw_gitlab_api_merge_requests.csv")
+    replay.serve(f"{BASE}/merge_requests", mrs)
+    commits = bodies_by_path(GL / "_raw_gitlab_api_merge_request_commits.csv")
+    for mr in mrs:
+        path = f"{BASE}/merge_requests/{mr['iid']}/commits"
+        replay.serve(path, commits.get(path, []))
+    got = {c.external_id: c for c in client(replay).merge_requests()}
+    recorded = [c["id"] for c in commits[f"{BASE}/merge_requests/1/commits"]]
+    assert got["12345678!1"].commits == tuple(recorded) and len(recorded) == 5

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from leadline.connectors.github._util import parse_time
+from leadline.connectors.github._util import login, parse_time
 from leadline.connectors.github.delivery import (
     map_commit,
     map_deployment,
@@ -24,8 +24,16 @@ from leadline.connectors.github.delivery import (
     map_workflow_run,
 )
 from leadline.connectors.github.issues import map_issue
+from leadline.connectors.github.reviews import map_accounts, map_review
 from leadline.connectors.http import HttpClient, MalformedResponse, bearer_auth_headers
-from leadline.records import ChangeRecord, DeploymentRecord, ReleaseRecord, WorkItemRecord
+from leadline.records import (
+    AccountRecord,
+    ChangeRecord,
+    DeploymentRecord,
+    ReleaseRecord,
+    ReviewRecord,
+    WorkItemRecord,
+)
 
 PAGE_SIZE = 100
 # A deployment created this long before ``since`` may still have been running then.
@@ -124,9 +132,43 @@ class GitHubClient:
         """Yield pull requests updated since ``since``, newest update first.
 
         The list is read by descending update time and stops at the first PR older than
-        ``since``. With ``with_commits`` each PR's commits give its first commit time (GitHub
-        lists at most 250 commits per PR).
+        ``since``. With ``with_commits`` each PR's commits give its first commit time and its
+        commits' shas (GitHub lists at most 250 commits per PR).
         """
+        for pr, commits in self._pulls(since, with_commits=with_commits):
+            yield map_pull_request(pr, commits, repository=self.repository)
+
+    def reviewed_pull_requests(
+        self, since: datetime | None = None
+    ) -> Iterator[ChangeRecord | ReviewRecord | AccountRecord]:
+        """Like :meth:`pull_requests` (with commits), each PR followed by its reviews and by the
+        accounts its commits name (each login and email once per call).
+
+        Submitting a review updates its PR, so reviews since ``since`` come with their PRs.
+        """
+        seen: set[str] = set()
+        for pr, commits in self._pulls(since, with_commits=True):
+            yield map_pull_request(pr, commits, repository=self.repository)
+            yield from self.reviews(pr["number"], change_author=login(pr.get("user")))
+            for account in map_accounts(commits or []):
+                if account.external_id not in seen:
+                    seen.add(account.external_id)
+                    yield account
+
+    def reviews(self, number: int, *, change_author: str = "") -> Iterator[ReviewRecord]:
+        """Yield the submitted reviews of pull request ``number`` by people (not bots)."""
+        for review in self.http.iter_items(
+            f"{self._repo_path}/pulls/{number}/reviews", {"per_page": PAGE_SIZE}
+        ):
+            record = map_review(
+                review, repository=self.repository, number=number, change_author=change_author
+            )
+            if record is not None:
+                yield record
+
+    def _pulls(
+        self, since: datetime | None, *, with_commits: bool
+    ) -> Iterator[tuple[dict[str, Any], list[Any] | None]]:
         params: dict[str, Any] = {
             "state": "all",
             "sort": "updated",
@@ -144,7 +186,7 @@ class GitHubClient:
                         f"{self._repo_path}/pulls/{pr['number']}/commits", {"per_page": PAGE_SIZE}
                     )
                 )
-            yield map_pull_request(pr, commits, repository=self.repository)
+            yield pr, commits
 
     def commits(
         self, since: datetime | None = None, *, branch: str | None = None

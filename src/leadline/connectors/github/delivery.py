@@ -78,10 +78,13 @@ def map_pull_request(
     """Map a pull request; its first commit time is the earliest authored time of ``commits``.
 
     Without commits (None or empty) ``first_commit_at`` stays None. A merged PR's ``sha`` is
-    its merge commit; an unmerged one's is its head.
+    its merge commit; an unmerged one's is its head. ``commits`` keeps the commits' shas.
     """
     first = None
+    shas: list[str] = []
     for commit in commits or ():
+        if commit.get("sha"):
+            shas.append(str(commit["sha"]))
         when = parse_time(((commit.get("commit") or {}).get("author") or {}).get("date"))
         if when is not None and (first is None or when < first):
             first = when
@@ -99,6 +102,7 @@ def map_pull_request(
         merged=merged,
         sha=str(sha or ""),
         url=str(pr.get("html_url") or ""),
+        commits=tuple(shas),
     )
 
 

@@ -1,4 +1,5 @@
-"""GitLab connector: issues, merge requests, deployments in every status, releases, incidents."""
+"""GitLab connector: issues, merge requests with their reviews (approvals and comments from their
+notes), deployments in every status, releases, incidents."""
 
 from leadline.connectors.gitlab.client import GitLabClient
 from leadline.connectors.gitlab.deployments import (
@@ -13,6 +14,7 @@ from leadline.connectors.gitlab.mapping import (
     map_issue,
     map_merge_request,
 )
+from leadline.connectors.gitlab.reviews import map_note
 
 __all__ = [
     "GitLabClient",
@@ -23,5 +25,6 @@ __all__ = [
     "map_incident",
     "map_issue",
     "map_merge_request",
+    "map_note",
     "map_release",
 ]

@@ -20,12 +20,14 @@ from leadline.connectors.gitlab.mapping import (
     map_issue,
     map_merge_request,
 )
+from leadline.connectors.gitlab.reviews import map_note
 from leadline.connectors.http import HttpClient
 from leadline.records import (
     ChangeRecord,
     DeploymentRecord,
     IncidentRecord,
     ReleaseRecord,
+    ReviewRecord,
     WorkItemRecord,
 )
 
@@ -104,12 +106,38 @@ class GitLabClient:
         self, since: datetime | None = None, *, with_commits: bool = True
     ) -> Iterator[ChangeRecord]:
         """Yield merge requests updated since ``since``; commits give the first commit time."""
+        for mr, commits in self._merge_requests(since, with_commits=with_commits):
+            yield map_merge_request(mr, commits, project=self.project)
+
+    def reviewed_merge_requests(
+        self, since: datetime | None = None
+    ) -> Iterator[ChangeRecord | ReviewRecord]:
+        """Like :meth:`merge_requests` (with commits), each merge request followed by its
+        reviews: approvals and people's comments, read from its notes (a note updates it)."""
+        for mr, commits in self._merge_requests(since, with_commits=True):
+            change = map_merge_request(mr, commits, project=self.project)
+            yield change
+            yield from self.reviews(mr["iid"], change_author=change.author, change_url=change.url)
+
+    def reviews(
+        self, iid: int, *, change_author: str = "", change_url: str = ""
+    ) -> Iterator[ReviewRecord]:
+        """Yield the reviews of merge request ``iid`` from its notes, oldest first."""
+        for note in self._items(f"/merge_requests/{iid}/notes", {"sort": "asc"}):
+            record = map_note(note, project=self.project, iid=iid, change_author=change_author,
+                              change_url=change_url)  # fmt: skip
+            if record is not None:
+                yield record
+
+    def _merge_requests(
+        self, since: datetime | None, *, with_commits: bool
+    ) -> Iterator[tuple[dict[str, Any], list[Any] | None]]:
         params = {"scope": "all", "state": "all", "order_by": "updated_at", "sort": "asc"}
         for mr in self._items("/merge_requests", {**params, **self._updated_after(since)}):
             commits = (
                 list(self._items(f"/merge_requests/{mr['iid']}/commits")) if with_commits else None
             )
-            yield map_merge_request(mr, commits, project=self.project)
+            yield mr, commits
 
     def environment_tiers(self) -> dict[str, str]:
         """Return each environment's tier by name (empty for servers without tiers)."""

@@ -153,11 +153,15 @@ def map_merge_request(
 ) -> ChangeRecord:
     """Map a merge request; its first commit time is the earliest ``authored_date``.
 
-    A merged MR's sha is its merge commit, else its squash commit, else its head.
+    A merged MR's sha is its merge commit, else its squash commit, else its head; ``commits``
+    keeps the commits' shas.
     """
     project = project or _project(mr)
     first = None
+    shas: list[str] = []
     for commit in commits or ():
+        if commit.get("id"):
+            shas.append(str(commit["id"]))
         when = parse_time(commit.get("authored_date") or commit.get("created_at"))
         if when is not None and (first is None or when < first):
             first = when
@@ -175,4 +179,5 @@ def map_merge_request(
         merged=merged,
         sha=str(sha or mr.get("sha") or ""),
         url=str(mr.get("web_url") or ""),
+        commits=tuple(shas),
     )
