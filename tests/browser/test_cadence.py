@@ -1,6 +1,6 @@
-"""The cadence in Chromium: the lead opens the weekly pack, adds a narrative and a status,
-publishes it, shares it with a stakeholder who reads it by link on a phone; the PDF renders
-(its text read back)."""
+"""The cadence in Chromium: the lead opens the weekly pack (its flow charts drawn), adds a
+narrative and a status, publishes it, shares it with a stakeholder who reads it by link on a
+phone (the charts fitted to it); the PDF renders with its charts (its text read back)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def test_the_lead_publishes_the_weekly_pack_and_a_stakeholder_reads_it_by_link(
     page.click("button[data-build-pack]")
     page.wait_for_selector("[data-edit-pack]")
     assert "Data as of" in page.inner_text("[data-as-of]")
+    # The flow section's charts are drawn from the pack's frozen specs, each with its definition.
+    page.wait_for_selector("[data-section=flow] [data-chart='flow-1'][data-rendered='1'] svg")
+    assert page.inner_text("[data-pack-chart='flow-1'] h3") == "Throughput per week"
+    assert page.inner_text("[data-definition='flow-1']").startswith("Throughput = items finished")
+    assert page.locator("[data-section=flow] [data-chart][data-rendered='1']").count() == 3
+    assert page.locator("[data-chart='flow-1'] svg .mark-rect path").count() > 0  # the bars
     page.fill(
         "textarea[data-narrative-input]", "Reorder is back on track; the rate limits are the risk."
     )
@@ -50,6 +56,7 @@ def test_the_lead_publishes_the_weekly_pack_and_a_stakeholder_reads_it_by_link(
     assert pdf.headers["content-type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "Reorder is back on track" in text and "Blockers" in text
+    assert "Throughput per week" in text and "week starting" in text  # a chart, drawn
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     stakeholder = phone.new_page()
@@ -57,6 +64,11 @@ def test_the_lead_publishes_the_weekly_pack_and_a_stakeholder_reads_it_by_link(
     body = stakeholder.inner_text("main")
     assert "Weekly team status" in body
     assert "Reorder is back on track; the rate limits are the risk." in body
+    # The stakeholder's page draws the same charts, fitted to the phone.
+    stakeholder.wait_for_selector("[data-chart='flow-1'][data-rendered='1'] svg")
+    chart = stakeholder.locator("[data-chart='flow-1'] svg").bounding_box()
+    assert chart and chart["width"] <= 390
+    assert stakeholder.evaluate("document.documentElement.scrollWidth") <= 390
     assert stakeholder.locator("[data-section=blockers]").get_attribute("data-status") == "red"
     theirs = stakeholder.request.get(link + "?format=pdf")
     assert theirs.headers["content-type"] == "application/pdf"

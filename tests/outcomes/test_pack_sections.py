@@ -5,10 +5,12 @@ give; a published pack does not change when a KPI's value changes later."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from leadline.cadence import packs
 from leadline.cadence.defaults import TEMPLATES
@@ -84,6 +86,14 @@ def test_a_milestone_review_pack_has_the_outcomes_figures_and_stays_frozen(
     assert late["slip_days"] == forecast["Checkout revamp"]["slip_days"] > 0
     assert f"{round(late['probability'] * 100)}% likely" in late["text"]
     assert s["milestones"]["status"] == "red"
+    # ... drawn as one chart: each milestone's chance by band, with the forecast's definition.
+    [chances] = s["milestones"]["charts"]
+    assert chances["title"] == "Chance of meeting each milestone's target date"
+    assert chances["description"].startswith(services.FORECAST_DEFINITION)
+    assert {r["milestone"]: (r["probability"], r["band"]) for r in chances["data"]["values"]} == {
+        "Login": (1.0, "likely (85 % or more)"),
+        "Checkout revamp": (late["probability"], "unlikely (below 50 %)"),
+    }
     # Benefits: expected now on the line from 80 (day -10) to 150 (day +5) is 80 + 70 × 10/15.
     [benefit] = s["benefits"]["items"]
     assert benefit["expected"] == pytest.approx(126.667, abs=0.001)
@@ -92,6 +102,16 @@ def test_a_milestone_review_pack_has_the_outcomes_figures_and_stays_frozen(
     assert benefit["slipping"] == ["Checkout revamp"]
     assert "at risk from Checkout revamp" in benefit["text"]
     assert s["benefits"]["status"] == "red"  # behind the roadmap and value at risk
+    [curves] = s["benefits"]["charts"]  # the benefits page's chart of it
+    assert curves["title"] == "More orders" and "benefit at risk" in curves["description"]
+    assert {r["series"] for r in curves["data"]["values"]} == {
+        "Expected", "Expected, moved by the forecast", "Actual"}  # fmt: skip
+    # The PDF draws both (their axis titles are in the drawings only).
+    text = " ".join(
+        "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(packs.pdf(pack))).pages).split()
+    )
+    assert chances["title"] in text and "chance of meeting the target date" in text
+    assert "More orders" in text and "orders" in text and "could not be drawn" not in text
     # Scorecards: value, target, status and shared.
     [row] = s["scorecards"]["items"]
     score = services.score(kpi, AS_OF)
@@ -123,3 +143,4 @@ def test_without_milestones_the_section_falls_back_to_dated_raid_items(make_user
     assert [i["text"] for i in s["milestones"]["items"]] == [
         f"Vendor API — due {AS_OF + timedelta(days=10)}"]  # fmt: skip
     assert s["benefits"]["items"] == [{"key": "none", "text": "No benefit on the roadmap."}]
+    assert s["milestones"]["charts"] == [] and s["benefits"]["charts"] == []

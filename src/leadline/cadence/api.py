@@ -79,6 +79,17 @@ def create_cadence(request: HttpRequest, workspace: str, body: CadenceTierIn) ->
     return Status(201, services.tier_out(tier, timezone.now()))
 
 
+@router.post(WS + "/cadences/standard", response={201: list[CadenceTierOut]})
+def set_up_standard_cadences(request: HttpRequest, workspace: str) -> Any:
+    """Add the standard tiers the workspace has none of that kind for (owner role): weekly team
+    status, biweekly stakeholder check-in, monthly milestone review, steering committee. Answers
+    the tiers added (none when every kind is there)."""
+    access = access_for(request.user, workspace, Role.OWNER)
+    now = timezone.now()
+    added = services.set_up_standard_tiers(access, request.user)
+    return Status(201, [services.tier_out(t, now) for t in added])
+
+
 @router.get(WS + "/calendar", response=CadenceCalendarOut)
 def calendar_url(request: HttpRequest, workspace: str, person: Id | None = None) -> Any:
     """The secret ICS feed's address (answers without signing in): the workspace's, or with

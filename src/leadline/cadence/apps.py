@@ -7,6 +7,7 @@ class CadenceConfig(AppConfig):
     verbose_name = "Cadence"
 
     def ready(self) -> None:
+        from leadline.web.today import register_source_module
         from leadline.workspaces.signals import workspace_created
 
         # The pack sections built from the other apps' services, the Radar rules, and the
@@ -15,3 +16,5 @@ class CadenceConfig(AppConfig):
         from .defaults import on_workspace_created
 
         workspace_created.connect(on_workspace_created, dispatch_uid="cadence-default-tiers")
+        # The home page's checkpoints, packs waiting to be published and meeting actions.
+        register_source_module("leadline.cadence.today")

@@ -1,16 +1,20 @@
 """The four tiers every new workspace (and the demo) starts with; all of them editable.
 
 Connected to :data:`leadline.workspaces.signals.workspace_created` in ``CadenceConfig.ready``,
-so the workspaces app never imports this one.
+so the workspaces app never imports this one. A workspace made before the cadence existed gets
+them from the data migration ``0002_standard_tiers_for_existing_workspaces``, and an owner can
+ask for them on the Cadence page (:func:`leadline.cadence.services.set_up_standard_tiers`): all
+three call :func:`ensure_default_tiers`.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
 
 from leadline.workspaces.models import Workspace
 
@@ -55,21 +59,37 @@ def first_on(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
-def ensure_default_tiers(workspace: Workspace, today: date | None = None) -> list[CadenceTier]:
-    """Give ``workspace`` the four default tiers it has no tier of that kind for; return all."""
-    today = today or timezone.localdate()
-    have = set(CadenceTier.objects.filter(workspace=workspace).values_list("kind", flat=True))
+def workspace_tz(workspace: Any) -> str:
+    """The workspace's time zone: its own, or the server's (``Workspace.tz``, spelt out so a
+    data migration's historical model, which has no properties, gets the same answer)."""
+    return str(getattr(workspace, "time_zone", "") or settings.TIME_ZONE)
+
+
+def ensure_default_tiers(
+    workspace: Any, today: date | None = None, *, tier_model: Any = None
+) -> list[Any]:
+    """Give ``workspace`` the four default tiers it has no tier of that kind for; return all.
+
+    ``tier_model`` is the tier model to write with: the app's own by default, the historical
+    one in the data migration ``0002_standard_tiers_for_existing_workspaces``. So this touches
+    only fields the tier has had since ``0001_initial`` (and no audience: a many-to-many), and
+    ``today`` defaults to the workspace's own date.
+    """
+    model = tier_model or CadenceTier
+    tz = workspace_tz(workspace)
+    today = today or datetime.now(ZoneInfo(tz)).date()
+    have = set(model.objects.filter(workspace=workspace).values_list("kind", flat=True))
     for kind, name, rule, weekday, at, minutes, inputs in DEFAULT_TIERS:
         if kind in have:
             continue
         start = first_on(today.replace(day=1) if kind in {"milestone", "steering"} else today,
                          weekday)  # fmt: skip
-        CadenceTier.objects.create(
+        model.objects.create(
             workspace=workspace, kind=kind, name=name, rrule=rule, start_on=start,
-            start_time=at, time_zone=workspace.tz, duration_minutes=minutes,
-            template=list(TEMPLATES[kind]), required_inputs=inputs, uid=new_uid(),
+            start_time=at, time_zone=tz, duration_minutes=minutes,
+            template=list(TEMPLATES[kind]), required_inputs=list(inputs), uid=new_uid(),
         )  # fmt: skip
-    return list(CadenceTier.objects.filter(workspace=workspace))
+    return list(model.objects.filter(workspace=workspace).order_by("id"))
 
 
 def on_workspace_created(sender: Any, workspace: Workspace, **kwargs: Any) -> None:

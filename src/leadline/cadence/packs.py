@@ -21,7 +21,7 @@ from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, StakeholderLink, Team
 from leadline.workspaces.services import Access, audit
 
-from . import services
+from . import pack_charts, services
 from .models import CadenceTier, Occurrence, Pack
 from .results import CadenceChangeOut, CadencePackOut
 from .sections import CadenceSectionOut, SectionContext, build
@@ -236,7 +236,8 @@ def sections_of(pack: Pack) -> list[CadenceSectionOut]:
     for s in pack.sections:
         lead = pack.statuses.get(s["key"]) or {}
         out.append({"key": s["key"], "title": s["title"], "items": s["items"],
-                    "status": lead.get("rag") or s["status"]})  # fmt: skip
+                    "status": lead.get("rag") or s["status"],
+                    "charts": s.get("charts") or []})  # fmt: skip
     return out
 
 
@@ -280,6 +281,11 @@ def markdown(pack: Pack) -> str:
         lines.append("")
         lines += [f"- {i.get('text', '')}" for i in s["items"]] or ["- Nothing to report."]
         lines.append("")
+        for spec in s["charts"]:  # drawn on the page and in the PDF; named here
+            lines += [
+                f"*Chart: {pack_charts.title_of(spec)}.* {pack_charts.definition_of(spec)}",
+                "",
+            ]
     lines.append("## Changes since the previous pack")
     lines.append("")
     if pack.previous_id is None:
@@ -292,10 +298,12 @@ def markdown(pack: Pack) -> str:
 
 
 def html(pack: Pack) -> str:
-    """The printable pack (the PDF's source)."""
+    """The printable pack (the PDF's source), its charts drawn as SVG from the frozen specs."""
+    built = sections_of(pack)
+    charts = pack_charts.for_print(built)
     return render_to_string("cadence/pack_print.html", {
-        "pack": pack, "sections": sections_of(pack), "owners": _owners(pack),
-        "changes": pack.changes_since_previous,
+        "pack": pack, "sections": [{**s, "charts": charts.get(s["key"], [])} for s in built],
+        "owners": _owners(pack), "changes": pack.changes_since_previous,
     })  # fmt: skip
 
 
@@ -306,19 +314,26 @@ h1 { font-size: 17pt; margin-bottom: 2pt; } h2 { font-size: 12.5pt; margin: 12pt
 .meta { color: #666; } .rag { font-weight: bold; padding: 0 4pt; border-radius: 3pt; }
 .green { background: #d6f0d6; } .amber { background: #fbe7c0; } .red { background: #f6cccc; } .info { background: #e6e6e6; }
 ul { margin: 0; padding-left: 14pt; } .narrative { border-left: 3pt solid #999; padding-left: 8pt; }
+figure.chart { margin: 8pt 0 10pt; break-inside: avoid; } figure.chart img { width: 100%; }
+.chart-title { font-weight: bold; margin: 0 0 2pt; } figcaption { color: #555; font-size: 9pt; }
 """
 
 
 def pdf(pack: Pack) -> bytes:
-    """The pack as PDF, rendered by WeasyPrint from :func:`html` (no network: only the HTML)."""
+    """The pack as PDF, rendered by WeasyPrint from :func:`html`. Its only addresses are the
+    charts' ``data:`` URLs; the fetcher refuses every other kind, so nothing is loaded from
+    outside."""
     from weasyprint import CSS, HTML
 
     out = io.BytesIO()
-    HTML(string=html(pack), url_fetcher=_no_fetch).write_pdf(
+    HTML(string=html(pack), url_fetcher=pdf_fetcher()).write_pdf(
         out, stylesheets=[CSS(string=PRINT_CSS)]
     )
     return out.getvalue()
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    raise ValueError(f"The pack's PDF loads nothing from outside ({url}).")
+def pdf_fetcher() -> Any:
+    """WeasyPrint's fetcher limited to ``data:`` URLs (the charts drawn into the HTML)."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})

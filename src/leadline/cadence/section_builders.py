@@ -1,6 +1,7 @@
 """The pack sections this app builds from the other apps' services (registered on import,
 from ``CadenceConfig.ready``). Each reads live data as of ``ctx.as_of`` and returns items with
-stable keys, so the next pack can say what changed."""
+stable keys, so the next pack can say what changed; flow, forecast, DORA and portfolio also
+carry the dashboards' charts of the same data (:mod:`.pack_charts`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from leadline.dashboards.scope import Scope
 from leadline.decisions.models import Decision
 from leadline.raid.models import RaidHistory, RaidItem
 
-from . import services
+from . import pack_charts, services
 from .models import Occurrence
 from .sections import CadenceSectionOut, SectionContext, register_section, section
 
@@ -54,7 +55,7 @@ def build_flow(ctx: SectionContext) -> CadenceSectionOut:
                       "text": f"{a['key']} {a['title']} — {a['age_days']} days in {a['stage']}"})  # fmt: skip
     at_risk = h.get("at_risk") or 0
     status = "green" if not at_risk else ("red" if at_risk * 2 > max(h["wip"], 1) else "amber")
-    return section("flow", "Flow: WIP, aging and throughput", status, items)
+    return section("flow", "Flow: WIP, aging and throughput", status, items, pack_charts.flow(f))
 
 
 def build_blockers(ctx: SectionContext) -> CadenceSectionOut:
@@ -82,7 +83,10 @@ def build_forecast(ctx: SectionContext) -> CadenceSectionOut:
                           "text": f"{p['percentile']}% likely: the {wip} items in progress done by {p['date']}"})  # fmt: skip
     if not items:
         items = [{"key": "none", "text": "No throughput in the window: no forecast."}]
-    return section("forecast", "Forecast for the work in progress", "info", items)
+        return section("forecast", "Forecast for the work in progress", "info", items)
+    return section(
+        "forecast", "Forecast for the work in progress", "info", items, pack_charts.forecast(data)
+    )
 
 
 def _since(ctx: SectionContext) -> Any:
@@ -213,7 +217,7 @@ def build_dora(ctx: SectionContext) -> CadenceSectionOut:
         if cfr is not None:
             text += f", change failure rate {round(cfr * 100)}%"
         items.append({"key": f"month:{m['month']:%Y-%m}", "text": text})
-    return section("dora", "DORA trend (six months)", "info", items)
+    return section("dora", "DORA trend (six months)", "info", items, pack_charts.dora(data))
 
 
 def build_portfolio(ctx: SectionContext) -> CadenceSectionOut:
@@ -225,7 +229,9 @@ def build_portfolio(ctx: SectionContext) -> CadenceSectionOut:
     items = [{"key": f"team:{t['team']}", "text": f"{t['name']}: WIP {t['wip']}, "
               f"{t['throughput_per_week']} a week, {t['finished']} finished"}
              for t in data["teams"]]  # fmt: skip
-    return section("portfolio", "Portfolio across teams", "info", items)
+    return section(
+        "portfolio", "Portfolio across teams", "info", items, pack_charts.portfolio(data)
+    )
 
 
 def build_escalations(ctx: SectionContext) -> CadenceSectionOut:

@@ -10,9 +10,11 @@ such as outcomes with benefits and scorecards, register theirs from their own ``
     register_section("benefits", "Benefits", build_benefits)
 
 ``builder(ctx)`` reads live data through the owning app's services and returns
-``{"key", "title", "status", "items": [{"key", "text", ...}]}``: ``status`` is ``"green"``,
-``"amber"``, ``"red"`` or ``"info"``; each item's ``key`` is stable from one pack to the next,
-so the next pack can say what changed. A template key nobody registered is skipped.
+``{"key", "title", "status", "items": [{"key", "text", ...}], "charts": [spec, ...]}`` (use
+:func:`section`): ``status`` is ``"green"``, ``"amber"``, ``"red"`` or ``"info"``; each item's
+``key`` is stable from one pack to the next, so the next pack can say what changed; ``charts``
+are Vega-Lite specs with their data inline, each with its title and definition, frozen with the
+pack (:mod:`.pack_charts`). A template key nobody registered is skipped.
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ class CadenceSectionOut(TypedDict):
         str, Field(description="green, amber, red or info: the lead's RAG when set, else built.")
     ]
     items: Annotated[list[dict[str, Any]], Field(description="The section's items.")]
+    charts: Annotated[
+        list[dict[str, Any]],
+        Field(
+            description="Vega-Lite specs with their data inline, taken with the pack's data "
+            "(title and definition in each); the page and the PDF draw these."
+        ),
+    ]
 
 
 @dataclass
@@ -82,10 +91,14 @@ def registered() -> dict[str, Section]:
     return dict(_SECTIONS)
 
 
-def section(key: str, title: str, status: str, items: list[dict[str, Any]]) -> CadenceSectionOut:
-    """Return a section in the shape every builder answers."""
+def section(
+    key: str, title: str, status: str, items: list[dict[str, Any]],
+    charts: list[dict[str, Any]] | None = None,
+) -> CadenceSectionOut:  # fmt: skip
+    """Return a section in the shape every builder answers; ``charts`` are Vega-Lite specs
+    (see :mod:`leadline.cadence.pack_charts`), stored with the section."""
     assert status in STATUSES, status
-    return {"key": key, "title": title, "status": status, "items": items}
+    return {"key": key, "title": title, "status": status, "items": items, "charts": charts or []}
 
 
 def build(keys: list[str], ctx: SectionContext) -> list[CadenceSectionOut]:

@@ -21,7 +21,7 @@ from leadline.workspaces.models import Person, Role, Team, Workspace
 from leadline.workspaces.services import Access, audit
 
 from . import recurrence
-from .defaults import KINDS, TEMPLATES, new_uid
+from .defaults import KINDS, TEMPLATES, ensure_default_tiers, new_uid
 from .models import (
     CadenceTier,
     Occurrence,
@@ -167,6 +167,22 @@ def create_tier(
     tier.audience_teams.set(teams)
     audit(access.workspace, actor, "cadence.create", tier, f"Added the cadence {name} ({rule})")
     return tier
+
+
+@transaction.atomic
+def set_up_standard_tiers(access: Access, actor: Any) -> list[CadenceTier]:
+    """Give the workspace the standard tiers it has none of that kind for (owner role): the
+    weekly team status, biweekly stakeholder check-in, monthly milestone review and steering
+    committee, as a new workspace gets them. Return the tiers added."""
+    access.require(Role.OWNER)
+    before = set(
+        CadenceTier.objects.filter(workspace=access.workspace).values_list("pk", flat=True)
+    )
+    added = [t for t in ensure_default_tiers(access.workspace) if t.pk not in before]
+    for tier in added:
+        audit(access.workspace, actor, "cadence.create", tier,
+              f"Added the standard cadence {tier.name} ({tier.rrule})")  # fmt: skip
+    return added
 
 
 def _template(template: list[str] | None, kind: str) -> list[str]:
@@ -356,6 +372,16 @@ def _tier_starts(
     return cache[tier.pk]
 
 
+def times_carried(
+    action: OccurrenceAction, now: datetime, cache: dict[int, list[datetime]] | None = None
+) -> int:
+    """The later meetings of the action's tier held from its meeting to ``now`` (cancelled ones
+    do not count); reads only (``carry_forward`` stores it). ``cache`` keeps each tier's
+    meetings across calls."""
+    held = _tier_starts(action.tier, now, {} if cache is None else cache)
+    return len(held) - bisect_right(held, action.occurrence.start)
+
+
 @transaction.atomic
 def carry_forward(workspace: Workspace, now: datetime) -> list[OccurrenceAction]:
     """Count, for each open action, the later meetings of its tier held since it was agreed
@@ -367,8 +393,7 @@ def carry_forward(workspace: Workspace, now: datetime) -> list[OccurrenceAction]
     for action in OccurrenceAction.objects.filter(
         workspace=workspace, done_at__isnull=True
     ).select_related("tier", "occurrence"):
-        held = _tier_starts(action.tier, now, cache)
-        count = len(held) - bisect_right(held, action.occurrence.start)
+        count = times_carried(action, now, cache)
         changed = count != action.carried
         action.carried = count
         if count >= action.tier.escalate_after and action.escalated_to_id is None:

@@ -22,7 +22,7 @@ from leadline.workspaces.access import workspace_view
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import Access
 
-from . import calendar, packs, recurrence, review, services
+from . import calendar, pack_charts, packs, recurrence, review, services
 from .models import Pack, RightTrackVote
 
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -76,6 +76,14 @@ def index(request: HttpRequest, access: Access) -> HttpResponse:
                 calendar.revoke(access, None, request.user)
                 messages.success(
                     request, "The calendar address was replaced; the old one no longer works."
+                )
+            elif p.get("op") == "standard":
+                added = services.set_up_standard_tiers(access, request.user)
+                messages.success(
+                    request,
+                    f"Added {', '.join(t.name for t in added)}."
+                    if added
+                    else "The workspace has a tier of every standard kind already.",
                 )
             else:
                 tier = services.create_tier(
@@ -280,13 +288,17 @@ def pack_page(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 
 def _pack_context(pack: Pack) -> dict[str, Any]:
     owners = packs._owners(pack)
+    built = packs.sections_of(pack)
+    shown, specs = pack_charts.for_page(built)
     sections = [
         {**s, "owner": owners.get((pack.statuses.get(s["key"]) or {}).get("owner") or 0),
          "owner_id": (pack.statuses.get(s["key"]) or {}).get("owner"),
-         "rag": (pack.statuses.get(s["key"]) or {}).get("rag", "")}
-        for s in packs.sections_of(pack)
+         "rag": (pack.statuses.get(s["key"]) or {}).get("rag", ""),
+         "charts": shown.get(s["key"], [])}
+        for s in built
     ]  # fmt: skip
-    return {"pack": pack, "sections": sections, "changes": pack.changes_since_previous}
+    return {"pack": pack, "sections": sections, "changes": pack.changes_since_previous,
+            "charts": specs}  # fmt: skip
 
 
 @csrf_protect

@@ -1,4 +1,5 @@
-"""Vega-Lite specs of the outcomes pages: a KPI's sparkline and trend, a benefit's curves."""
+"""Vega-Lite specs of the outcomes pages: a KPI's sparkline and trend, a benefit's curves, the
+milestones' chances of meeting their target dates (also drawn in the cadence's status packs)."""
 
 from __future__ import annotations
 
@@ -84,4 +85,52 @@ def benefit_chart(b: BenefitOut) -> dict[str, Any]:
                         {"field": "date", "type": "temporal", "title": "Date", "format": DATE_FORMAT},
                         tip("value", unit)],
         },
+    )  # fmt: skip
+
+
+# A milestone at least this likely to meet its date is green, below the second red (the pack's
+# milestones section reads the same bands).
+BANDS = (("likely (85 % or more)", 0.85, "#2b8a3e"), ("at risk (50–85 %)", 0.5, "#f08c00"),
+         ("unlikely (below 50 %)", 0.0, "#c92a2a"))  # fmt: skip
+
+
+def milestone_chances(milestones: list[Any], definition: str) -> dict[str, Any] | None:
+    """Each milestone's probability of meeting its target date as a bar, coloured by band,
+    with dashed lines at 50 % and 85 %; None when no milestone has a forecast."""
+    rows = []
+    for m in sorted(milestones, key=lambda m: (m["target_date"], m["name"])):
+        p = m["probability"]
+        if p is None:
+            continue
+        band = next(name for name, low, _ in BANDS if p >= low)
+        rows.append({"milestone": m["name"], "probability": p, "band": band,
+                     "target": m["target_date"].isoformat(), "remaining": m["remaining"],
+                     "forecast_85": m["forecast_85"].isoformat() if m["forecast_85"] else None})  # fmt: skip
+    if not rows:
+        return None
+    order = [r["milestone"] for r in rows]
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "milestone", "type": "nominal", "sort": order, "title": None},
+            "x": {"field": "probability", "type": "quantitative", "title": "chance of meeting the target date",
+                  "scale": {"domain": [0, 1]}, "axis": {"format": "%"}},
+            "color": {"field": "band", "type": "nominal", "title": None,
+                      "scale": {"domain": [b[0] for b in BANDS], "range": [b[2] for b in BANDS]}},
+            "tooltip": [tip("milestone", "Milestone", "nominal"), date_tip("target", "Target date"),
+                        tip("probability", "Chance of meeting it", fmt=".0%"),
+                        date_tip("forecast_85", "85 % forecast"), tip("remaining", "Items remaining")],
+        },
+    }  # fmt: skip
+    lines = {
+        "data": {"values": [{"at": 0.5}, {"at": 0.85}]},
+        "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#495057"},
+        "encoding": {"x": {"field": "at", "type": "quantitative"}},
+    }
+    return chart_spec(
+        "Chance of meeting each milestone's target date",
+        definition + " Bars: the probability for each milestone with a forecast (a milestone "
+        "with nothing remaining is 100 %); dashed lines at 50 % and 85 %: green from 85 %, "
+        "amber from 50 %, red below.",
+        rows, height=max(60, 26 * len(rows)), layer=[bars, lines],
     )  # fmt: skip

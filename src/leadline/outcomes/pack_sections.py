@@ -1,10 +1,11 @@
 """The status pack sections built from outcomes (registered from ``OutcomesConfig.ready``):
 
 - ``milestones``: this app's milestones with their Monte Carlo probability of meeting the
-  target date; it replaces the cadence's own builder, which stays the fallback (open RAID
+  target date (and a chart of it); it replaces the cadence's own builder, which stays the fallback (open RAID
   dependencies and issues with a due date) for a workspace (or a tier's team) with no milestone;
 - ``benefits``: the benefits roadmap against the actual values: each benefit's expected and
-  actual value today, and the benefit at risk from the milestones that slip;
+  actual value today, and the benefit at risk from the milestones that slip (with each
+  benefit's chart of the benefits page);
 - ``scorecards``: the KPIs in use (the team's when the tier has a team) with value, target,
   status and whether they are shared.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from leadline.cadence import pack_charts
 from leadline.cadence import section_builders as cadence_sections
 from leadline.cadence.sections import (
     CadenceSectionOut,
@@ -23,7 +25,7 @@ from leadline.cadence.sections import (
     section,
 )
 
-from . import curves, services
+from . import charts, curves, services
 
 LIKELY = 0.85  # a milestone at least this likely to meet its date is green
 UNLIKELY = 0.5  # below this it is red
@@ -65,7 +67,9 @@ def build_milestones(ctx: SectionContext) -> CadenceSectionOut:
                       "probability": p, "remaining": m["remaining"],
                       "slip_days": m["slip_days"], "text": text})  # fmt: skip
     status = "green" if worst >= LIKELY else ("amber" if worst >= UNLIKELY else "red")
-    return section("milestones", "Milestones and their forecast", status, items)
+    chart = charts.milestone_chances(rows, services.FORECAST_DEFINITION)
+    return section("milestones", "Milestones and their forecast", status, items,
+                   [chart] if chart else [])  # fmt: skip
 
 
 def build_benefits(ctx: SectionContext) -> CadenceSectionOut:
@@ -93,7 +97,11 @@ def build_benefits(ctx: SectionContext) -> CadenceSectionOut:
         return section("benefits", "Benefits roadmap vs actuals", "info",
                        [{"key": "none", "text": "No benefit on the roadmap."}])  # fmt: skip
     status = "red" if behind_any and risk_any else ("amber" if behind_any or risk_any else "green")
-    return section("benefits", "Benefits roadmap vs actuals", status, items)
+    drawn = [
+        c for c in (charts.benefit_chart(b) for b in data["benefits"]) if pack_charts.has_data(c)
+    ]
+    return section("benefits", "Benefits roadmap vs actuals", status, items,
+                   drawn[: pack_charts.MAX_CHARTS])  # fmt: skip
 
 
 def build_scorecards(ctx: SectionContext) -> CadenceSectionOut:
