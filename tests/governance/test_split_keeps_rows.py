@@ -147,10 +147,18 @@ LATER = {
     ("workspaces", "0005_decision_input_links"),
     ("workspaces", "0006_alter_stakeholderlink_purpose"),
     ("decisions", "0002_decisioninput"),
+    ("delivery", "0007_code_reviews"),
 }
 # Models added to older apps after the split: (app, model) and their tables.
-LATER_MODELS = {("decisions", "decisioninput")}
-LATER_TABLES = ("decisions_input",)
+LATER_MODELS = {
+    ("decisions", "decisioninput"),
+    ("delivery", "codereview"),
+    ("delivery", "codeaccount"),
+}
+LATER_TABLES = ("decisions_input", "delivery_code_review", "delivery_code_account")
+# Columns added to existing tables after the split (appended last): their rows keep every
+# value they had, and the new column holds its default.
+LATER_COLUMNS: dict[str, tuple[Any, ...]] = {"delivery_change": ("[]", [])}  # text or jsonb
 
 
 def _permission_type(row: tuple[Any, ...]) -> Any:
@@ -173,7 +181,10 @@ def _compare(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> None:
     }  # fmt: skip
     assert set(after) == set(before), "no table is created or dropped"
     for table, rows in before.items():
-        if table not in CHANGED:
+        if table in LATER_COLUMNS:
+            assert [r[:-1] for r in after[table]] == rows, f"{table}: rows changed"
+            assert all(r[-1] in LATER_COLUMNS[table] for r in after[table]), table
+        elif table not in CHANGED:
             assert after[table] == rows, f"{table}: rows changed"
         else:
             assert len(after[table]) >= len(rows), table
@@ -229,7 +240,8 @@ new_apps = {"alignment", "cadence", "clauses", "competency", "concentration", "i
             "pulse", "radar", "retro"}  # NEW_APPS: added after the split
 later = {("workspaces", "0004_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones"),
          ("workspaces", "0005_decision_input_links"): ("workspaces", "0003_time_zones"),
-         ("workspaces", "0006_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones")}
+         ("workspaces", "0006_alter_stakeholderlink_purpose"): ("workspaces", "0003_time_zones"),
+         ("delivery", "0007_code_reviews"): ("delivery", "0006_record_imported_at")}
 targets = [later.get(n, n) for n in executor.loader.graph.leaf_nodes()
            if n[0] not in moved | new_apps]
 targets.append(("governance", "0002_decision_comments_change_scope"))
