@@ -88,3 +88,30 @@ def test_demo_serves_the_workspace_home_after_signing_in(tmp_path):
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=60)
     assert "Leadline demo is ready" in output
+
+
+WARM_UP = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadline.settings")
+import django
+django.setup()
+threads = len(os.listdir("/proc/self/task"))
+import leadline.wsgi
+from django.db import connections
+from django.urls import get_resolver
+print("urls", "url_patterns" in vars(get_resolver()), "leadline.outcomes.api" in sys.modules)
+print("connections", sum(c.connection is not None for c in connections.all()))
+print("new threads", len(os.listdir("/proc/self/task")) - threads)
+"""
+
+
+def test_the_process_that_forks_the_web_workers_has_loaded_the_url_map(tmp_path):
+    """`leadline serve` imports leadline.wsgi before forking: the URL map and every app's API
+    routes are loaded then (each worker's first page paid 1.5 s for it), with no database
+    connection open and no thread started, so forking stays safe."""
+    env = {**os.environ, "LEADLINE_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", WARM_UP], env=env, check=True,
+                         capture_output=True, text=True, timeout=120).stdout  # fmt: skip
+    assert "urls True True" in out
+    assert "connections 0" in out and "new threads 0" in out

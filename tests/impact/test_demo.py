@@ -43,6 +43,16 @@ def test_the_demo_shows_releases_every_quarter_becoming_fortnightly_with_less_do
     # The same change read for every team: releases pooled per team say the same.
     pooled = services.before_after(ctx.workspace, metric="release_interval_days", change=change)
     assert 85 <= pooled["before"]["median"] <= 125 and pooled["after"]["median"] <= 15
+    # And downtime, for every team and not only Checkout: 6-8 hours a release, then under one.
+    everyone = services.before_after(
+        ctx.workspace, metric="downtime_per_release_hours", change=change
+    )
+    assert everyone["before"]["n"] == 12 and 6 <= everyone["before"]["median"] <= 8
+    assert everyone["after"]["median"] < 1 and everyone["after"]["mean"] < 1
+    for slug in ("mobile", "platform", "data"):
+        got = services.before_after(ctx.workspace, metric="downtime_per_release_hours",
+                                    team=ctx.teams[slug], change=change)  # fmt: skip
+        assert 6 <= got["before"]["median"] <= 8 and got["after"]["median"] < 1, slug
     # The flow and DORA series read the same history: after the change items finish sooner,
     # changes reach production sooner and production sees deployments on more days.
     faster = {}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import time_machine
 
-from leadline.outcomes import curves, services, values
+from leadline.outcomes import curves, plans, roadmap, values
 from leadline.outcomes.models import Benefit, BenefitPoint, Kpi, Milestone
 from leadline.workspaces.services import access_for
 from tests.epic_data import AS_OF, build_epic_workspace
@@ -43,7 +43,7 @@ def test_the_expected_curve_moves_with_a_slipping_milestone(make_user, make_work
                   (AS_OF + timedelta(days=30), 200.0, late)]  # fmt: skip
         for d, v, m in points:
             BenefitPoint.objects.create(workspace=ws, benefit=b, day=d, value=v, milestone=m)
-        data = services.roadmap(ws, AS_OF)
+        data = roadmap.roadmap(ws, AS_OF)
     ms = {m["name"]: m for m in data["milestones"]}
     assert ms["Login"]["remaining"] == 0 and ms["Login"]["slip_days"] == 0
     late_fc = ms["Checkout revamp"]
@@ -64,9 +64,9 @@ def test_a_disbenefit_has_no_benefit_at_risk(ow):
     kpi = ow.kpi("Coordination hours", direction="lower")
     m = Milestone.objects.create(workspace=ow.workspace, name="M", item_keys=["X-1"],
                                  target_date=date(2030, 1, 1))  # fmt: skip
-    services.save_benefit(ow.access, {"description": "More releases to coordinate", "kpi": kpi.pk,
+    plans.create_benefit(ow.access, {"description": "More releases to coordinate", "kpi": kpi.pk,
                                       "disbenefit": True,
                                       "points": [("2029-01-01", 30, None), ("2030-01-01", 40, m.pk)]})  # fmt: skip
-    [b] = services.roadmap(ow.workspace, date(2026, 6, 1))["benefits"]
+    [b] = roadmap.roadmap(ow.workspace, date(2026, 6, 1))["benefits"]
     assert b["disbenefit"] and b["at_risk"] is None
     assert Kpi.objects.get(pk=kpi.pk).benefits.count() == 1

@@ -16,7 +16,7 @@ from leadline.cadence import packs
 from leadline.cadence.defaults import TEMPLATES
 from leadline.cadence.models import CadenceTier
 from leadline.cadence.sections import registered
-from leadline.outcomes import pack_sections, services, values
+from leadline.outcomes import pack_sections, roadmap, services, values
 from leadline.outcomes.models import Benefit, BenefitPoint, KpiValue, Milestone
 from leadline.raid.models import RaidItem
 from leadline.workspaces.models import Function
@@ -72,13 +72,13 @@ def test_a_milestone_review_pack_has_the_outcomes_figures_and_stays_frozen(
         tier = CadenceTier.objects.get(workspace=ws, kind="milestone")
         assert "benefits" in tier.template and "scorecards" in tier.template
         pack = packs.generate(access, tier, lead)
-        roadmap = services.roadmap(ws, AS_OF)
+        data = roadmap.roadmap(ws, AS_OF)
         packs.publish(access, pack, lead)
     s = _by_key(pack)
     assert [k for k in s if k in ("milestones", "benefits", "scorecards")] == [
         "milestones", "benefits", "scorecards"]  # fmt: skip
     # Milestones: each with its Monte Carlo probability of meeting its date.
-    forecast = {m["name"]: m for m in roadmap["milestones"]}
+    forecast = {m["name"]: m for m in data["milestones"]}
     ms = {i["text"].split(" — ")[0]: i for i in s["milestones"]["items"]}
     assert ms["Login"]["probability"] == 1.0 and ms["Login"]["remaining"] == 0
     late = ms["Checkout revamp"]
@@ -89,7 +89,7 @@ def test_a_milestone_review_pack_has_the_outcomes_figures_and_stays_frozen(
     # ... drawn as one chart: each milestone's chance by band, with the forecast's definition.
     [chances] = s["milestones"]["charts"]
     assert chances["title"] == "Chance of meeting each milestone's target date"
-    assert chances["description"].startswith(services.FORECAST_DEFINITION)
+    assert chances["description"].startswith(roadmap.FORECAST_DEFINITION)
     assert {r["milestone"]: (r["probability"], r["band"]) for r in chances["data"]["values"]} == {
         "Login": (1.0, "likely (85 % or more)"),
         "Checkout revamp": (late["probability"], "unlikely (below 50 %)"),
@@ -98,7 +98,7 @@ def test_a_milestone_review_pack_has_the_outcomes_figures_and_stays_frozen(
     [benefit] = s["benefits"]["items"]
     assert benefit["expected"] == pytest.approx(126.667, abs=0.001)
     assert benefit["actual"] == 100.0
-    assert benefit["at_risk"] == roadmap["benefits"][0]["at_risk"] > 0
+    assert benefit["at_risk"] == data["benefits"][0]["at_risk"] > 0
     assert benefit["slipping"] == ["Checkout revamp"]
     assert "at risk from Checkout revamp" in benefit["text"]
     assert s["benefits"]["status"] == "red"  # behind the roadmap and value at risk

@@ -1,4 +1,5 @@
-"""Outcomes API: KPIs, their values (push and CSV import), scorecards, the benefits roadmap."""
+"""Outcomes API: KPIs, their values (push and CSV import), scorecards, the benefits roadmap,
+milestones and benefits (read, add, change, delete)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from pydantic import Field
 
-from leadline.api_input import Id, Input
+from leadline.api_input import Id, Input, PlausibleDate, in_workspace
 from leadline.workspaces.models import Role
 from leadline.workspaces.services import access_for, team_by_slug
 
-from . import services
+from . import plans, roadmap, services
 from . import values as outcome_values
+from .models import Milestone
 from .results import (
+    BenefitDetail,
     BenefitsRoadmapOut,
     KpiDetail,
     KpiImportOut,
     KpiOut,
     KpiValuesOut,
+    MilestoneDeletedOut,
+    MilestoneDetail,
     MilestoneOut,
     OutcomesPoint,
     ScorecardOut,
@@ -69,16 +74,17 @@ class KpiCsvIn(Input):
 
 class MilestoneIn(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    target_date: dt.date
+    target_date: PlausibleDate
     epic_key: Text64 = ""
-    item_keys: Annotated[list[Text64], Field(max_length=1000)] = []
-    teams: Annotated[list[Text64], Field(max_length=200)] = []
+    item_keys: Annotated[list[Text64], Field(max_length=plans.MAX_ITEMS)] = []
+    teams: Annotated[list[Text64], Field(max_length=200, description="Team slugs (none: all "
+                                                                     "teams).")] = []  # fmt: skip
 
 
 class BenefitPointIn(Input):
-    date: dt.date
+    date: PlausibleDate
     value: Annotated[float, Field(ge=-1e12, le=1e12)]
-    milestone: Id | None = None
+    milestone: Annotated[Id | None, Field(description="The milestone (id) that brings it.")] = None
 
 
 class BenefitIn(Input):
@@ -87,7 +93,14 @@ class BenefitIn(Input):
     rationale: Annotated[str, Field(max_length=2000)] = ""
     kpi: Id
     disbenefit: bool = False
-    points: Annotated[list[BenefitPointIn], Field(max_length=500)] = []
+    points: Annotated[list[BenefitPointIn], Field(max_length=plans.MAX_POINTS)] = []
+
+
+class BenefitPutIn(BenefitIn):
+    points: Annotated[list[BenefitPointIn], Field(
+        max_length=plans.MAX_POINTS,
+        description="Every expected value (they replace the stored ones; [] for none): "
+        "required, so a change of wording cannot drop the curve by leaving them out.")]  # fmt: skip
 
 
 class OutcomesCreated(Input):
@@ -193,21 +206,59 @@ def scorecard(request: HttpRequest, workspace: str, team: str | None = None,
                               function=services.function_in(ws, function))  # fmt: skip
 
 
+def _benefit_data(body: BenefitIn) -> dict[str, Any]:
+    data = body.model_dump()
+    data["points"] = [(p.date, p.value, p.milestone) for p in body.points]
+    return data
+
+
 @router.get(WS + "/benefits", response=BenefitsRoadmapOut)
 def benefits(request: HttpRequest, workspace: str) -> Any:
     """The benefits roadmap: milestones with their forecasts, each benefit's expected, shifted
     and actual values and the benefit at risk."""
     access = access_for(request.user, workspace)
-    return services.roadmap(access.workspace, services.today(access.workspace))
+    return roadmap.roadmap(access.workspace, services.today(access.workspace))
 
 
 @router.post(WS + "/benefits", response={201: OutcomesCreated})
 def create_benefit(request: HttpRequest, workspace: str, body: BenefitIn) -> Any:
     """Add a benefit with its expected values by date (member role)."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    data = body.model_dump()
-    data["points"] = [(p.date, p.value, p.milestone) for p in body.points]
-    return Status(201, {"id": services.save_benefit(access, data, actor=request.user).pk})
+    return Status(201, {"id": plans.create_benefit(access, _benefit_data(body), request.user).pk})
+
+
+@router.get(WS + "/benefits/{pk}", response=BenefitDetail)
+def get_benefit(request: HttpRequest, workspace: str, pk: Id) -> Any:
+    """One benefit as the roadmap shows it, with the forecasts of its milestones."""
+    access = access_for(request.user, workspace)
+    b = roadmap.benefit_in(access.workspace, pk)
+    return roadmap.benefit_detail(access.workspace, b, services.today(access.workspace))
+
+
+@router.put(WS + "/benefits/{pk}", response=BenefitDetail)
+def update_benefit(request: HttpRequest, workspace: str, pk: Id, body: BenefitPutIn) -> Any:
+    """Replace a benefit's fields and expected values (member role). The same body again
+    changes nothing and writes no audit event."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    b = roadmap.benefit_in(access.workspace, pk)
+    plans.update_benefit(access, b, _benefit_data(body), request.user)
+    return roadmap.benefit_detail(access.workspace, b, services.today(access.workspace))
+
+
+@router.delete(WS + "/benefits/{pk}", response={204: None})
+def delete_benefit(request: HttpRequest, workspace: str, pk: Id) -> Any:
+    """Delete a benefit and its expected values (member role); its KPI stays."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    plans.delete_benefit(access, roadmap.benefit_in(access.workspace, pk), request.user)
+    return Status(204, None)
+
+
+@router.get(WS + "/milestones", response=list[MilestoneOut])
+def list_milestones(request: HttpRequest, workspace: str) -> Any:
+    """Every milestone with its forecast, by target date."""
+    access = access_for(request.user, workspace)
+    rows = Milestone.objects.filter(workspace=access.workspace).prefetch_related("teams")
+    return roadmap.forecasts(access.workspace, rows, services.today(access.workspace))
 
 
 @router.post(WS + "/milestones", response={201: MilestoneOut})
@@ -215,6 +266,36 @@ def create_milestone(request: HttpRequest, workspace: str, body: MilestoneIn) ->
     """Add a milestone (an epic or a set of items with a target date; member role); the answer
     carries its forecast."""
     access = access_for(request.user, workspace, Role.MEMBER)
-    m = services.save_milestone(access, body.model_dump(), actor=request.user)
-    return Status(201, services.milestone_forecast(access.workspace, m,
-                                                   services.today(access.workspace)))  # fmt: skip
+    m = plans.create_milestone(access, body.model_dump(), actor=request.user)
+    return Status(201, roadmap.milestone_forecast(access.workspace, m,
+                                                  services.today(access.workspace)))  # fmt: skip
+
+
+@router.get(WS + "/milestones/{pk}", response=MilestoneDetail)
+def get_milestone(request: HttpRequest, workspace: str, pk: Id) -> Any:
+    """One milestone with its forecast and the benefits whose expected values hang on it."""
+    access = access_for(request.user, workspace)
+    m = roadmap.milestone_in(access.workspace, pk)
+    return roadmap.milestone_detail(access.workspace, m, services.today(access.workspace))
+
+
+@router.put(WS + "/milestones/{pk}", response=MilestoneDetail)
+def update_milestone(request: HttpRequest, workspace: str, pk: Id, body: MilestoneIn) -> Any:
+    """Replace a milestone's fields (member role; teams left out: all teams). The same body
+    again changes nothing and writes no audit event."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    m = roadmap.milestone_in(access.workspace, pk)
+    plans.update_milestone(access, m, body.model_dump(), request.user)
+    return roadmap.milestone_detail(access.workspace, m, services.today(access.workspace))
+
+
+@router.delete(WS + "/milestones/{pk}", response=MilestoneDeletedOut)
+def delete_milestone(request: HttpRequest, workspace: str, pk: Id,
+                     move_to: Id | None = None) -> Any:  # fmt: skip
+    """Delete a milestone (member role). No benefit is deleted: the expected values tied to it
+    are left untied (no longer moved by a slip), or tied to the milestone ``move_to`` names;
+    the answer lists the benefits concerned."""
+    access = access_for(request.user, workspace, Role.MEMBER)
+    m = roadmap.milestone_in(access.workspace, pk)
+    target = in_workspace(Milestone, access.workspace, "move_to", pk=move_to) if move_to else None
+    return plans.delete_milestone(access, m, request.user, move_to=target)

@@ -1,4 +1,5 @@
-"""The outcomes forms (KPI, value, CSV import, milestone, benefit), with the services' bounds.
+"""The outcomes forms (KPI, value, CSV import, milestone, benefit, deleting a milestone), with
+the services' bounds.
 
 The services validate again (the API and the CLI do not go through these forms)."""
 
@@ -8,10 +9,11 @@ from typing import Any
 
 from django import forms
 
+from leadline.web.validators import bound_date_field
 from leadline.widgets import DateInput, SearchableSelectMultiple
 
 from . import sources
-from .models import Kpi
+from .models import Kpi, Milestone
 
 
 class KpiForm(forms.Form):
@@ -93,7 +95,14 @@ class MilestoneForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teams"].choices = [(t.slug, t.name) for t in workspace.teams.all()]  # type: ignore[attr-defined]
+        fields: Any = self.fields
+        fields["teams"].choices = [(t.slug, t.name) for t in workspace.teams.all()]
+        bound_date_field(fields["target_date"])
+
+
+def milestone_initial(m: Milestone) -> dict[str, Any]:
+    return {"name": m.name, "target_date": m.target_date, "epic_key": m.epic_key,
+            "item_keys": "\n".join(m.item_keys), "teams": [t.slug for t in m.teams.all()]}  # fmt: skip
 
 
 class BenefitForm(forms.Form):
@@ -119,23 +128,77 @@ class BenefitForm(forms.Form):
         fields["kpi"].choices = [(k.pk, k.name) for k in Kpi.objects.filter(workspace=workspace)]
         self.workspace = workspace
 
-    def clean_points(self) -> list[tuple[str, str, int | None]]:
-        from .models import Milestone
+    def clean_points(self) -> list[tuple[Any, Any, int | None]]:
+        """Each line's date, value and milestone, every problem named by its line and column
+        with the service's own bounds."""
+        from django.core.exceptions import ValidationError
 
-        milestones = {
-            m.name.lower(): m.pk for m in Milestone.objects.filter(workspace=self.workspace)
-        }
-        out = []
+        from .services import _date, _number, today
+
+        milestones = list(Milestone.objects.filter(workspace=self.workspace))
+        exact = {m.name: m.pk for m in milestones}
+        folded: dict[str, list[int]] = {}
+        for row in milestones:
+            folded.setdefault(row.name.lower(), []).append(row.pk)
+        day = today(self.workspace)
+        out, problems = [], []
         for n, line in enumerate(self.cleaned_data["points"].splitlines(), start=1):
             if not line.strip():
                 continue
-            parts = [p.strip() for p in line.split(",")]
+            parts = [p.strip() for p in line.split(",", 2)]
             if len(parts) < 2:
-                raise forms.ValidationError(f"Line {n}: write date,value[,milestone].")
+                problems.append(f"Line {n}: write date,value[,milestone].")
+                continue
+            try:
+                d = _date(parts[0], "date", day)
+                v = _number(parts[1], "value")
+            except ValidationError as exc:
+                problems += [f"Line {n}, {field}: {' '.join(messages)}"
+                             for field, messages in exc.message_dict.items()]  # fmt: skip
+                continue
             m = None
             if len(parts) > 2 and parts[2]:
-                m = milestones.get(",".join(parts[2:]).lower())
-                if m is None:
-                    raise forms.ValidationError(f"Line {n}: no milestone {parts[2]!r}.")
-            out.append((parts[0], parts[1], m))
+                found = [exact[parts[2]]] if parts[2] in exact else folded.get(parts[2].lower(), [])
+                if len(found) != 1:
+                    problems.append(f"Line {n}, milestone: no milestone {parts[2]!r}."
+                                    if not found else f"Line {n}, milestone: several milestones "
+                                    f"are named {parts[2]!r} (in other letter cases); write it "
+                                    "exactly.")  # fmt: skip
+                    continue
+                m = found[0]
+            out.append((d, v, m))
+        if problems:
+            raise forms.ValidationError(problems)
         return out
+
+
+def _number_text(value: float) -> str:
+    """A stored value as typed back: 14 not 14.0, and every digit kept (saving the form again
+    must give the same number)."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def benefit_initial(b: Any) -> dict[str, Any]:
+    names = dict(Milestone.objects.filter(workspace=b.workspace).values_list("pk", "name"))
+    lines = [",".join([p.day.isoformat(), _number_text(p.value)]
+                      + ([names[p.milestone_id]] if p.milestone_id in names else []))
+             for p in b.points.order_by("day")]  # fmt: skip
+    return {"description": b.description, "outcome": b.outcome, "rationale": b.rationale,
+            "kpi": b.kpi_id, "disbenefit": b.disbenefit, "points": "\n".join(lines)}  # fmt: skip
+
+
+class MilestoneDeleteForm(forms.Form):
+    move_to = forms.ChoiceField(
+        required=False,
+        label="Its benefits' expected values",
+        help_text="Tie them to another milestone, or leave them untied: they stay on the "
+        "roadmap, no longer moved by a slip.",
+    )
+
+    def __init__(self, *args: Any, workspace: Any, milestone: Milestone, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = Milestone.objects.filter(workspace=workspace).exclude(pk=milestone.pk)
+        fields: Any = self.fields
+        fields["move_to"].choices = [("", "leave them untied")] + [
+            (m.pk, f"tie them to {m.name}") for m in others
+        ]

@@ -25,7 +25,7 @@ from leadline.cadence.sections import (
     section,
 )
 
-from . import charts, curves, services
+from . import charts, curves, roadmap, services
 
 LIKELY = 0.85  # a milestone at least this likely to meet its date is green
 UNLIKELY = 0.5  # below this it is red
@@ -36,7 +36,7 @@ def _n(x: float | None) -> str:
 
 
 def _roadmap(ctx: SectionContext) -> Any:
-    return ctx.cached("outcomes:roadmap", lambda: services.roadmap(ctx.workspace, ctx.today))
+    return ctx.cached("outcomes:roadmap", lambda: roadmap.roadmap(ctx.workspace, ctx.today))
 
 
 def _milestones(ctx: SectionContext) -> list[Any]:
@@ -67,7 +67,7 @@ def build_milestones(ctx: SectionContext) -> CadenceSectionOut:
                       "probability": p, "remaining": m["remaining"],
                       "slip_days": m["slip_days"], "text": text})  # fmt: skip
     status = "green" if worst >= LIKELY else ("amber" if worst >= UNLIKELY else "red")
-    chart = charts.milestone_chances(rows, services.FORECAST_DEFINITION)
+    chart = charts.milestone_chances(rows, roadmap.FORECAST_DEFINITION)
     return section("milestones", "Milestones and their forecast", status, items,
                    [chart] if chart else [])  # fmt: skip
 

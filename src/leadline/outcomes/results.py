@@ -112,6 +112,36 @@ class MilestoneOut(TypedDict):
 
 
 @fixed
+class MilestoneBenefitOut(TypedDict):
+    id: int
+    description: str
+    disbenefit: bool
+    dates: Annotated[list[dt.date], Field(description="Its expected values tied to the "
+                                                      "milestone, by date.")]  # fmt: skip
+
+
+@fixed
+class MilestoneDetail(MilestoneOut):
+    benefits: Annotated[list[MilestoneBenefitOut], Field(description="Benefits with expected "
+                                                                     "values tied to it.")]  # fmt: skip
+
+
+@fixed
+class MilestoneDeletedOut(TypedDict):
+    id: Annotated[int, Field(description="The milestone deleted.")]
+    name: str
+    moved_to: Annotated[int | None, Field(description="The milestone its benefits' expected "
+                                                      "values were tied to instead (null: "
+                                                      "left untied).")]  # fmt: skip
+    benefits: Annotated[list[MilestoneBenefitOut], Field(description="The benefits whose "
+                                                                     "expected values were "
+                                                                     "tied to it: kept, with "
+                                                                     "those values untied "
+                                                                     "(no longer moved by a "
+                                                                     "slip) or moved.")]  # fmt: skip
+
+
+@fixed
 class BenefitPointOut(TypedDict):
     date: dt.date
     value: float
@@ -137,6 +167,13 @@ class BenefitOut(TypedDict):
                                                        "and shifted (unit x days); null for a "
                                                        "dis-benefit.")]  # fmt: skip
     at_risk_unit: str
+
+
+@fixed
+class BenefitDetail(BenefitOut):
+    milestones: Annotated[list[MilestoneOut], Field(description="The forecasts of the "
+                                                                "milestones its expected "
+                                                                "values are tied to.")]  # fmt: skip
 
 
 @fixed

@@ -109,9 +109,17 @@ def save_kpi(
 
 
 def delete_kpi(access: Access, kpi: Kpi, actor: Any = None) -> None:
+    """Delete a KPI and its values. A KPI that measures benefits is refused (deleting it would
+    delete them with it): measure them by another KPI, or delete them, first."""
     from leadline.workspaces.models import Role
 
     access.require(Role.MEMBER)
+    measured = list(kpi.benefits.order_by("description").values_list("description", flat=True))
+    if measured:
+        names = ", ".join(repr(d) for d in measured[:5]) + (" …" if len(measured) > 5 else "")
+        raise ValidationError({"kpi": f"{kpi.name} measures {len(measured)} benefit(s) on the "
+                                      f"roadmap ({names}): measure them by another KPI, or "
+                                      "delete them, before deleting it."})  # fmt: skip
     audit(access.workspace, actor, "deleted", kpi, f"Deleted KPI {kpi.name}")
     kpi.delete()
 

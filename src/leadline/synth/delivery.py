@@ -2,11 +2,13 @@
 
 Each finished item usually has a pull request merged when it reached Done. Production releases
 follow each era's cadence (a shared release train or per team); a release deploys every service
-of the team with the pull requests merged since the last good deployment. Outside a release
-train, services may also deploy on their own between releases (``TeamSpec.deploys_per_week``),
-at a rate that grows over the era, so services deploy at different rates. Releases may bring
-downtime (an incident attributed to the release's deployment), a failure (incident, often a
-rollback and then an unplanned hotfix deployment), and staging deployments happen in between.
+of the team with the pull requests merged since the last good deployment. A release train
+deploys in a maintenance window (the team is down for it), and what such a release breaks is
+found and fixed, or rolled back, within the window. Outside a release train, services may also
+deploy on their own between releases (``TeamSpec.deploys_per_week``), at a rate that grows over
+the era, so services deploy at different rates. Releases may bring downtime (an incident
+attributed to the release's deployment), a failure (incident, often a rollback and then an
+unplanned hotfix deployment), and staging deployments happen in between.
 """
 
 from __future__ import annotations
@@ -208,6 +210,7 @@ class _Deployer:
         tag = f"v1.{self.version}.0"
         rng = self.rng
         downtime = self._hit("downtime", era.downtime_rate)
+        window_end: datetime | None = None  # a release train's maintenance window
         for k, service in enumerate(self.pending):
             at = when + timedelta(minutes=10 * k)
             status = "success"
@@ -220,16 +223,18 @@ class _Deployer:
             )
             if downtime and k == 0:
                 lo, hi = era.downtime_hours
+                hours = float(rng.uniform(lo, hi))
                 self.incident(
-                    dep,
-                    f"{self.team.name} unavailable during release {tag}",
-                    "SEV2",
-                    at,
-                    float(rng.uniform(lo, hi)),
+                    dep, f"{self.team.name} unavailable during release {tag}", "SEV2", at, hours
                 )
+                if era.release_train:
+                    window_end = at + timedelta(hours=hours)
             if failed:
+                # Drawn for every release, used or not, so every later draw stays the same.
                 start = (dep.finished or at) + timedelta(hours=float(rng.exponential(4.0)))
                 hours = float(rng.lognormal(np.log(era.recovery_hours), 0.6))
+                if window_end is not None:
+                    start, hours = _within(window_end, at)
                 self.incident(
                     dep,
                     f"Errors in {service} after {tag}",
@@ -361,6 +366,14 @@ def _service_deploys(
                         out.append((_at(d, 9.0 + 8.0 * float(rng.random())), 1, era, service))
                 d += timedelta(days=1)
     return out
+
+
+def _within(window_end: datetime, deployed: datetime) -> tuple[datetime, float]:
+    """A train release's failure, inside its maintenance window: the release breaks the service
+    as it goes out, the window's checks find it, and it is fixed, or rolled back, before the
+    window closes. The release's downtime is then the window's 6-8 hours, as the story tells it,
+    while the failure still counts against the deployment (change failure rate)."""
+    return deployed, max(0.0, (window_end - deployed).total_seconds() / 3600)
 
 
 def _unlinked(inc: IncidentRecord) -> IncidentRecord:
