@@ -117,3 +117,18 @@ def test_the_demo_links_to_no_tracker_and_the_imports_page_says_it_is_generated(
     assert f"Checkout {checkout}" in provenance
     assert "Nothing imported" not in page
     assert "the data above came from the demo builder" in page
+
+
+def test_the_steps_run_in_build_order_whatever_was_imported_first():
+    import importlib
+
+    from leadline.demo import steps
+    from leadline.demo.builder import ordered_steps
+
+    importlib.import_module("leadline.radar.demo")  # as a test or a command may, before load()
+    steps.load()
+    modules = [func.__module__ for _, func in ordered_steps(steps.STEP_MODULES)]
+    assert modules[-1] == "leadline.radar.demo"
+    assert sorted(set(modules), key=modules.index) == [
+        m for m in steps.STEP_MODULES if m in modules
+    ]

@@ -133,6 +133,14 @@ def demo_user(password: str = DEMO_PASSWORD) -> Any:
     return user
 
 
+def ordered_steps(modules: tuple[str, ...]) -> list[tuple[str, Step]]:
+    """The registered steps in the build order of ``modules`` (a module's own steps in the
+    order it registered them): a module imported early (by a test, a command) registers its
+    steps early, but the Radar must still run after the data it reads is built."""
+    rank = {name: i for i, name in enumerate(modules)}
+    return sorted(STEPS, key=lambda s: rank.get(s[1].__module__, len(rank)))
+
+
 def build_demo(progress: Callable[[int, int, str], None] | None = None) -> DemoContext:
     """Create or refresh the demo workspace; ``progress(done, total, title)`` sees each step."""
     from leadline.demo import steps
@@ -144,7 +152,7 @@ def build_demo(progress: Callable[[int, int, str], None] | None = None) -> DemoC
     if progress:
         progress(0, total, "Organisation, teams and people")
     ctx = _base(user)
-    for n, (title, func) in enumerate(STEPS, start=1):
+    for n, (title, func) in enumerate(ordered_steps(steps.STEP_MODULES), start=1):
         if progress:
             progress(n, total, title)
         func(ctx)
