@@ -110,3 +110,37 @@ def test_an_unknown_time_zone_is_refused_naming_the_field():
     with pytest.raises(ValidationError) as caught:
         recurrence.zone("Mars/Olympus")
     assert "timezone" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=WEEKLY;BYDAY=MO", "Every Monday"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "Every other week on Thursday"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "Every other week on Tuesday and Thursday"),
+        ("FREQ=MONTHLY;BYDAY=1MO", "Every month on the first Monday"),
+        ("FREQ=MONTHLY;BYDAY=-1TH", "Every month on the last Thursday"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15", "Every month on day 15"),
+        ("FREQ=DAILY;COUNT=10", "Every day, 10 times"),
+        ("FREQ=WEEKLY;UNTIL=20270101T000000Z;BYDAY=FR", "Every Friday, until 2027-01-01"),
+        ("FREQ=YEARLY;INTERVAL=3", "Every 3 years"),
+        # What it cannot say in words it shows as written.
+        (
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        ),
+        ("FREQ=MONTHLY;BYDAY=MO", "FREQ=MONTHLY;BYDAY=MO"),
+    ],
+)
+def test_a_rule_is_shown_in_plain_words(rule, words):
+    from leadline.cadence.recurrence import describe
+
+    assert describe(rule) == words
+
+
+def test_the_cadence_page_shows_each_tier_schedule_in_words(client_for, make_user, make_workspace):
+    owner = make_user("owner")
+    ws = make_workspace("Words", {owner: "owner"})
+    page = client_for(owner).get(f"/w/{ws.slug}/cadence/").content.decode()
+    assert 'title="FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"' in page
+    assert "Every other week on Thursday" in page

@@ -152,3 +152,61 @@ def window(tier: object, after: datetime, before: datetime) -> list[datetime]:
 
 def end_of(start: datetime, minutes: int) -> datetime:
     return start + timedelta(minutes=minutes)
+
+
+_DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+         "SA": "Saturday", "SU": "Sunday"}  # fmt: skip
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last",
+        -2: "second-to-last"}  # fmt: skip
+_UNIT = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
+def _day(token: str) -> str | None:
+    """'MO' -> 'Monday', '1MO' -> 'first Monday', '-1TH' -> 'last Thursday'; None if odd."""
+    name = _DAYS.get(token[-2:])
+    if name is None:
+        return None
+    if len(token) == 2:
+        return name
+    try:
+        nth = _NTH[int(token[:-2])]
+    except (ValueError, KeyError):
+        return None
+    return f"{nth} {name}"
+
+
+def describe(rule: str) -> str:
+    """The rule in plain words for the common cases ("every other week on Thursday", "monthly
+    on the first Monday"); any part it cannot say (BYSETPOS, BYHOUR, …) gives the rule itself."""
+    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
+    unit = _UNIT.get(parts.pop("FREQ", ""))
+    interval = parts.pop("INTERVAL", "1")
+    tokens = [t for t in parts.pop("BYDAY", "").split(",") if t]
+    days = [_day(t) for t in tokens]
+    month_days = parts.pop("BYMONTHDAY", "")
+    count, until = parts.pop("COUNT", None), parts.pop("UNTIL", None)
+    parts.pop("WKST", None)
+    if unit is None or parts or None in days or not interval.isdigit() or int(interval) < 1:
+        return rule
+    if unit != "week" and any(len(t) == 2 for t in tokens):  # every Monday of the month, …
+        return rule
+    n = int(interval)
+    every = {1: f"every {unit}", 2: f"every other {unit}"}.get(n, f"every {n} {unit}s")
+    if unit == "week" and days and n == 1:
+        text = "every " + _and(days)
+    elif days:
+        text = f"{every} on the {_and(days)}" if unit != "week" else f"{every} on {_and(days)}"
+    elif month_days:
+        text = f"{every} on day {month_days.replace(',', ', ')}"
+    else:
+        text = every
+    if count:
+        text += f", {count} times"
+    if until:
+        text += f", until {until[:4]}-{until[4:6]}-{until[6:8]}"
+    return text[0].upper() + text[1:]
+
+
+def _and(words: list[str | None]) -> str:
+    said = [w for w in words if w]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
