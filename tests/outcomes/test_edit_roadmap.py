@@ -207,3 +207,25 @@ def test_viewers_read_but_do_not_edit_and_other_workspaces_are_not_found(ow, cli
         assert outsider.get(f"/w/{ow.other.slug}/outcomes/{url}").status_code == 404
         assert outsider.post(f"/w/{ow.other.slug}/outcomes/{url}").status_code == 404
     assert Milestone.objects.filter(pk=release.pk).exists()
+
+
+def test_saving_a_kpi_as_it_is_writes_no_audit_event_and_says_so(ow, client_for):
+    from leadline.outcomes.forms import kpi_initial
+
+    other = ow.kpi("Orders a week", unit="orders")
+    kpi = ow.kpi("Orders a day", unit="orders", target_value=120, target_date="2027-03-01",
+                 teams=["checkout"], conflicts_with=[other.pk])  # fmt: skip
+    member = client_for(ow.member)
+    url = f"/w/{ow.workspace.slug}/outcomes/kpis/{kpi.pk}/"
+    form = {k: ("" if v is None else v) for k, v in kpi_initial(kpi).items()}
+    form["action"] = "edit"
+    events = len(_events(ow.workspace))
+    r = member.post(url, form, follow=True)
+    assert "Nothing changed" in r.content.decode()
+    assert len(_events(ow.workspace)) == events
+    r = member.post(url, {**form, "target_value": "150", "teams": ["checkout", "platform"]},
+                    follow=True)  # fmt: skip
+    assert "Saved: target value, teams changed." in r.content.decode()
+    (event,) = _events(ow.workspace)[events:]
+    assert event.changes == {"target_value": [120.0, 150.0],
+                             "teams": [["checkout"], ["checkout", "platform"]]}  # fmt: skip

@@ -25,6 +25,22 @@ from .services import _date, _in_workspace, _kpis, _number, nodes, source_label,
 from .sources import SOURCES
 
 MAX_IMPORT_LINES = 10_000
+_FIELDS = ("name", "definition", "unit", "direction", "kind", "source", "target_value",
+           "target_date", "active_from", "active_until", "measures", "contributes_to_id")  # fmt: skip
+
+
+def kpi_state(kpi: Kpi) -> dict[str, Any]:
+    """What a save can change of a KPI, as the audit log stores it (JSON-friendly)."""
+    state: dict[str, Any] = {
+        f.removesuffix("_id"): v.isoformat() if isinstance(v, date) else v
+        for f in _FIELDS
+        for v in [getattr(kpi, f)]
+    }
+    if kpi.pk is not None:
+        state["functions"] = sorted(kpi.functions.values_list("pk", flat=True))
+        state["teams"] = sorted(kpi.teams.values_list("slug", flat=True))
+        state["conflicts_with"] = sorted(kpi.conflicts_with.values_list("pk", flat=True))
+    return state
 
 
 @transaction.atomic
@@ -43,6 +59,7 @@ def save_kpi(
     day = today(ws)
     new = kpi is None
     kpi = kpi or Kpi(workspace=ws)
+    before = kpi_state(kpi)
     if "name" in data or new:
         name = str(data.get("name") or "").strip()
         if not name:
@@ -93,7 +110,8 @@ def save_kpi(
                 raise ValidationError({"contributes_to": f"That would make a cycle: {path}. A KPI "
                                                          "cannot serve itself."})  # fmt: skip
         kpi.contributes_to = target_kpi
-    kpi.save()
+    if new or any(before[k] != v for k, v in kpi_state(kpi).items() if k in before):
+        kpi.save()
     if "functions" in data:
         kpi.functions.set(_in_workspace(Function, ws, "functions", list(data["functions"] or [])))
     if "teams" in data:
@@ -103,8 +121,13 @@ def save_kpi(
         if any(o.pk == kpi.pk for o in others):
             raise ValidationError({"conflicts_with": "A KPI cannot pull against itself."})
         kpi.conflicts_with.set(others)
-    audit(ws, actor, "created" if new else "updated", kpi,
-          f"{'Added' if new else 'Changed'} KPI {kpi.name}")  # fmt: skip
+    if new:
+        audit(ws, actor, "created", kpi, f"Added KPI {kpi.name}")
+        return kpi
+    after = kpi_state(kpi)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changes:  # a save that changes nothing writes no audit event
+        audit(ws, actor, "updated", kpi, f"Changed KPI {kpi.name}", changes)
     return kpi
 
 
