@@ -29,13 +29,14 @@ _FIELDS = ("name", "definition", "unit", "direction", "kind", "source", "target_
            "target_date", "active_from", "active_until", "measures", "contributes_to_id")  # fmt: skip
 
 
-def kpi_state(kpi: Kpi) -> dict[str, Any]:
+def _field_state(kpi: Kpi) -> dict[str, Any]:
+    return {f.removesuffix("_id"): v.isoformat() if isinstance(v, date) else v
+            for f in _FIELDS for v in [getattr(kpi, f)]}  # fmt: skip
+
+
+def _kpi_state(kpi: Kpi) -> dict[str, Any]:
     """What a save can change of a KPI, as the audit log stores it (JSON-friendly)."""
-    state: dict[str, Any] = {
-        f.removesuffix("_id"): v.isoformat() if isinstance(v, date) else v
-        for f in _FIELDS
-        for v in [getattr(kpi, f)]
-    }
+    state = _field_state(kpi)
     if kpi.pk is not None:
         state["functions"] = sorted(kpi.functions.values_list("pk", flat=True))
         state["teams"] = sorted(kpi.teams.values_list("slug", flat=True))
@@ -43,10 +44,24 @@ def kpi_state(kpi: Kpi) -> dict[str, Any]:
     return state
 
 
-@transaction.atomic
 def save_kpi(
     access: Access, data: dict[str, Any], kpi: Kpi | None = None, actor: Any = None
 ) -> Kpi:
+    """Create (or, with ``kpi``, change) a KPI: see :func:`_save_kpi`."""
+    return _save_kpi(access, data, kpi, actor)[0]
+
+
+def update_kpi(access: Access, kpi: Kpi, data: dict[str, Any],
+               actor: Any = None) -> dict[str, list[Any]]:  # fmt: skip
+    """Change a KPI (missing keys keep their value); return {field: [old, new]}, empty (and
+    nothing written, no audit event) when nothing changed."""
+    return _save_kpi(access, data, kpi, actor)[1]
+
+
+@transaction.atomic
+def _save_kpi(
+    access: Access, data: dict[str, Any], kpi: Kpi | None, actor: Any
+) -> tuple[Kpi, dict[str, list[Any]]]:
     """Create (or, with ``kpi``, change) a KPI from ``data``: name, definition, unit, direction,
     kind, functions (ids), teams (slugs), target_value, target_date, source, contributes_to (id),
     conflicts_with (ids), measures, active_from, active_until. Missing keys keep their value.
@@ -59,7 +74,7 @@ def save_kpi(
     day = today(ws)
     new = kpi is None
     kpi = kpi or Kpi(workspace=ws)
-    before = kpi_state(kpi)
+    before = _kpi_state(kpi)
     if "name" in data or new:
         name = str(data.get("name") or "").strip()
         if not name:
@@ -110,7 +125,8 @@ def save_kpi(
                 raise ValidationError({"contributes_to": f"That would make a cycle: {path}. A KPI "
                                                          "cannot serve itself."})  # fmt: skip
         kpi.contributes_to = target_kpi
-    if new or any(before[k] != v for k, v in kpi_state(kpi).items() if k in before):
+    fields = _field_state(kpi)
+    if new or any(before[k] != v for k, v in fields.items()):
         kpi.save()
     if "functions" in data:
         kpi.functions.set(_in_workspace(Function, ws, "functions", list(data["functions"] or [])))
@@ -123,12 +139,12 @@ def save_kpi(
         kpi.conflicts_with.set(others)
     if new:
         audit(ws, actor, "created", kpi, f"Added KPI {kpi.name}")
-        return kpi
-    after = kpi_state(kpi)
+        return kpi, {}
+    after = _kpi_state(kpi)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if changes:  # a save that changes nothing writes no audit event
         audit(ws, actor, "updated", kpi, f"Changed KPI {kpi.name}", changes)
-    return kpi
+    return kpi, changes
 
 
 def delete_kpi(access: Access, kpi: Kpi, actor: Any = None) -> None:

@@ -113,10 +113,7 @@ def kpi_page(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
             messages.success(request, "Value recorded.")
             return redirect("outcomes-kpi", ws.slug, kpi.pk)
         if action == "edit" and form.is_valid():
-            before = values.kpi_state(kpi)
-            values.save_kpi(access, form.data_for_service(), kpi, request.user)
-            after = values.kpi_state(kpi)
-            _saved(request, {k: v for k, v in after.items() if before.get(k) != v})
+            _saved(request, values.update_kpi(access, kpi, form.data_for_service(), request.user))
             return redirect("outcomes-kpi", ws.slug, kpi.pk)
     except ValidationError as exc:
         report(request, exc)
