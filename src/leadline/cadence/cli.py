@@ -42,15 +42,16 @@ def list_tiers(workspace: str = WORKSPACE, as_json: bool = AS_JSON) -> None:
     from django.utils import timezone
 
     from leadline.cadence import services
+    from leadline.cadence.recurrence import describe
 
     rows = [services.tier_out(t, timezone.now()) for t in services.tiers(ws)]
     if as_json:
         print(json.dumps(rows, indent=2, default=str))
         return
-    table = Table("id", "tier", "name", "rule", "time zone", "next meetings")
+    table = Table("id", "tier", "name", "schedule", "time zone", "next meetings")
     for r in rows:
         nxt = ", ".join(s.strftime("%a %d %b %H:%M") for s in r["next_occurrences"][:3])
-        table.add_row(str(r["id"]), r["tier"], r["name"], r["rrule"], r["timezone"], nxt)
+        table.add_row(str(r["id"]), r["tier"], r["name"], describe(r["rrule"]), r["timezone"], nxt)
     console.print(table if rows else "No tiers.")
 
 
