@@ -31,9 +31,10 @@ def test_no_two_schema_classes_share_a_name():
 
     seen: dict[str, str] = {}
     clashes = []
+    # Every module, not only api/results/schemas: a route may answer a type declared anywhere
+    # (alignment's series trend point clashed with the pulses' TrendPoint from series.py).
     for info in pkgutil.walk_packages(leadline.__path__, "leadline."):
-        last = info.name.rsplit(".", 1)[-1]
-        if last not in {"api", "results", "schemas"} and ".results." not in info.name:
+        if ".migrations" in info.name or info.name.endswith((".wsgi", ".__main__")):
             continue
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
@@ -45,5 +46,5 @@ def test_no_two_schema_classes_share_a_name():
             if name in seen and seen[name] != where:
                 clashes.append(f"{name}: {seen[name]} and {where}")
             seen.setdefault(name, where)
-    assert len(seen) > 50
+    assert len(seen) > 250
     assert not clashes, clashes

@@ -95,6 +95,9 @@ import os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadline.settings")
 import django
 django.setup()
+# Importing Polars and NumPy starts their own threads (jemalloc, out-of-core cleaner, OpenBLAS):
+# every process that serves pages loads them; warm_up itself must start none.
+import numpy, polars
 threads = len(os.listdir("/proc/self/task"))
 import leadline.wsgi
 from django.db import connections

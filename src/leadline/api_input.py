@@ -9,12 +9,12 @@ carries the limit the server enforces, so the OpenAPI description states it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.db import models
 from django.utils import timezone
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from leadline import bounds
 
@@ -65,6 +65,27 @@ def _plausible(value: date) -> date:
 # A date a person enters: from bounds.FIRST_DATE to bounds.YEARS_AHEAD years after today.
 PlausibleDate = Annotated[
     date, AfterValidator(_plausible), Field(description=f"ISO date, {bounds.DATE_RULE}.")
+]
+
+
+def _iso_text(value: Any) -> Any:
+    # pydantic reads a number as seconds since 1970: {"as_of": 0} was a pack as of 1970.
+    if not isinstance(value, str | datetime):
+        raise ValueError("expected an ISO 8601 date-time such as 2026-12-07T09:30:00Z")
+    return value
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    _plausible(value.date())
+    return value
+
+
+# A moment a person enters: ISO 8601 text, on a date from FIRST_DATE to YEARS_AHEAD years ahead.
+PlausibleDateTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_plausible_moment),
+    Field(description=f"ISO 8601 date-time, {bounds.DATE_RULE}."),
 ]
 
 

@@ -94,3 +94,16 @@ def test_pages_render_for_a_viewer_and_the_lead_builds_a_pack(cw, client_for):
     assert "Data as of" in lead.get(r["Location"]).content.decode()
     assert lead.get(r["Location"] + "?format=pdf")["Content-Type"] == "application/pdf"
     assert client_for(cw.lead).get(f"/w/other/cadence/{tier.pk}/").status_code == 404
+
+
+def test_a_pack_as_of_a_number_or_an_absurd_date_is_refused_naming_the_field(cw, api_for):
+    lead = api_for(cw.lead)
+    url = f"/api/v1/workspaces/acme/cadences/{cw.tier('team').pk}/packs"
+    for as_of in (0, "1970-01-01T00:00:00Z", "2026-13-01T00:00:00Z"):
+        r = lead.post(url, json.dumps({"as_of": as_of}), content_type="application/json")
+        assert r.status_code == 422, (as_of, r.content)
+        assert "as_of" in r.content.decode(), r.content
+    ok = lead.post(url, json.dumps({"as_of": "2026-11-30T12:00:00Z"}),
+                   content_type="application/json")  # fmt: skip
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["as_of"].startswith("2026-11-30T12:00:00")

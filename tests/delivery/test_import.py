@@ -301,3 +301,29 @@ def test_new_statuses_take_the_order_items_move_through_them(workspace):
     statuses = [StatusRecord("jira", "", name, category) for name, category in flow]
     import_records(workspace, records, statuses=statuses)
     assert [s.name for s in workflow_for(workspace).stages] == names
+
+
+@pytest.mark.django_db
+def test_an_import_runs_without_full_collections_and_gives_the_collector_back(workspace):
+    import gc
+
+    records = import_boards(Recorder())
+    seen: list[bool] = []
+
+    def reading():
+        for record in records:
+            seen.append(gc.isenabled())
+            yield record
+
+    assert gc.isenabled()
+    import_records(workspace, reading(), batch_size=10)
+    assert seen and not any(seen)  # no automatic collection while records are read and written
+    assert gc.isenabled()
+
+    def failing():
+        yield from records[:12]
+        raise OSError("the file went away")
+
+    with pytest.raises(OSError):
+        import_records(workspace, failing(), batch_size=10)
+    assert gc.isenabled()  # given back when the import fails too

@@ -10,10 +10,12 @@ class AlignmentConfig(AppConfig):
         from datetime import timedelta
 
         from leadline.jobs.registry import register_periodic
+        from leadline.radar.registry import register_rule_module
         from leadline.web.today import register_source_module
 
-        # Registers the reminder job handler with the job runner, and the Radar rules.
-        from . import jobs, radar_rules  # noqa: F401
+        from . import jobs  # noqa: F401  (registers the reminder job handler)
+
+        register_rule_module("leadline.alignment.radar_rules")
 
         register_source_module("leadline.alignment.today")  # answers and checks needing someone
         register_periodic(

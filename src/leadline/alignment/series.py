@@ -199,7 +199,7 @@ def run_due(now: datetime) -> list[AlignmentCheck]:
     return sent
 
 
-class TrendPoint(TypedDict):
+class SeriesTrendPoint(TypedDict):
     check_id: int
     check: str
     created_at: str
@@ -213,7 +213,7 @@ class TrendRow(TypedDict):
     kind: str
     text: str
     measure: str
-    points: list[TrendPoint]
+    points: list[SeriesTrendPoint]
     drift: bool
     converged: bool
 
@@ -232,7 +232,7 @@ class SeriesTrend(TypedDict):
 
 
 def _drifted(
-    before: TrendPoint, after: TrendPoint, measure: str, min_drop: float = DRIFT_DROP
+    before: SeriesTrendPoint, after: SeriesTrendPoint, measure: str, min_drop: float = DRIFT_DROP
 ) -> bool:
     """Agreement fell: a disagreement now and none before, or the measure fell by
     ``min_drop`` or more (every measure grows with agreement, except the number of deciders)."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from pydantic import Field
 
-from leadline.api_input import Id, Input
+from leadline.api_input import Id, Input, PlausibleDateTime
 from leadline.workspaces.models import Person, Role
 from leadline.workspaces.services import access_for, team_by_slug
 
@@ -55,7 +55,8 @@ class CadencePackIn(Input):
         str | None, Field(max_length=64, description="A team slug (default: the tier's).")
     ] = None
     as_of: Annotated[
-        dt.datetime | None, Field(description="Data as of (default: now; not in the future).")
+        PlausibleDateTime | None,
+        Field(description="Data as of, ISO 8601 (default: now; not in the future)."),
     ] = None
 
 

@@ -16,13 +16,26 @@ class CadenceAudienceOut(TypedDict):
     teams: Annotated[list[str], Field(description="Team slugs.")]
 
 
+def _wall_clock(schema: dict[str, Any]) -> None:
+    """A local time with no offset is not RFC 3339's ``date-time``: say what it is instead."""
+    schema.pop("format", None)
+    schema["pattern"] = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+
+
 class CadenceTierOut(TypedDict):
     id: int
     name: str
     tier: Annotated[str, Field(description="team, stakeholder, milestone or steering.")]
     team: Annotated[str | None, Field(description="The team the tier is run for (slug), or null.")]
     rrule: Annotated[str, Field(description="RFC 5545 recurrence rule.")]
-    dtstart: Annotated[dt.datetime, Field(description="First start, local (no offset).")]
+    dtstart: Annotated[
+        dt.datetime,
+        Field(
+            description="First start, a wall-clock time in `timezone` (no offset): "
+            "2026-12-07T09:30:00.",
+            json_schema_extra=_wall_clock,
+        ),
+    ]
     timezone: Annotated[str, Field(description="IANA time zone the rule is expanded in.")]
     duration_minutes: int
     next_occurrences: Annotated[

@@ -3,7 +3,9 @@
 A tier's pack template is a list of section keys. Each key names a builder, registered here by
 the app that owns the data (this app registers the sections built from flow, RAID, decisions,
 the Radar, alignment, pulses, DORA and the portfolio in :mod:`.section_builders`; other apps,
-such as outcomes with benefits and scorecards, register theirs from their own ``ready``)::
+such as outcomes with benefits and scorecards, theirs). An app names the module that registers
+its sections in its ``ready`` with :func:`register_section_module`; the module is imported when
+the sections are first read, not when Django starts::
 
     from leadline.cadence.sections import register_section
 
@@ -27,6 +29,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 from typing_extensions import TypedDict
+
+from leadline.plugins import Modules
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +84,12 @@ class Section:
 
 
 _SECTIONS: dict[str, Section] = {}
+_MODULES = Modules()
+
+
+def register_section_module(name: str) -> None:
+    """Name a module whose import registers sections (an app calls this in its ``ready``)."""
+    _MODULES.add(name)
 
 
 def register_section(key: str, title: str, builder: Builder) -> None:
@@ -88,6 +98,7 @@ def register_section(key: str, title: str, builder: Builder) -> None:
 
 
 def registered() -> dict[str, Section]:
+    _MODULES.load()
     return dict(_SECTIONS)
 
 
@@ -104,6 +115,7 @@ def section(
 def build(keys: list[str], ctx: SectionContext) -> list[CadenceSectionOut]:
     """Build the sections ``keys`` in order; unknown keys are skipped, and a builder that
     fails gives a section saying so rather than no pack at all."""
+    _MODULES.load()
     out: list[CadenceSectionOut] = []
     for key in keys:
         s = _SECTIONS.get(key)

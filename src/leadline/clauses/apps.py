@@ -7,6 +7,10 @@ class ClausesConfig(AppConfig):
     verbose_name = "Agreement clauses checked against the data"
 
     def ready(self) -> None:
-        # The built-in check kinds (decision latency, WIP per person, blocked time) and the
-        # Radar rule for broken clauses register themselves on import.
-        from . import kinds, radar_rules  # noqa: F401
+        from leadline.radar.registry import register_rule_module
+
+        # The built-in check kinds (decision latency, WIP per person, blocked time) register
+        # themselves on import; the Radar rule for broken clauses when the rules are read.
+        from . import kinds  # noqa: F401
+
+        register_rule_module("leadline.clauses.radar_rules")

@@ -7,6 +7,8 @@ class ConcentrationConfig(AppConfig):
     verbose_name = "Key-person concentration"
 
     def ready(self) -> None:
-        # Registers the daily recompute (leadline.jobs) and the concentration Radar rules
-        # (leadline.radar.registry).
-        from . import jobs, radar_rules  # noqa: F401
+        from leadline.radar.registry import register_rule_module
+
+        from . import jobs  # noqa: F401  (registers the daily recompute with leadline.jobs)
+
+        register_rule_module("leadline.concentration.radar_rules")

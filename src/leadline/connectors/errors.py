@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # httpx is imported where a request is made, not by every reader of a file
+    import httpx
 
 
 def json_kind(value: Any) -> str:
@@ -19,6 +20,8 @@ def json_kind(value: Any) -> str:
 
 def network_problem(error: httpx.TransportError) -> str:
     """Say in words what failed on the network (the exception class names no one)."""
+    import httpx
+
     if isinstance(error, httpx.TimeoutException):
         return "no answer in time"
     if isinstance(error, httpx.ProxyError):

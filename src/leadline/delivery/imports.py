@@ -12,7 +12,9 @@ redone after a crash leaves the same rows as if it had run once.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -147,6 +149,25 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """Collect only young garbage while a long import runs (the caller collects per batch).
+
+    A file's records are read whole before the first batch (a CSV's rows are grouped by item),
+    so the heap grows by millions of objects that all stay alive to the end; each automatic
+    full collection scans them all again (a fifth of a 100k-item import). Cycles are collected
+    with ``gc.collect(1)`` after each batch; what survives is released by reference counting
+    when the import ends, and the collector is back as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _identity(record: Record) -> tuple[str, str, str]:
     if isinstance(record, WorkItemRecord):
         return ("item", record.source, record.key)
@@ -208,17 +229,19 @@ def import_records(
             setattr(stats, name, int(value))
     known = {(s.source, s.name): s for s in statuses}
     seen: set[tuple[str, str, str]] = set()
-    for number, raw in enumerate(_batches(records, batch_size)):
-        batch = _admit(raw, stats, seen)
-        if number < start_batch:
-            stats.skipped_batches += 1
-            continue
-        if batch:
-            with transaction.atomic():
-                _write_batch(workspace, team, batch, known, stats)
-        stats.batches = number + 1
-        if progress is not None:
-            progress(number + 1, {"batch": number + 1, "counts": stats.counts()})
+    with _young_collections_only():
+        for number, raw in enumerate(_batches(records, batch_size)):
+            batch = _admit(raw, stats, seen)
+            gc.collect(1)
+            if number < start_batch:
+                stats.skipped_batches += 1
+                continue
+            if batch:
+                with transaction.atomic():
+                    _write_batch(workspace, team, batch, known, stats)
+            stats.batches = number + 1
+            if progress is not None:
+                progress(number + 1, {"batch": number + 1, "counts": stats.counts()})
     if stats.transitions + stats.items >= REFRESH_STATISTICS_ROWS:
         refresh_statistics()
     return stats

@@ -4,7 +4,8 @@ A series is a list of ``(date, value)`` observations for a workspace (and option
 over a range of days. ``kind`` says how to read it: ``events`` (one value per event, such as
 one per release or per finished item) or ``series`` (one value per period, such as items
 finished per week). The built-ins are in :mod:`leadline.impact.builtin_series`; another app
-registers its own from its ``AppConfig.ready()``::
+registers its own in a module it names with :func:`register_series_module` in its
+``AppConfig.ready()`` (imported when the series are first read, not when Django starts)::
 
     from leadline.impact import series
 
@@ -23,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
+
+from leadline.plugins import Modules
 
 if TYPE_CHECKING:
     from leadline.workspaces.models import Team, Workspace
@@ -73,6 +76,12 @@ class Family:
 
 _METRICS: dict[str, Metric] = {}
 _FAMILIES: dict[str, Family] = {}
+_MODULES = Modules()
+
+
+def register_series_module(name: str) -> None:
+    """Name a module whose import registers series (an app calls this in its ``ready``)."""
+    _MODULES.add(name)
 
 
 def register(
@@ -125,6 +134,7 @@ def unregister(key: str) -> None:
 
 def get(workspace: Workspace, key: str) -> Metric | None:
     """The metric of ``key`` for ``workspace``, or None when there is no such key."""
+    _MODULES.load()
     if key in _METRICS:
         return _METRICS[key]
     prefix = key.split(":", 1)[0] + ":" if ":" in key else ""
@@ -143,6 +153,7 @@ def get(workspace: Workspace, key: str) -> Metric | None:
 
 def choices(workspace: Workspace) -> list[Metric]:
     """Every metric the workspace can analyse: the registered keys, then each family's."""
+    _MODULES.load()
     out = list(_METRICS.values())
     for family in _FAMILIES.values():
         for key, _label in family.choices(workspace):

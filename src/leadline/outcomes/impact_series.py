@@ -1,6 +1,6 @@
 """The KPIs as metrics of the before/after analysis (:mod:`leadline.impact`): one key
 ``kpi:<id>`` per KPI of the workspace, read from its entered values or its computed source over
-the analysis's days. Registered from :class:`OutcomesConfig.ready`."""
+the analysis's days. Registered when imported (named in :class:`OutcomesConfig.ready`)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,6 @@ def register() -> None:
         definition="A KPI's values by date: entered values, or its computed source's series "
         "(see Outcomes).",
     )
+
+
+register()

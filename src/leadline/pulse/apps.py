@@ -7,6 +7,9 @@ class PulseConfig(AppConfig):
     verbose_name = "Pulses"
 
     def ready(self) -> None:
-        # Registers the pulse job handlers and the daily schedule (leadline.jobs), and the
-        # pulses' Radar rules (leadline.radar.registry).
-        from . import jobs, radar_rules  # noqa: F401
+        from leadline.radar.registry import register_rule_module
+
+        # Registers the pulse job handlers and the daily schedule (leadline.jobs).
+        from . import jobs  # noqa: F401
+
+        register_rule_module("leadline.pulse.radar_rules")

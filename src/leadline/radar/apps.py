@@ -17,8 +17,10 @@ class RadarConfig(AppConfig):
         from leadline.notify.sections import register_digest_section
         from leadline.web.today import register_source_module
 
-        # Importing the rule modules registers the rules (leadline.radar.registry).
-        from . import rules  # noqa: F401
+        from .registry import register_rule_module
+
+        # The Radar's own rules, imported when the rules are first read.
+        register_rule_module("leadline.radar.rules")
         from .jobs import AFTER, KIND, after_import  # registers the radar.run handler
 
         register_periodic(KIND, "Run the Radar in every workspace", timedelta(hours=1))

@@ -4,8 +4,9 @@ A rule is a function that looks at one workspace (:class:`leadline.radar.context
 with its thresholds and yields :class:`Signal` s: one per subject for which its condition holds
 now. The engine (:mod:`leadline.radar.engine`) turns signals into findings and keeps their
 lifecycle; the rule knows nothing of that. Rules register themselves with :func:`rule` when
-their module is imported: the Radar's own in ``leadline.radar.rules``, other apps' from their
-``AppConfig.ready``::
+their module is imported. Each app names its rule modules in its ``AppConfig.ready`` with
+:func:`register_rule_module` (the Radar's own: ``leadline.radar.rules``); they are imported
+when the rules are first read, so a process that never reads them never loads them::
 
     from leadline.radar.registry import Threshold, rule
 
@@ -23,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from leadline.plugins import Modules
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
@@ -140,6 +143,14 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+# Modules whose import registers rules: each app names its own (register_rule_module).
+_MODULES = Modules()
+
+
+def register_rule_module(name: str) -> None:
+    """Name a module whose import registers rules with :func:`rule` (an app calls this in its
+    ``AppConfig.ready``); it is imported when the rules are first read, not when Django starts."""
+    _MODULES.add(name)
 
 
 def rule(
@@ -165,8 +176,10 @@ def rule(
 
 def all_rules() -> list[Rule]:
     """Return every registered rule, by area (in AREAS order) then key."""
+    _MODULES.load()
     return sorted(_RULES.values(), key=lambda r: (AREAS.index(r.area), r.key))
 
 
 def get_rule(key: str) -> Rule | None:
+    _MODULES.load()
     return _RULES.get(key)

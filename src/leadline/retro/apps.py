@@ -7,8 +7,8 @@ class RetroConfig(AppConfig):
     verbose_name = "Retrospectives"
 
     def ready(self) -> None:
+        from leadline.radar.registry import register_rule_module
         from leadline.web.today import register_source_module
 
-        from . import radar_rules  # noqa: F401  (registers the retros' Radar rules)
-
+        register_rule_module("leadline.retro.radar_rules")
         register_source_module("leadline.retro.today")  # retro actions past their due date

@@ -16,7 +16,6 @@ otherwise, or with ``for=everyone``, the whole workspace.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -25,13 +24,14 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 
+from leadline.plugins import Modules
 from leadline.workspaces.models import Person, Team
 from leadline.workspaces.services import Access, person_for
 
 SHOWN = 8  # entries per section on the page and in the API; ``count`` says how many in all
 
 # Modules whose import registers sources; each app names its own (register_source_module).
-_SOURCE_MODULES: list[str] = []
+_SOURCE_MODULES = Modules()
 
 
 class _Out(BaseModel):
@@ -128,13 +128,11 @@ def register_source_module(name: str) -> None:
     """Name a module whose import registers sources with :func:`source` (an app calls this in
     its ``AppConfig.ready``). It is imported on first use, not when Django starts: a source
     module may load heavy libraries (Polars) that most processes never need."""
-    if name not in _SOURCE_MODULES:
-        _SOURCE_MODULES.append(name)
+    _SOURCE_MODULES.add(name)
 
 
 def _load_sources() -> list[tuple[int, str, Source]]:
-    for module in _SOURCE_MODULES:
-        importlib.import_module(module)
+    _SOURCE_MODULES.load()
     return list(_SOURCES)
 
 

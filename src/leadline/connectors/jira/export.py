@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from leadline.connectors import textfile
-from leadline.connectors.http import json_kind
+from leadline.connectors.errors import json_kind
 from leadline.connectors.jira.mapping import (
     FieldIds,
     JiraImplausible,
