@@ -124,3 +124,13 @@ def test_bad_input_is_a_422_naming_the_field(world, api_for):
         BASE, _body(world, audience={"people": [999999]}), content_type="application/json"
     )
     assert r.status_code == 422 and "audience" in r.json()["errors"]
+
+
+def test_a_closing_time_given_as_a_number_is_refused_naming_the_field(world, api_for):
+    # pydantic would read 0 as 1970-01-01: a number is no date-time a person meant.
+    with time_machine.travel(START, tick=False):
+        r = api_for(world.owner).post(
+            BASE, _body(world, closes_at=0), content_type="application/json"
+        )
+    assert r.status_code == 422, r.content
+    assert "closes_at" in r.json()["errors"]

@@ -107,3 +107,11 @@ def test_a_pack_as_of_a_number_or_an_absurd_date_is_refused_naming_the_field(cw,
                    content_type="application/json")  # fmt: skip
     assert ok.status_code == 201, ok.content
     assert ok.json()["as_of"].startswith("2026-11-30T12:00:00")
+
+
+def test_a_tier_starting_at_a_number_is_refused_naming_the_field(cw, api_for):
+    body = {"name": "Ops sync", "tier": "team", "rrule": "FREQ=WEEKLY;BYDAY=WE", "dtstart": 0,
+            "timezone": "UTC", "duration_minutes": 30}  # fmt: skip
+    r = api_for(cw.lead).post("/api/v1/workspaces/acme/cadences", json.dumps(body),
+                              content_type="application/json")  # fmt: skip
+    assert r.status_code == 422 and "dtstart" in r.json()["errors"], r.content

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from leadline.api_input import Id, Input, in_workspace
+from leadline.api_input import Id, Input, PlausibleDateTime, in_workspace
 from leadline.workspaces import links
 from leadline.workspaces.models import Person, Role, Team
 from leadline.workspaces.services import access_for
@@ -55,7 +55,7 @@ class AudienceIn(Input):
 class CheckIn(Input):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     team: Annotated[str, Field(max_length=100)] | None = None
-    closes_at: datetime | None = None
+    closes_at: PlausibleDateTime | None = None
     consensus: Annotated[int, Field(ge=50, le=100)] = 75
     questions: Annotated[list[AlignmentQuestionIn], Field(min_length=1, max_length=20)]
     audience: AudienceIn
@@ -210,7 +210,7 @@ def show_results(request: HttpRequest, workspace: str, check_id: int) -> dict[st
 
 
 class RoundIn(Input):
-    closes_at: datetime | None = None
+    closes_at: PlausibleDateTime | None = None
 
 
 @router.post(WS + "/alignment-checks/{check_id}/second-round", response={201: AlignmentCheckOut})

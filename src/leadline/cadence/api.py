@@ -3,7 +3,6 @@ read in JSON, Markdown or PDF; under /workspaces/{workspace}/; the same services
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -41,7 +40,7 @@ class CadenceTierIn(Input):
         ),
     ]
     dtstart: Annotated[
-        dt.datetime, Field(description="The first meeting, local date-time without offset.")
+        PlausibleDateTime, Field(description="The first meeting, local date-time without offset.")
     ]
     timezone: Annotated[str, Field(min_length=1, max_length=64, description="IANA time zone.")]
     duration_minutes: Annotated[int, Field(ge=services.DURATION.low, le=services.DURATION.high)] = (
