@@ -124,7 +124,11 @@ def _pick(page, select: str, typed: str, label: str) -> None:
     """Type into a searchable multi-select, see the list narrow to ``label``, choose it."""
     control = page.locator(f"{select} + .ts-wrapper input")
     control.click()
+    # The keys go where the focus is: wait until it is in this control (the previous picker
+    # may still be closing its list), and until the control holds what was typed.
+    expect(control).to_be_focused()
     control.press_sequentially(typed)
+    expect(control).to_have_value(typed)
     options = page.locator(f"{select} + .ts-wrapper .ts-dropdown .option")
     expect(options).to_have_text([label])  # the search narrowed the list to one person
     options.first.click()
