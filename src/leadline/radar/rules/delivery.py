@@ -303,7 +303,9 @@ def unattributed(ctx: RunContext, since: date) -> tuple[list[Unattributed], dict
         .exclude(change_id="")
         .values_list("external_id", flat=True)
     )
-    totals = {str(team): int(n) for team, n in period.group_by("team").len().iter_rows()}
+    totals = {
+        str(team): int(n) for team, n in period.group_by("team").len().sort("team").iter_rows()
+    }
     out: list[Unattributed] = []
     rows = period.sort("started").select(
         "id", "team", "service", "title", "started", "deployment_id"
