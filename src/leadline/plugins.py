@@ -1,7 +1,8 @@
 """Modules that add to a registry when imported, imported the first time the registry is read.
 
-An app names such a module in its ``AppConfig.ready`` (``RULE_MODULES.add("leadline.pulse.
-radar_rules")``) instead of importing it there. Rule, section and series modules load Polars,
+An app names such a module in its ``AppConfig.ready`` through the registry
+(``register_rule_module("leadline.pulse.radar_rules")``, which adds it to the registry's
+:class:`Modules`) instead of importing it there. Rule, section and series modules load Polars,
 NumPy and the connectors; a process that never reads the registry (``leadline import``, most
 commands, a worker between jobs) then never pays for them: Django starts as quickly with twenty
 apps as it did with eight.
